@@ -1,0 +1,53 @@
+# School finder. `make site` sets everything up and builds the demo city into output/; `make test` tests it.
+CITY ?= data/demo
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PROCESSED := data/processed
+export PYTHONPATH := plugins
+export SCHOOLFINDER_PROCESSED := $(PROCESSED)
+
+.PHONY: site data html serve test bench clean setup vendor demo-data messages
+
+site: setup data html  ## set up, build the data and the pages of $(CITY) into output/
+
+setup: $(VENV)/.installed node_modules/.installed vendor
+
+$(VENV)/.installed: requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.lock
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
+
+vendor: node_modules/.installed  ## copy pinned front-end files from node_modules into the theme
+	mkdir -p theme/static/vendor/leaflet
+	cp node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css theme/static/vendor/leaflet/
+	cp -r node_modules/leaflet/dist/images theme/static/vendor/leaflet/
+
+demo-data: $(VENV)/.installed
+	$(PY) -m schoolfinder demo --out data/demo/raw
+
+data: $(VENV)/.installed $(if $(filter data/demo,$(CITY:/=)),demo-data)  ## run the pipeline: raw files -> data/processed
+	$(PY) -m schoolfinder build $(CITY) --out $(PROCESSED)
+
+html: $(VENV)/.installed  ## render pages from data/processed into output/
+	$(VENV)/bin/pelican content -s pelicanconf.py -o output --fatal errors -q
+
+serve:  ## serve output/ on http://127.0.0.1:8000
+	$(PY) -m http.server 8000 --bind 127.0.0.1 -d output
+
+test: setup  ## the whole test suite (unit, stages, site build, real browser)
+	$(PY) -m pytest
+
+bench: setup  ## page-generation benchmark (10k and 100k synthetic schools)
+	$(PY) -m schoolfinder_site.bench
+
+messages: $(VENV)/.installed  ## extract UI strings to theme/translations/messages.pot
+	$(VENV)/bin/pybabel extract -F babel.cfg -o theme/translations/messages.pot --no-location --sort-output .
+
+clean:
+	rm -rf output $(PROCESSED) data/demo/raw theme/static/vendor build

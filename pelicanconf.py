@@ -1,0 +1,39 @@
+"""Pelican settings for the school finder (development; publishconf.py adds the production delta)."""
+
+import os
+
+SITENAME = "School Finder"
+SITEURL = ""
+RELATIVE_URLS = True  # the site works from any folder of any static host, and from file://
+PATH = "content"
+THEME = "theme"
+TIMEZONE = "UTC"
+DEFAULT_LANG = "en"
+
+PLUGIN_PATHS = ["plugins"]
+PLUGINS = ["schoolfinder_site"]
+SCHOOLFINDER = {
+    # Written by `make data` (python -m schoolfinder build ...).
+    "processed_dir": os.environ.get("SCHOOLFINDER_PROCESSED", "data/processed"),
+}
+
+JINJA_ENVIRONMENT = {
+    "autoescape": True,  # every field from an input file is hostile until escaped
+    "trim_blocks": True,
+    "lstrip_blocks": True,
+    "extensions": ["jinja2.ext.i18n"],
+}
+
+# Hand-written pages only (about, help); school pages come from the generator, never from Markdown.
+ARTICLE_PATHS = []
+PAGE_PATHS = ["pages"]
+PAGE_URL = "{slug}/"
+PAGE_SAVE_AS = "{slug}/index.html"
+DIRECT_TEMPLATES = []
+ARCHIVES_SAVE_AS = AUTHORS_SAVE_AS = CATEGORIES_SAVE_AS = TAGS_SAVE_AS = ""
+AUTHOR_SAVE_AS = CATEGORY_SAVE_AS = TAG_SAVE_AS = ""
+FEED_ALL_ATOM = FEED_ALL_RSS = CATEGORY_FEED_ATOM = TRANSLATION_FEED_ATOM = None
+AUTHOR_FEED_ATOM = AUTHOR_FEED_RSS = None
+STATIC_PATHS = []
+DELETE_OUTPUT_DIRECTORY = True
+LOAD_CONTENT_CACHE = False

@@ -1,0 +1,57 @@
+"""Command line: `python -m schoolfinder demo|build ...`; errors print as one line, never a traceback."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+from .errors import SchoolfinderError
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command and return the exit code (0 ok, 2 bad input or config)."""
+    parser = argparse.ArgumentParser(prog="schoolfinder", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    demo = commands.add_parser("demo", help="generate the fictional demo city's raw files")
+    demo.add_argument("--out", type=Path, default=Path("data/demo/raw"))
+    demo.add_argument("--seed", type=int, default=2026)
+    build = commands.add_parser("build", help="run the pipeline for one city into a processed folder")
+    build.add_argument("city", type=Path, help="folder holding city.toml, or the file itself")
+    build.add_argument("--out", type=Path, default=Path("data/processed"))
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "demo":
+            return _demo(args)
+        return _build(args)
+    except SchoolfinderError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+def _demo(args) -> int:
+    from .demo.generator import generate
+
+    facts = generate(args.out, seed=args.seed)
+    print(f"demo city written to {args.out}: {facts['n_schools_expected']} schools expected (seed {args.seed})")
+    return 0
+
+
+def _build(args) -> int:
+    from . import io, pipeline
+    from .config import load_config
+
+    started = time.perf_counter()
+    config = load_config(args.city)
+    result = pipeline.run(config)
+    io.write_processed(result, args.out)
+    severities = Counter(p.severity for p in result.problems)
+    print(f"{config.city['name']}: {len(result.schools)} schools, {len(result.neighborhoods)} neighborhoods, "
+          f"problems {dict(sorted(severities.items()))} -> {args.out} ({time.perf_counter() - started:.1f} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

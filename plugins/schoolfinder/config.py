@@ -1,0 +1,247 @@
+"""City configuration: read `data/<city>/city.toml`, check every key, resolve paths."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+import zoneinfo
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import ConfigError
+
+# One declarative table per section: key -> (type, default, help).
+# REQUIRED marks keys without a default. data/README.md documents every key
+# (tests/test_config.py checks that), so add the docs when you add a key.
+REQUIRED = object()
+_SOURCE_KEYS = {
+    "id": (str, REQUIRED, "Short identifier of the source, unique in the file; appears in reports and on pages."),
+    "label": (str, REQUIRED, "Human-readable name of the source, shown next to every value it supplies."),
+    "path": (str, REQUIRED, "File path, relative to `city.data_dir`."),
+    "format": (str, "csv", "`csv`, `xlsx` or `xls`."),
+    "encoding": (str, "utf-8", "Text encoding of a CSV file, e.g. `utf-8`, `utf-8-sig`, `cp1252`, `latin-1`. A byte that does not decode fails the build."),
+    "delimiter": (str, ",", "Field delimiter of a CSV file."),
+    "sheet": (str, "", "Worksheet name for `xlsx`/`xls` sources (default: the first sheet)."),
+    "skip_rows": (list, [], "Data rows (1-based, after the header) to skip, e.g. a second header row of labels."),
+    "as_of": (str, REQUIRED, "Date the export describes (YYYY-MM-DD); shown as \"data as of\" on pages."),
+}
+SCHEMA: dict[str, dict[str, Any]] = {
+    "city": {
+        "name": (str, REQUIRED, "City name shown on every page."),
+        "slug": (str, REQUIRED, "Lower-case identifier of the city (`a-z`, `0-9`, `-`)."),
+        "timezone": (str, REQUIRED, "IANA time zone, e.g. `America/Chicago`."),
+        "fictional": (bool, False, "True for a made-up city: every page then says the data is fictional."),
+        "data_dir": (str, ".", "Folder holding the source files. Relative paths resolve against the folder of `city.toml`."),
+        "data_dir_env": (str, "", "Name of an environment variable that, when set, replaces `data_dir`."),
+        "description": (str, "", "One sentence about the city's data shown on the home page."),
+    },
+    "directory": {
+        **_SOURCE_KEYS,
+        "columns": (dict, REQUIRED, "Map of canonical field -> column name in this file (see the field list below)."),
+        "sector": (str, "", "Fixed sector for every row: `district`, `charter` or `contract`. Leave empty when `sector_column` is used or the source does not say."),
+        "sector_column": (str, "", "Column whose value gives the sector, translated by `sector_values`."),
+        "sector_values": (dict, {}, "Map of `sector_column` value -> sector. Values not listed take `sector_default`."),
+        "sector_default": (str, "", "Sector for `sector_column` values not in `sector_values` (empty: the row is quarantined)."),
+        "closed_values": (list, [], "Values of the `status` column that mean the school is closed; such rows are excluded and counted."),
+        "list_separator": (str, ";", "Separator inside list cells (programs, supports)."),
+        "match_on": (list, ["school_id"], "Fields that identify the same school in another source: any of `school_id`, `state_id`, `nces_id`. Two rows match when they share a value of a field both sources list."),
+    },
+    "ratings": {
+        **_SOURCE_KEYS,
+        "directory": (str, REQUIRED, "Id of the `[[directory]]` source whose `school_id` this file uses."),
+        "school_id_column": (str, REQUIRED, "Column holding that school id."),
+        "rating_column": (str, REQUIRED, "Column holding the rating exactly as the source publishes it."),
+        "year_column": (str, "", "Column holding the school year of the rating."),
+        "year": (str, "", "School year of every row when there is no `year_column`."),
+        "levels": (list, REQUIRED, "Every rating value the source uses, best first."),
+        "not_rated": (list, [], "Values that mean \"not rated\" (never the lowest level)."),
+        "scale_note": (str, "", "One sentence explaining the source's scale, shown on school pages."),
+    },
+    "neighborhoods": {
+        "path": (str, REQUIRED, "GeoJSON of neighborhood polygons (WGS84), relative to `data_dir`."),
+        "label": (str, REQUIRED, "Name of the boundary source."),
+        "id_field": (str, REQUIRED, "Feature property holding a unique id."),
+        "name_field": (str, REQUIRED, "Feature property holding the name."),
+        "name_case": (str, "as-is", "`as-is` or `title` (turns `ROGERS PARK` into `Rogers Park`)."),
+        "unit": (str, "neighborhood", "What a polygon is called locally, e.g. `community area`."),
+    },
+    "population": {
+        "label": (str, REQUIRED, "Name of the population source."),
+        "areas_path": (str, REQUIRED, "GeoJSON of the small areas (tracts, blocks), relative to `data_dir`."),
+        "area_id_field": (str, REQUIRED, "Feature property holding the area id."),
+        "table_path": (str, REQUIRED, "CSV with one row per small area."),
+        "table_id_column": (str, REQUIRED, "Column joining the table to `area_id_field`."),
+        "encoding": (str, "utf-8", "Encoding of the table."),
+        "skip_rows": (list, [], "Data rows (1-based, after the header) to skip."),
+        "children_columns": (list, REQUIRED, "Columns summed to give school-age children per area."),
+        "as_of": (str, REQUIRED, "Year or date of the estimates."),
+    },
+    "gtfs": {
+        "id": (str, REQUIRED, "Short identifier of the feed."),
+        "label": (str, REQUIRED, "Agency or feed name shown to families."),
+        "path": (str, REQUIRED, "GTFS folder or zip, relative to `data_dir`."),
+    },
+    "thresholds": {
+        "walk_speed_kmh": (float, 4.5, "Walking speed for walk times (transit stage)."),
+        "walk_detour_factor": (float, 1.3, "Straight-line distance x this factor = walking distance (transit stage)."),
+        "travel_minutes": (list, [15, 30, 45], "Travel-time limits for access and desert measures (access stage)."),
+        "neighborhood_snap_m": (float, 200.0, "A school outside every polygon but this close to one is put in it, with a warning."),
+        "shared_point_warn": (int, 3, "Warn when at least this many schools share one coordinate."),
+    },
+}
+ARRAY_SECTIONS = {"directory", "ratings", "gtfs"}
+REQUIRED_SECTIONS = {"city", "directory", "neighborhoods"}
+
+# Canonical fields a directory source may map in `columns`.
+CANONICAL_FIELDS = {
+    "school_id": "Local school id; schools with the same id in several sources are merged.",
+    "state_id": "State school id (optional second merge key).",
+    "nces_id": "12-digit NCES id (optional merge key).",
+    "name": "Full school name (required).",
+    "short_name": "Short name.",
+    "operator": "Network, operator or charter management organisation.",
+    "grades": "Grades as one cell, e.g. `K-8`, `PK,K-8`, `09-12`.",
+    "grade_low": "Lowest grade (with `grade_high`, instead of `grades`).",
+    "grade_high": "Highest grade.",
+    "address": "Street address.",
+    "city": "City of the address.",
+    "zip": "ZIP code.",
+    "phone": "Phone number.",
+    "website": "Website (http/https only; anything else is dropped with a warning).",
+    "lat": "Latitude, WGS84.",
+    "lon": "Longitude, WGS84.",
+    "status": "Open/closed status (see `closed_values`).",
+    "programs": "Programs offered (list cell).",
+    "special_ed": "Special-education programs and services (list cell).",
+    "el_supports": "English-learner supports (list cell).",
+}
+SECTORS = ("district", "charter", "contract")
+
+
+@dataclass(frozen=True)
+class CityConfig:
+    """A checked city configuration with absolute paths."""
+
+    path: Path
+    data_dir: Path
+    city: dict
+    directory: list[dict]
+    ratings: list[dict]
+    neighborhoods: dict
+    population: dict | None
+    gtfs: list[dict]
+    thresholds: dict
+
+    def source_path(self, relative: str) -> Path:
+        """Resolve a source path against the data folder."""
+        return (self.data_dir / relative).resolve()
+
+
+def load_config(path: str | os.PathLike) -> CityConfig:
+    """Read and check a city.toml (or the city.toml inside a folder)."""
+    path = Path(path)
+    if path.is_dir():
+        path = path / "city.toml"
+    if not path.is_file():
+        raise ConfigError(f"{path}: city config not found")
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    return parse_config(raw, path)
+
+
+def parse_config(raw: dict, path: Path) -> CityConfig:
+    """Check a parsed TOML mapping against SCHEMA and fill defaults."""
+    unknown = sorted(set(raw) - set(SCHEMA))
+    if unknown:
+        raise ConfigError(f"{path}: unknown section [{unknown[0]}]; known sections: {', '.join(SCHEMA)}")
+    missing = sorted(REQUIRED_SECTIONS - set(raw))
+    if missing:
+        raise ConfigError(f"{path}: missing section [{missing[0]}]")
+    sections = {}
+    for name, spec in SCHEMA.items():
+        value = raw.get(name)
+        if name in ARRAY_SECTIONS:
+            items = value or []
+            if not isinstance(items, list):
+                raise ConfigError(f"{path}: [{name}] must be an array of tables ([[{name}]])")
+            sections[name] = [_check_table(item, spec, f"{name}[{i}]", path) for i, item in enumerate(items)]
+        else:
+            sections[name] = None if value is None else _check_table(value, spec, name, path)
+    if sections["thresholds"] is None:
+        sections["thresholds"] = _check_table({}, SCHEMA["thresholds"], "thresholds", path)
+    _check_semantics(sections, path)
+    return CityConfig(path=path.resolve(), data_dir=_data_dir(sections["city"], path), **sections)
+
+
+def _check_table(table: Any, spec: dict, where: str, path: Path) -> dict:
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: [{where}] must be a table")
+    for key in table:
+        if key not in spec:
+            raise ConfigError(f"{path}: unknown key '{key}' in [{where}]; known keys: {', '.join(spec)}")
+    checked = {}
+    for key, (kind, default, _help) in spec.items():
+        if key not in table:
+            if default is REQUIRED:
+                raise ConfigError(f"{path}: missing key '{key}' in [{where}]")
+            checked[key] = default
+            continue
+        value = table[key]
+        if kind is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            raise ConfigError(f"{path}: key '{key}' in [{where}] must be {kind.__name__}, got {value!r}")
+        checked[key] = value
+    return checked
+
+
+def _check_semantics(sections: dict, path: Path) -> None:
+    city = sections["city"]
+    try:
+        zoneinfo.ZoneInfo(city["timezone"])
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"{path}: [city] timezone '{city['timezone']}' is not an IANA time zone") from None
+    if not city["slug"] or not all(c.isascii() and (c.isalnum() or c == "-") for c in city["slug"]):
+        raise ConfigError(f"{path}: [city] slug must use only a-z, 0-9 and '-'")
+    if not sections["directory"]:
+        raise ConfigError(f"{path}: at least one [[directory]] source is needed")
+    ids = [s["id"] for key in ("directory", "ratings", "gtfs") for s in sections[key]]
+    dupes = sorted({i for i in ids if ids.count(i) > 1})
+    if dupes:
+        raise ConfigError(f"{path}: source id '{dupes[0]}' is used twice")
+    for i, source in enumerate(sections["directory"]):
+        _check_directory(source, f"directory[{i}]", path)
+    for source in sections["directory"] + sections["ratings"]:
+        if source["format"] not in ("csv", "xlsx", "xls"):
+            raise ConfigError(f"{path}: source '{source['id']}' has format '{source['format']}'; use csv, xlsx or xls")
+    if sections["neighborhoods"]["name_case"] not in ("as-is", "title"):
+        raise ConfigError(f"{path}: [neighborhoods] name_case must be 'as-is' or 'title'")
+
+
+def _check_directory(source: dict, where: str, path: Path) -> None:
+    columns = source["columns"]
+    for field, column in columns.items():
+        if field not in CANONICAL_FIELDS:
+            raise ConfigError(f"{path}: unknown field '{field}' in [{where}.columns]; known fields: {', '.join(CANONICAL_FIELDS)}")
+        if not isinstance(column, str) or not column:
+            raise ConfigError(f"{path}: [{where}.columns] {field} must name a column")
+    for field in ("school_id", "name"):
+        if field not in columns:
+            raise ConfigError(f"{path}: [{where}.columns] must map '{field}'")
+    sectors = [source["sector"], source["sector_default"], *source["sector_values"].values()]
+    for sector in sectors:
+        if sector and sector not in SECTORS:
+            raise ConfigError(f"{path}: [{where}] sector '{sector}' is not one of {', '.join(SECTORS)}")
+    if source["sector"] and source["sector_column"]:
+        raise ConfigError(f"{path}: [{where}] set either 'sector' or 'sector_column', not both")
+
+
+def _data_dir(city: dict, path: Path) -> Path:
+    override = os.environ.get(city["data_dir_env"]) if city["data_dir_env"] else None
+    base = Path(override) if override else Path(city["data_dir"])
+    if not base.is_absolute():
+        base = path.parent / base
+    return base.resolve()

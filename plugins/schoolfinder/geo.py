@@ -1,0 +1,92 @@
+"""Geography stage: neighborhoods, school locations, and children per neighborhood."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+
+from .errors import DataError, Problem
+from .slugs import slugify
+
+WGS84 = "EPSG:4326"
+
+
+def read_neighborhoods(path: Path, spec: dict) -> gpd.GeoDataFrame:
+    """Read neighborhood polygons as a GeoDataFrame with ``nbhd_id``, ``name``, ``slug``, geometry (WGS84)."""
+    if not path.is_file():
+        raise DataError(Problem("FAIL", "MISSING_FILE", str(path), None, "", "neighborhood file not found"))
+    frame = gpd.read_file(path)
+    if frame.crs is not None and not frame.crs.equals(WGS84):
+        raise DataError(Problem("FAIL", "CRS_UNEXPECTED", path.name, None, "", f"expected WGS84 (EPSG:4326), got {frame.crs}"))
+    for field in (spec["id_field"], spec["name_field"]):
+        if field not in frame.columns:
+            raise DataError(Problem("FAIL", "MISSING_COLUMN", path.name, None, field, "property not found on the features"))
+    invalid = ~frame.geometry.is_valid | frame.geometry.is_empty
+    if invalid.any():
+        i = int(invalid.to_numpy().nonzero()[0][0])
+        reason = shapely.validation.explain_validity(frame.geometry.iloc[i])
+        raise DataError(Problem("FAIL", "INVALID_GEOMETRY", path.name, None, spec["id_field"],
+                                f"feature {frame[spec['id_field']].iloc[i]} has an invalid geometry: {reason}"))
+    names = frame[spec["name_field"]].astype(str).str.strip()
+    if spec["name_case"] == "title":
+        names = names.str.title()
+    ids = frame[spec["id_field"]].astype(str)
+    out = gpd.GeoDataFrame({"nbhd_id": ids, "name": names}, geometry=frame.geometry.to_numpy(), crs=WGS84)
+    out["slug"] = [slugify(n, fallback=f"area-{i}") for n, i in zip(out["name"], out["nbhd_id"])]
+    if out["slug"].duplicated().any():
+        out["slug"] = [f"{s}-{slugify(i, fallback='x')}" for s, i in zip(out["slug"], out["nbhd_id"])]
+    return out.sort_values("name", kind="stable").reset_index(drop=True)
+
+
+def assign_neighborhoods(schools: pd.DataFrame, neighborhoods: gpd.GeoDataFrame, snap_m: float) -> tuple[pd.Series, list[tuple[str, str, str]]]:
+    """Return each school's neighborhood id (or "") and notes (key, code, message) for schools snapped or outside.
+
+    Point in polygon first; a point outside every polygon but within ``snap_m``
+    metres of one is put in the nearest one.
+    """
+    located = schools["lat"].notna() & schools["lon"].notna()
+    points = gpd.GeoDataFrame(
+        {"key": schools.loc[located, "key"]},
+        geometry=gpd.points_from_xy(schools.loc[located, "lon"], schools.loc[located, "lat"]), crs=WGS84)
+    joined = gpd.sjoin(points, neighborhoods[["nbhd_id", "geometry"]], how="left", predicate="within")
+    joined = joined[~joined.index.duplicated(keep="first")]
+    result = pd.Series("", index=schools.index, dtype=object)
+    result.loc[joined.index] = joined["nbhd_id"].fillna("").to_numpy()
+    notes = []
+    outside = joined[joined["nbhd_id"].isna()]
+    if len(outside):
+        metric = neighborhoods.estimate_utm_crs()
+        near = gpd.sjoin_nearest(points.loc[outside.index].to_crs(metric), neighborhoods[["nbhd_id", "geometry"]].to_crs(metric),
+                                 how="left", distance_col="distance_m")
+        near = near[~near.index.duplicated(keep="first")]
+        for index, row in near.iterrows():
+            if row["distance_m"] <= snap_m:
+                result.loc[index] = row["nbhd_id"]
+                notes.append((row["key"], "SNAPPED_TO_NEIGHBORHOOD", f"{row['distance_m']:.0f} m outside; put in the nearest neighborhood"))
+            else:
+                notes.append((row["key"], "COORDS_OUTSIDE_CITY", f"{row['distance_m']:.0f} m outside every neighborhood; location not shown"))
+    return result, notes
+
+
+def children_by_neighborhood(areas: gpd.GeoDataFrame, children: pd.Series, neighborhoods: gpd.GeoDataFrame) -> pd.Series:
+    """Allocate children per small area to neighborhoods by share of area (area weighting).
+
+    ``children`` is indexed like ``areas``. Returns a Series indexed by ``nbhd_id``.
+    """
+    metric = neighborhoods.estimate_utm_crs()
+    areas = areas.assign(_children=children.to_numpy(), _area=areas.to_crs(metric).area.to_numpy()).to_crs(metric)
+    pieces = gpd.overlay(areas[["_children", "_area", "geometry"]], neighborhoods[["nbhd_id", "geometry"]].to_crs(metric),
+                         how="intersection", keep_geom_type=True)
+    pieces["allocated"] = pieces["_children"] * pieces.area / pieces["_area"]
+    totals = pieces.groupby("nbhd_id")["allocated"].sum()
+    return totals.reindex(neighborhoods["nbhd_id"], fill_value=0.0)
+
+
+def shared_points(schools: pd.DataFrame, threshold: int) -> list[tuple[str, int]]:
+    """Return (key, n) for schools sharing one coordinate with at least ``threshold - 1`` others."""
+    located = schools.dropna(subset=["lat", "lon"])
+    counts = located.groupby(["lat", "lon"])["key"].transform("count")
+    return [(k, int(n)) for k, n in zip(located["key"], counts) if n >= threshold]

@@ -1,0 +1,104 @@
+"""Write the processed data the site reads: JSON with sorted keys, so same input -> same bytes."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+from .grades import grade_bands
+from .pipeline import BuildResult
+
+SCHOOL_FIELDS = (
+    "key", "slug", "school_id", "name", "short_name", "sector", "operator", "grades", "grade_low", "grade_high",
+    "address", "city", "zip", "phone", "website", "lat", "lon", "neighborhood", "neighborhood_slug", "programs",
+    "special_ed", "el_supports", "ratings", "sources", "field_sources", "ids",
+)
+FILES = ("manifest.json", "schools.json", "neighborhoods.json", "neighborhoods.geojson", "problems.json", "reconciliation.json")
+
+
+def dumps(data) -> str:
+    """Serialise deterministically (sorted keys, no NaN)."""
+    return json.dumps(data, sort_keys=True, ensure_ascii=False, indent=1, allow_nan=False) + "\n"
+
+
+def school_records(result: BuildResult) -> list[dict]:
+    """Return the schools as plain JSON-ready dicts, in slug order."""
+    records = []
+    for row in result.schools.to_dict("records"):
+        record = {field: _plain(row.get(field)) for field in SCHOOL_FIELDS}
+        low, high = record["grade_low"], record["grade_high"]
+        record["bands"] = grade_bands(low, high) if low is not None and high is not None else []
+        record["current_ratings"] = _latest_per_source(record["ratings"])
+        records.append(record)
+    return records
+
+
+def _latest_per_source(ratings: list[dict]) -> list[dict]:
+    """Keep the newest rating of each source (ratings arrive newest first)."""
+    seen, latest = set(), []
+    for rating in ratings:
+        if rating["source"] not in seen:
+            seen.add(rating["source"])
+            latest.append(rating)
+    return latest
+
+
+def _plain(value):
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if hasattr(value, "item"):  # numpy scalar
+        return _plain(value.item())
+    if isinstance(value, float) and value.is_integer() and abs(value) < 100:
+        return int(value)
+    return value
+
+
+def manifest(result: BuildResult) -> dict:
+    """Return the city, its sources with their dates, and headline counts."""
+    config = result.config
+    sources = [{"id": s["id"], "label": s["label"], "kind": kind, "path": s.get("path", ""), "as_of": s.get("as_of", "")}
+               for kind in ("directory", "ratings") for s in getattr(config, kind)]
+    sources.append({"id": "neighborhoods", "label": config.neighborhoods["label"], "kind": "neighborhoods",
+                    "path": config.neighborhoods["path"], "as_of": ""})
+    if config.population:
+        sources.append({"id": "population", "label": config.population["label"], "kind": "population",
+                        "path": config.population["table_path"], "as_of": config.population["as_of"]})
+    sources += [{"id": g["id"], "label": g["label"], "kind": "gtfs", "path": g["path"], "as_of": ""} for g in config.gtfs]
+    sector_counts = result.schools["sector"].value_counts().sort_index()
+    return {"city": config.city, "neighborhood_unit": config.neighborhoods["unit"], "sources": sources,
+            "counts": {"schools": len(result.schools), "neighborhoods": len(result.neighborhoods),
+                       "by_sector": {k: int(v) for k, v in sector_counts.items()}}}
+
+
+def write_processed(result: BuildResult, out_dir: Path) -> dict[str, Path]:
+    """Write every processed file into ``out_dir`` and return their paths."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    nbhd = result.neighborhoods
+    contents = {
+        "manifest.json": dumps(manifest(result)),
+        "schools.json": dumps(school_records(result)),
+        "neighborhoods.json": dumps([{k: _plain(v) for k, v in r.items()} for r in nbhd.drop(columns="geometry").to_dict("records")]),
+        "neighborhoods.geojson": nbhd.set_precision(1e-6).to_json(sort_keys=True, drop_id=True) + "\n",
+        "problems.json": dumps([p.as_dict() for p in result.problems]),
+        "reconciliation.json": dumps(result.reconciliation),
+    }
+    paths = {}
+    for name in FILES:
+        path = out_dir / name
+        path.write_text(contents[name], encoding="utf-8")
+        paths[name] = path
+    return paths
+
+
+def read_processed(out_dir: Path) -> dict:
+    """Read the processed files back (for the site); fail naming the missing file."""
+    from .errors import SchoolfinderError
+
+    data = {}
+    for name in ("manifest.json", "schools.json", "neighborhoods.json", "reconciliation.json"):
+        path = Path(out_dir) / name
+        if not path.is_file():
+            raise SchoolfinderError(f"{path} is missing: run `make data` first")
+        data[name.removesuffix(".json")] = json.loads(path.read_text(encoding="utf-8"))
+    return data

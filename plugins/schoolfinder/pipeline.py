@@ -1,0 +1,146 @@
+"""The whole pipeline as a table of contents: ingest -> validate -> merge -> ratings -> geography."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import geopandas as gpd
+import pandas as pd
+
+from . import geo, ingest, ratings, validate
+from .config import CityConfig
+from .errors import DataError, Problem
+from .merge import merge_sources
+from .slugs import unique_slugs
+
+
+@dataclass
+class BuildResult:
+    """Everything the site needs: schools, neighborhoods, problems and the count reconciliation."""
+
+    config: CityConfig
+    schools: pd.DataFrame
+    neighborhoods: gpd.GeoDataFrame
+    problems: list[Problem] = field(default_factory=list)
+    reconciliation: dict = field(default_factory=dict)
+
+
+def run(config: CityConfig) -> BuildResult:
+    """Run every stage for one city and return the processed data (no files written)."""
+    problems: list[Problem] = []
+    rows, counts = _read_directories(config, problems)
+    kept = rows[rows["_fate"] == "keep"]
+    match_on = {s["id"]: s["match_on"] for s in config.directory}
+    schools, fates = merge_sources(kept, [s["id"] for s in config.directory], match_on)
+    lead_row = {r["school_key"]: (r[ingest.SOURCE], r[ingest.ROW]) for r in fates.to_dict("records") if r["fate"] == "published"}
+    files = {s["id"]: s["path"] for s in config.directory}
+    for source_id, count in counts.items():
+        mine = fates[fates[ingest.SOURCE] == source_id]["fate"]
+        count["published"] = int((mine == "published").sum())
+        count["merged_duplicate"] = int((mine == "merged").sum())
+    schools = _attach_all_ratings(config, schools, fates, counts, problems)
+    neighborhoods = geo.read_neighborhoods(config.source_path(config.neighborhoods["path"]), config.neighborhoods)
+    schools = _locate(config, schools, neighborhoods, lead_row, files, problems)
+    neighborhoods = _neighborhood_stats(config, schools, neighborhoods)
+    schools["slug"] = unique_slugs(schools["name"].tolist(), schools["school_id"].tolist())
+    schools = schools.sort_values("slug", kind="stable").reset_index(drop=True)
+    return BuildResult(config, schools, neighborhoods, problems, _reconcile(counts))
+
+
+def _read_directories(config: CityConfig, problems: list[Problem]) -> tuple[pd.DataFrame, dict]:
+    frames, counts = [], {}
+    for source in config.directory:
+        path = config.source_path(source["path"])
+        table = ingest.read_table(path, source)
+        mapped = ingest.map_directory(table, source, source["path"])
+        checked, found = validate.validate_directory(mapped, source, source["path"])
+        problems.extend(found)
+        frames.append(checked)
+        fates = checked["_fate"] if len(checked) else pd.Series(dtype=str)
+        counts[source["id"]] = {"kind": "directory", "file": source["path"], "rows_read": len(table),
+                                "excluded_closed": int((fates == "closed").sum()),
+                                "quarantined": int((fates == "quarantined").sum())}
+    return pd.concat(frames, ignore_index=True), counts
+
+
+def _attach_all_ratings(config, schools, fates, counts, problems) -> pd.DataFrame:
+    by_key: dict[str, list[dict]] = {}
+    for source in config.ratings:
+        table = ingest.read_table(config.source_path(source["path"]), source)
+        rated, found = ratings.normalise_ratings(table, source, source["path"])
+        problems.extend(found)
+        id_to_key = {sid: key for key, ids in zip(schools["key"], schools["ids"]) for src, sid in ids.items()
+                     if src == source["directory"]}
+        attached, row_fates = ratings.attach_ratings(rated, source, id_to_key)
+        for key, items in attached.items():
+            by_key.setdefault(key, []).extend(items)
+        counts[source["id"]] = {"kind": "ratings", "file": source["path"], "rows_read": len(table),
+                                "attached": int((row_fates == "attached").sum()),
+                                "excluded_no_school": int((row_fates == "no_school").sum()),
+                                "quarantined": int((row_fates == "quarantined").sum())}
+    schools = schools.copy()
+    schools["ratings"] = [ratings.latest_first(by_key.get(key, [])) for key in schools["key"]]
+    return schools
+
+
+def _locate(config, schools, neighborhoods, lead_row, files, problems) -> pd.DataFrame:
+    schools = schools.copy()
+    thresholds = config.thresholds
+    nbhd_ids, notes = geo.assign_neighborhoods(schools, neighborhoods, thresholds["neighborhood_snap_m"])
+    outside = set()
+    for key, code, message in notes:
+        source, row = lead_row[key]
+        problems.append(Problem("WARN", code, files[source], row, "lat", message))
+        if code == "COORDS_OUTSIDE_CITY":
+            outside.add(key)
+    schools["nbhd_id"] = nbhd_ids.to_numpy()
+    lost = schools["key"].isin(outside)
+    schools.loc[lost, ["lat", "lon"]] = None
+    for key, n in geo.shared_points(schools, thresholds["shared_point_warn"]):
+        source, row = lead_row[key]
+        problems.append(Problem("WARN", "SHARED_COORDINATES", files[source], row, "lat", f"{n} schools share this point"))
+    names = dict(zip(neighborhoods["nbhd_id"], neighborhoods["name"]))
+    slugs = dict(zip(neighborhoods["nbhd_id"], neighborhoods["slug"]))
+    schools["neighborhood"] = schools["nbhd_id"].map(lambda i: names.get(i, ""))
+    schools["neighborhood_slug"] = schools["nbhd_id"].map(lambda i: slugs.get(i, ""))
+    return schools
+
+
+def _neighborhood_stats(config, schools, neighborhoods) -> gpd.GeoDataFrame:
+    neighborhoods = neighborhoods.copy()
+    per = schools.groupby("nbhd_id")["key"].count()
+    neighborhoods["school_count"] = neighborhoods["nbhd_id"].map(per).fillna(0).astype(int)
+    neighborhoods["children"] = None
+    if config.population:
+        children = _children(config, neighborhoods)
+        neighborhoods["children"] = neighborhoods["nbhd_id"].map(children).round().astype(int)
+    return neighborhoods
+
+
+def _children(config, neighborhoods) -> pd.Series:
+    spec = config.population
+    areas = gpd.read_file(config.source_path(spec["areas_path"]))
+    table_source = {"path": spec["table_path"], "encoding": spec["encoding"], "skip_rows": spec["skip_rows"], "format": "csv"}
+    table = ingest.read_table(config.source_path(spec["table_path"]), table_source)
+    ingest.require_columns(table, [spec["table_id_column"], *spec["children_columns"]], spec["table_path"])
+    counts = table[spec["children_columns"]].apply(pd.to_numeric, errors="coerce")
+    bad = counts.isna().any(axis=1)
+    if bad.any():
+        row = int(table.loc[bad.idxmax(), ingest.ROW])
+        raise DataError(Problem("FAIL", "NOT_A_NUMBER", spec["table_path"], row, ", ".join(spec["children_columns"]),
+                                "child counts must be whole numbers"))
+    per_area = pd.Series(counts.sum(axis=1).to_numpy(), index=table[spec["table_id_column"]].astype(str))
+    per_area = per_area.groupby(level=0).sum()
+    area_ids = areas[spec["area_id_field"]].astype(str)
+    return geo.children_by_neighborhood(areas, area_ids.map(per_area).fillna(0.0), neighborhoods)
+
+
+def _reconcile(counts: dict) -> dict:
+    """Check rows read = published + merged + excluded + quarantined for every source; fail otherwise."""
+    for source_id, count in counts.items():
+        parts = {k: v for k, v in count.items() if k not in ("kind", "file", "rows_read")}
+        count["balanced"] = sum(parts.values()) == count["rows_read"]
+        if not count["balanced"]:
+            raise DataError(Problem("FAIL", "RECONCILIATION", count["file"], None, "",
+                                    f"{count['rows_read']} rows read but {parts} accounted for"))
+    return counts

@@ -1,0 +1,164 @@
+"""Validate stage: check and normalise mapped directory rows, one Problem per bad cell."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from .errors import Problem
+from .grades import parse_span, span_label
+from .ingest import ROW, SOURCE
+
+_PHONE_CHARS = re.compile(r"^[0-9()+.\-\s/x]*$")
+_ZIP = re.compile(r"^\d{5}(-\d{4})?$")
+LIST_FIELDS = ("programs", "special_ed", "el_supports")
+
+
+def validate_directory(mapped: pd.DataFrame, source: dict, file: str) -> tuple[pd.DataFrame, list[Problem]]:
+    """Return the rows that may be published (with ``_fate`` set) and the problems found.
+
+    Every input row comes back once: ``_fate`` is ``keep``, ``closed`` or
+    ``quarantined``, so the caller can reconcile counts.
+    """
+    problems: list[Problem] = []
+    records = []
+    seen_ids: set[str] = set()
+    for row in mapped.to_dict("records"):
+        found: list[Problem] = []
+        record = _normalise_row(row, source, file, found)
+        key = record.get("school_id", "")
+        if key and key in seen_ids:
+            found.append(Problem("QUARANTINE", "DUPLICATE_KEY", file, row[ROW], source["columns"]["school_id"],
+                                 "the same school id appears earlier in this file", key))
+        seen_ids.add(key)
+        if any(p.severity == "QUARANTINE" for p in found):
+            record["_fate"] = "quarantined"
+        elif record.get("status_closed"):
+            record["_fate"] = "closed"
+        else:
+            record["_fate"] = "keep"
+        problems.extend(found)
+        records.append(record)
+    return pd.DataFrame.from_records(records), problems
+
+
+def _normalise_row(row: dict, source: dict, file: str, found: list[Problem]) -> dict:
+    columns = source["columns"]
+    line = row[ROW]
+
+    def problem(severity, code, field, message, value=""):
+        found.append(Problem(severity, code, file, line, columns.get(field, field), message, value))
+
+    record = {ROW: line, SOURCE: row[SOURCE]}
+    for field in ("school_id", "state_id", "nces_id", "name", "short_name", "operator", "address", "city"):
+        record[field] = row.get(field, "")
+    for field in ("school_id", "name"):
+        if not record[field]:
+            problem("QUARANTINE", f"MISSING_{field.upper()}", field, f"{field.replace('_', ' ')} is empty")
+    record["sector"] = _sector(row, source, problem)
+    record.update(_grades(row, problem))
+    record["phone"] = _phone(row.get("phone", ""), problem)
+    record["zip"] = _zip(row.get("zip", ""), problem)
+    record["website"] = _website(row.get("website", ""), problem)
+    record["lat"], record["lon"] = _coordinates(row, problem)
+    record["status_closed"] = row.get("status", "") in source["closed_values"]
+    for field in LIST_FIELDS:
+        record[field] = _split_list(row.get(field, ""), source["list_separator"])
+    return record
+
+
+def _sector(row: dict, source: dict, problem) -> str:
+    if source["sector"]:
+        return source["sector"]
+    if not source["sector_column"]:
+        return ""
+    raw = row["_sector_raw"]
+    sector = source["sector_values"].get(raw, source["sector_default"])
+    if not sector:
+        problem("QUARANTINE", "UNKNOWN_SECTOR", source["sector_column"],
+                "value is not in sector_values and there is no sector_default", raw)
+    return sector
+
+
+def _grades(row: dict, problem) -> dict:
+    if "grades" in row:
+        cell, field = row["grades"], "grades"
+    elif "grade_low" in row and "grade_high" in row:
+        cell, field = f"{row['grade_low']}-{row['grade_high']}", "grade_low"
+    else:
+        return {"grade_low": None, "grade_high": None, "grades": ""}
+    if not cell.strip("-"):
+        problem("WARN", "NO_GRADES", field, "grades are empty; shown as not reported")
+        return {"grade_low": None, "grade_high": None, "grades": ""}
+    span = parse_span(cell)
+    if span is None:
+        problem("QUARANTINE", "GRADE_TOKEN", field, "not a grade or grade span (PK, K, 1-12)", cell)
+        return {"grade_low": None, "grade_high": None, "grades": ""}
+    return {"grade_low": span[0], "grade_high": span[1], "grades": span_label(*span)}
+
+
+def _phone(value: str, problem) -> str:
+    if not value:
+        return ""
+    if not _PHONE_CHARS.match(value):
+        problem("QUARANTINE", "PHONE_FORMAT", "phone", "phone number has characters other than digits and ()+-.", value)
+        return ""
+    digits = re.sub(r"\D", "", value.split("x")[0])
+    if len(digits) == 11 and digits.startswith("1"):
+        digits = digits[1:]
+    if len(digits) == 10:
+        return f"({digits[:3]}) {digits[3:6]}-{digits[6:]}"
+    problem("WARN", "PHONE_FORMAT", "phone", "not a 10-digit phone number; shown as given", value)
+    return value
+
+
+def _zip(value: str, problem) -> str:
+    if value and not _ZIP.match(value):
+        problem("WARN", "ZIP_FORMAT", "zip", "not a 5-digit ZIP code; shown as given", value)
+    return value
+
+
+def _website(value: str, problem) -> str:
+    if not value:
+        return ""
+    compact = re.sub(r"\s", "", value).lower()
+    scheme = compact.split(":", 1)[0] if ":" in compact else ""
+    if scheme in ("http", "https"):
+        if re.search(r'[\s"<>`]', value.strip()):
+            problem("QUARANTINE", "URL_FORMAT", "website", "a web address cannot contain spaces, quotes or < >", value)
+            return ""
+        return value.strip()
+    if not scheme or scheme.startswith("www") or "." in scheme:
+        if " " not in value and "." in value and "<" not in value:
+            problem("NORMALIZE", "URL_NO_SCHEME", "website", "added https:// to a web address without a scheme", value)
+            return "https://" + value.strip()
+    problem("QUARANTINE", "URL_SCHEME", "website", "only http and https links are published", value)
+    return ""
+
+
+def _coordinates(row: dict, problem) -> tuple[float | None, float | None]:
+    if "lat" not in row or "lon" not in row:
+        return None, None
+    raw_lat, raw_lon = row["lat"], row["lon"]
+    if not raw_lat or not raw_lon:
+        problem("WARN", "NO_COORDINATES", "lat", "no coordinates: published with \"location unavailable\"")
+        return None, None
+    try:
+        lat, lon = float(raw_lat), float(raw_lon)
+    except ValueError:
+        problem("WARN", "BAD_COORDINATES", "lat", "coordinates are not numbers; treated as missing", f"{raw_lat}, {raw_lon}")
+        return None, None
+    if abs(lat) < 1 and abs(lon) < 1:
+        problem("WARN", "POINT_NEAR_ORIGIN", "lat", "point is near 0,0; treated as missing", f"{raw_lat}, {raw_lon}")
+        return None, None
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        problem("WARN", "CRS_UNEXPECTED", "lat", "not WGS84 degrees (projected coordinates?); treated as missing",
+                f"{raw_lat}, {raw_lon}")
+        return None, None
+    return lat, lon
+
+
+def _split_list(cell: str, separator: str) -> list[str]:
+    items = [item.strip() for item in cell.split(separator)] if cell else []
+    return list(dict.fromkeys(item for item in items if item))

@@ -1,0 +1,5 @@
+"""Pelican glue: turn the pipeline's processed data into pages."""
+
+from .plugin import register
+
+__all__ = ["register"]

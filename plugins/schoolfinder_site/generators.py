@@ -1,0 +1,55 @@
+"""SchoolPagesGenerator: home, school list, one page per school, neighborhoods and the data page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pelican.generators import Generator
+
+from schoolfinder.io import read_processed
+
+PER_PAGE = 500
+
+
+class SchoolPagesGenerator(Generator):
+    """Render pages straight from the processed data (never one Markdown file per school)."""
+
+    def generate_context(self):
+        """Load the processed data and expose it to every template as ``sf``."""
+        options = self.settings.get("SCHOOLFINDER", {})
+        data = read_processed(Path(options.get("processed_dir", "data/processed")))
+        manifest = data["manifest"]
+        self.schools = sorted(data["schools"], key=lambda s: (s["name"].casefold(), s["slug"]))
+        self.neighborhoods = data["neighborhoods"]
+        self.context["sf"] = {
+            "city": manifest["city"],
+            "counts": manifest["counts"],
+            "unit": manifest["neighborhood_unit"],
+            "sources": {s["id"]: s for s in manifest["sources"]},
+            "source_list": manifest["sources"],
+            "neighborhoods": self.neighborhoods,
+            "reconciliation": data["reconciliation"],
+        }
+
+    def generate_output(self, writer):
+        """Write every page through Pelican's writer."""
+        def write(name, template, **kwargs):
+            writer.write_file(name, self.get_template(template), self.context,
+                              relative_urls=self.settings["RELATIVE_URLS"], **kwargs)
+
+        write("index.html", "home", page_name="home")
+        pages = [self.schools[i:i + PER_PAGE] for i in range(0, len(self.schools), PER_PAGE)] or [[]]
+        for number, chunk in enumerate(pages, start=1):
+            name = "schools/index.html" if number == 1 else f"schools/page/{number}/index.html"
+            write(name, "schools", schools=chunk, page_number=number, page_count=len(pages), page_name="schools")
+        for school in self.schools:
+            write(f"schools/{school['slug']}/index.html", "school", school=school, page_name="school")
+        by_nbhd: dict[str, list[dict]] = {}
+        for school in self.schools:
+            by_nbhd.setdefault(school["neighborhood_slug"], []).append(school)
+        write("neighborhoods/index.html", "neighborhoods", page_name="neighborhoods")
+        for nbhd in self.neighborhoods:
+            write(f"neighborhoods/{nbhd['slug']}/index.html", "neighborhood", neighborhood=nbhd,
+                  schools=by_nbhd.get(nbhd["slug"], []), page_name="neighborhood")
+        write("about-the-data/index.html", "about_data", page_name="about_data",
+              unlocated=by_nbhd.get("", []))

@@ -1,0 +1,68 @@
+"""Shared fixtures: build sites into temporary folders, find the real Chicago data."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures"
+ARTIFACTS = ROOT / "test-artifacts"
+CHICAGO_DATA = Path(os.environ.get("SCHOOLFINDER_CHICAGO_DATA", ROOT.parent / "shared" / "data" / "chicago"))
+
+
+def run_ok(args: list[str], env: dict | None = None) -> subprocess.CompletedProcess:
+    """Run a command from the repo root; fail the test with its output if it fails."""
+    full_env = {**os.environ, "PYTHONPATH": str(ROOT / "plugins"), **(env or {})}
+    proc = subprocess.run(args, cwd=ROOT, env=full_env, capture_output=True, text=True)
+    if proc.returncode != 0:
+        pytest.fail(f"{' '.join(map(str, args))} exited {proc.returncode}\n{proc.stdout}\n{proc.stderr}")
+    return proc
+
+
+def build_site(city: Path, workdir: Path) -> Path:
+    """Run the pipeline and Pelican for one city; return the output folder."""
+    processed, output = workdir / "processed", workdir / "output"
+    run_ok([sys.executable, "-m", "schoolfinder", "build", str(city), "--out", str(processed)])
+    run_ok([sys.executable, "-m", "pelican", "content", "-s", "pelicanconf.py", "-o", str(output), "--fatal", "errors", "-q"],
+           env={"SCHOOLFINDER_PROCESSED": str(processed)})
+    return output
+
+
+@pytest.fixture(scope="session")
+def demo_city(tmp_path_factory) -> Path:
+    """The demo city's config with freshly generated raw files, in a temporary folder."""
+    from schoolfinder.demo.generator import generate
+
+    city = tmp_path_factory.mktemp("demo")
+    shutil.copy(ROOT / "data" / "demo" / "city.toml", city / "city.toml")
+    generate(city / "raw", seed=2026)
+    return city
+
+
+@pytest.fixture(scope="session")
+def demo_site(demo_city, tmp_path_factory) -> Path:
+    """The demo city built into a temporary output folder."""
+    return build_site(demo_city, tmp_path_factory.mktemp("demo-site"))
+
+
+@pytest.fixture(scope="session")
+def hostile_site(tmp_path_factory) -> Path:
+    """A tiny city whose data tries XSS and path tricks, built into a temporary folder."""
+    return build_site(FIXTURES / "hostile", tmp_path_factory.mktemp("hostile-site"))
+
+
+@pytest.fixture(scope="session")
+def chicago_dir() -> Path:
+    """The real Chicago files; skipped when absent unless SCHOOLFINDER_REQUIRE_REAL_DATA=1."""
+    if (CHICAGO_DATA / "PROVENANCE.md").is_file():
+        return CHICAGO_DATA
+    message = f"real Chicago data not found at {CHICAGO_DATA} (set SCHOOLFINDER_CHICAGO_DATA)"
+    if os.environ.get("SCHOOLFINDER_REQUIRE_REAL_DATA") == "1":
+        pytest.fail(message + " and SCHOOLFINDER_REQUIRE_REAL_DATA=1")
+    pytest.skip(message)

@@ -1,0 +1,57 @@
+"""The built site: one page per published school, escaping everywhere, paths inside output/."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from tests.conftest import run_ok  # noqa: F401  (fixtures come from conftest)
+
+
+def html_pages(site: Path) -> list[Path]:
+    return sorted(site.rglob("*.html"))
+
+
+def test_demo_has_a_page_per_published_school(demo_city, demo_site):
+    planted = json.loads((demo_city / "raw" / "planted.json").read_text())
+    school_pages = [p for p in (demo_site / "schools").glob("*/index.html") if p.parent.name != "page"]
+    assert len(school_pages) == planted["n_schools_expected"] >= 300
+
+
+def test_every_demo_page_says_fictional(demo_site):
+    for page in html_pages(demo_site):
+        assert "Fictional demo city" in page.read_text(encoding="utf-8"), page
+
+
+def test_demo_output_has_no_replacement_characters(demo_site):
+    for page in html_pages(demo_site):
+        text = page.read_text(encoding="utf-8")
+        assert "\ufffd" not in text and not re.search(r"[\x80-\x9f]", text), page
+
+
+def test_no_third_party_assets(demo_site):
+    for page in html_pages(demo_site):
+        text = page.read_text(encoding="utf-8")
+        for url in re.findall(r'<(?:script|link|img)[^>]+(?:src|href)="([^"]+)"', text):
+            assert not re.match(r"(https?:)?//", url), (page, url)
+
+
+def test_hostile_names_are_escaped_on_every_page(hostile_site):
+    pages = html_pages(hostile_site)
+    assert pages
+    joined = "\n".join(p.read_text(encoding="utf-8") for p in pages)
+    assert "&lt;img src=x onerror=alert(1)&gt;" in joined
+    for raw in ("<img src=x", "<script>alert", "<svg onload", "<i>Town</i>", "<b>export</b>", "<b>Bold</b>", 'onmouseover="alert'):
+        assert raw not in joined, raw
+    assert "javascript:" not in joined.lower()
+
+
+def test_hostile_slugs_stay_inside_output(hostile_site):
+    resolved = hostile_site.resolve()
+    for path in hostile_site.rglob("*"):
+        assert path.resolve().is_relative_to(resolved)
+    schools = sorted(p.name for p in (hostile_site / "schools").iterdir() if p.is_dir())
+    assert all(re.fullmatch(r"[a-z0-9-]+", s) for s in schools)
+    assert "con" not in schools and "index" in schools  # '../../index' became a plain slug
+    assert {"same-name-h8", "same-name-h9"} <= set(schools)
