@@ -47,7 +47,7 @@ bench: setup  ## page-generation benchmark (10k and 100k synthetic schools)
 	$(PY) -m schoolfinder_site.bench
 
 messages: $(VENV)/.installed  ## extract UI strings to theme/translations/messages.pot
-	$(VENV)/bin/pybabel extract -F babel.cfg -o theme/translations/messages.pot --no-location --sort-output .
+	$(VENV)/bin/pybabel extract -F babel.cfg -o theme/translations/messages.pot --no-location --sort-output theme/templates
 
 clean:
 	rm -rf output $(PROCESSED) data/demo/raw theme/static/vendor build

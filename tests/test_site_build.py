@@ -6,7 +6,7 @@ import json
 import re
 from pathlib import Path
 
-from tests.conftest import run_ok  # noqa: F401  (fixtures come from conftest)
+
 
 
 def html_pages(site: Path) -> list[Path]:
@@ -55,3 +55,13 @@ def test_hostile_slugs_stay_inside_output(hostile_site):
     assert all(re.fullmatch(r"[a-z0-9-]+", s) for s in schools)
     assert "con" not in schools and "index" in schools  # '../../index' became a plain slug
     assert {"same-name-h8", "same-name-h9"} <= set(schools)
+
+
+def test_same_input_builds_byte_identical_sites(demo_city, demo_site, tmp_path):
+    from tests.conftest import build_site
+
+    again = build_site(demo_city, tmp_path)
+    first = {p.relative_to(demo_site): p.read_bytes() for p in demo_site.rglob("*") if p.is_file()}
+    second = {p.relative_to(again): p.read_bytes() for p in again.rglob("*") if p.is_file()}
+    assert first.keys() == second.keys()
+    assert [name for name in first if first[name] != second[name]] == []

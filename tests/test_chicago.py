@@ -1,0 +1,65 @@
+"""Real Chicago data end to end: 654 CPS schools, district and charter, each in a community area."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from schoolfinder import pipeline
+from schoolfinder.config import load_config
+from tests.conftest import ROOT, build_site
+
+pytestmark = pytest.mark.real_data
+
+
+@pytest.fixture(scope="module")
+def chicago(chicago_dir, monkeypatch_module):
+    monkeypatch_module.setenv("SCHOOLFINDER_CHICAGO_DATA", str(chicago_dir))
+    return pipeline.run(load_config(ROOT / "data" / "chicago"))
+
+
+@pytest.fixture(scope="module")
+def monkeypatch_module():
+    with pytest.MonkeyPatch.context() as mp:
+        yield mp
+
+
+def test_all_654_schools_published_with_sector(chicago):
+    schools = chicago.schools
+    assert len(schools) == 654
+    assert Counter(schools["sector"]) == {"district": 531, "charter": 119, "contract": 4}
+
+
+def test_every_school_in_a_community_area(chicago):
+    assert (chicago.schools["neighborhood"] != "").sum() == 654
+    assert len(chicago.neighborhoods) == 77
+    assert (chicago.neighborhoods["school_count"] > 0).all()
+
+
+def test_reconciliation_exact_counts(chicago):
+    rec = chicago.reconciliation
+    profile = rec["cps_profile"]
+    assert (profile["rows_read"], profile["published"], profile["merged_duplicate"], profile["quarantined"]) == (654, 654, 0, 0)
+    assert (rec["cps_progress"]["rows_read"], rec["cps_progress"]["merged_duplicate"]) == (654, 654)
+    assert (rec["sqrp"]["rows_read"], rec["sqrp"]["attached"], rec["sqrp"]["excluded_no_school"]) == (1309, 1288, 21)
+    assert all(c["balanced"] for c in rec.values())
+
+
+def test_ratings_kept_as_published(chicago):
+    latest = Counter(r[0]["value"] for r in chicago.schools["ratings"] if r)
+    assert set(latest) <= {"Level 1+", "Level 1", "Level 2+", "Level 2", "Level 3", "Inability to Rate"}
+
+
+def test_children_per_community_area(chicago):
+    total = chicago.neighborhoods["children"].sum()
+    assert 380_000 < total < 470_000  # ACS 2010-14: about 0.42 million Chicagoans aged 5-17
+
+
+def test_chicago_site_has_654_school_pages(chicago_dir, tmp_path, monkeypatch):
+    monkeypatch.setenv("SCHOOLFINDER_CHICAGO_DATA", str(chicago_dir))
+    site = build_site(ROOT / "data" / "chicago", tmp_path)
+    pages = [p for p in (site / "schools").glob("*/index.html") if p.parent.name != "page"]
+    assert len(pages) == 654
+    text = (site / "schools" / "index.html").read_text(encoding="utf-8")
+    assert "Charter" in text and "District-run" in text

@@ -1,0 +1,127 @@
+"""Unit tests of the pipeline stages on tiny inline frames."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from schoolfinder.errors import DataError
+from schoolfinder.grades import grade_bands, parse_span, span_label
+from schoolfinder.ingest import read_table
+from schoolfinder.merge import group_matches, merge_sources
+from schoolfinder.pipeline import _reconcile
+from schoolfinder.slugs import slugify, unique_slugs
+from schoolfinder.validate import validate_directory
+from tests.conftest import ROOT
+
+
+@pytest.mark.parametrize(("cell", "span"), [
+    ("K-8", (0, 8)), ("PK,K-8", (-1, 8)), ("09-12", (9, 12)), ("PK\u20135", (-1, 5)), ("KG", (0, 0)),
+    ("PE,PK,K-8", (-1, 8)), ("K,1,2,3", (0, 3)), ("9", (9, 9)), ("6 to 8", (6, 8)),
+    ("13", None), ("UG", None), ("8-6", None), ("", None),
+])
+def test_grade_spans(cell, span):
+    assert parse_span(cell) == span
+
+
+def test_span_label_and_bands():
+    assert span_label(-1, 8) == "PK\u20138"
+    assert grade_bands(-1, 8) == ["elementary", "middle"]
+    assert grade_bands(6, 12) == ["middle", "high"]
+
+
+@pytest.mark.parametrize(("name", "slug"), [
+    ("Peñasco Élementary", "penasco-elementary"), ("../../index", "index"), ("CON", "con-x"),
+    ("\U0001F3EB", "x"), ("<img src=x onerror=alert(1)>", "img-src-x-onerror-alert-1"),
+])
+def test_slugify(name, slug):
+    assert slugify(name, fallback="x") == slug
+
+
+def test_unique_slugs_disambiguate_by_id():
+    assert unique_slugs(["Same Name", "Same  name", "Other"], ["1", "2", "3"]) == ["same-name-1", "same-name-2", "other"]
+
+
+SOURCE = {"id": "d", "columns": {"school_id": "ID", "name": "NAME", "website": "WEB", "phone": "PHONE", "grades": "G"},
+          "sector": "district", "sector_column": "", "sector_values": {}, "sector_default": "", "closed_values": ["Closed"],
+          "list_separator": ";"}
+
+
+def mapped(rows):
+    frame = pd.DataFrame(rows)
+    frame.insert(0, "_source", "d")
+    frame.insert(0, "_row", range(2, len(frame) + 2))
+    return frame
+
+
+@pytest.mark.parametrize(("website", "code"), [
+    ("javascript:alert(1)", "URL_SCHEME"), (" JAVASCRIPT:alert(1)", "URL_SCHEME"), ("data:text/html,<b>", "URL_SCHEME"),
+    ("https://x.org/\"><script>", "URL_FORMAT"), ("www.x.org", "URL_NO_SCHEME"),
+])
+def test_website_checks(website, code):
+    frame = mapped([{"school_id": "1", "name": "A", "website": website, "phone": "", "grades": "K-5"}])
+    rows, problems = validate_directory(frame, SOURCE, "f.csv")
+    assert [p.code for p in problems] == [code]
+    assert problems[0].row == 2 and problems[0].column == "WEB" and problems[0].file == "f.csv"
+
+
+def test_every_row_gets_a_fate():
+    frame = mapped([
+        {"school_id": "1", "name": "A", "website": "", "phone": "(555) 010-0000", "grades": "K-5", "status": "Open"},
+        {"school_id": "1", "name": "A again", "website": "", "phone": "", "grades": "K-5", "status": "Open"},
+        {"school_id": "2", "name": "", "website": "", "phone": "", "grades": "K-5", "status": "Open"},
+        {"school_id": "3", "name": "C", "website": "", "phone": "", "grades": "K-5", "status": "Closed"},
+        {"school_id": "4", "name": "D", "website": "", "phone": "", "grades": "XX", "status": "Open"},
+    ])
+    rows, problems = validate_directory(frame, SOURCE, "f.csv")
+    assert rows["_fate"].tolist() == ["keep", "quarantined", "quarantined", "closed", "quarantined"]
+    assert [p.code for p in problems] == ["DUPLICATE_KEY", "MISSING_NAME", "GRADE_TOKEN"]
+
+
+def test_merge_by_shared_key_with_precedence():
+    rows = pd.DataFrame({
+        "_source": ["district", "district", "authorizer"], "_row": [2, 3, 2],
+        "school_id": ["D1", "D2", "C-1"], "state_id": ["S1", "S2", "S2"], "nces_id": ["", "", ""],
+        "name": ["ALPHA", "BETA CHARTER SCH", "Beta Charter School"], "phone": ["1", "", "2"],
+    })
+    match_on = {"district": ["state_id"], "authorizer": ["state_id"]}
+    assert group_matches(rows, match_on) == [[0], [1, 2]]
+    schools, fates = merge_sources(rows, ["authorizer", "district"], match_on)
+    beta = schools[schools["state_id"] == "S2"].iloc[0]
+    assert beta["name"] == "Beta Charter School" and beta["field_sources"]["name"] == "authorizer"
+    assert beta["ids"] == {"district": "D2", "authorizer": "C-1"}
+    assert sorted(fates["fate"]) == ["merged", "published", "published"]
+
+
+def test_ids_in_different_namespaces_do_not_match():
+    rows = pd.DataFrame({"_source": ["a", "b"], "_row": [2, 2], "school_id": ["7", "7"], "state_id": ["", ""], "nces_id": ["", ""]})
+    assert group_matches(rows, {"a": ["state_id"], "b": ["state_id"]}) == [[0], [1]]
+
+
+def test_reconciliation_failure_fails_the_build():
+    counts = {"d": {"kind": "directory", "file": "f.csv", "rows_read": 5, "published": 3, "merged_duplicate": 0,
+                    "excluded_closed": 0, "quarantined": 1}}
+    with pytest.raises(DataError, match="RECONCILIATION"):
+        _reconcile(counts)
+
+
+def test_wrong_encoding_names_file_and_line(tmp_path):
+    path = tmp_path / "d.csv"
+    path.write_bytes("ID,NAME\n1,Caf\u00e9\n".encode("cp1252"))
+    with pytest.raises(DataError, match=r"ENCODING_ERROR: d\.csv, row 2: byte 0xe9"):
+        read_table(path, {"encoding": "utf-8"})
+
+
+def test_cli_reports_missing_column_without_traceback(tmp_path):
+    (tmp_path / "schools.csv").write_text("ID,SCHOOL\n1,A\n")
+    toml = (ROOT / "tests" / "fixtures" / "hostile" / "city.toml").read_text()
+    (tmp_path / "city.toml").write_text(toml)
+    (tmp_path / "neighborhoods.geojson").write_text((ROOT / "tests/fixtures/hostile/neighborhoods.geojson").read_text())
+    proc = subprocess.run([sys.executable, "-m", "schoolfinder", "build", str(tmp_path), "--out", str(tmp_path / "out")],
+                          capture_output=True, text=True, env={"PYTHONPATH": str(ROOT / "plugins")})
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr
+    assert "MISSING_COLUMN: schools.csv, row 1, column NAME" in proc.stderr
