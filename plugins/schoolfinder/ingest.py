@@ -14,6 +14,7 @@ from .grades import parse_span
 
 ROW = "_row"  # 1-based row in the file, the header is row 1
 SOURCE = "_source"
+SHAPE = "_shape"  # "", MISSING_CELL or EXTRA_CELL: the row had fewer or more cells than the header
 
 
 def read_table(path: Path, source: dict) -> pd.DataFrame:
@@ -31,33 +32,52 @@ def read_table(path: Path, source: dict) -> pd.DataFrame:
         frame = _read_csv(path, source)
     else:
         frame = _read_excel(path, source)
+        frame[SHAPE] = ""
     frame.insert(0, ROW, range(2, len(frame) + 2))
     skip = {int(r) + 1 for r in source.get("skip_rows", [])}
     return frame[~frame[ROW].isin(skip)].reset_index(drop=True)
 
 
 def _read_csv(path: Path, source: dict) -> pd.DataFrame:
-    data = path.read_bytes()
-    encoding = source.get("encoding", "utf-8")
+    text = _decode(path, source.get("encoding", "utf-8")).removeprefix("\ufeff")
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=source.get("delimiter", ","), strict=True)
     try:
-        text = data.decode(encoding)
+        header = next(reader, [])
+        _check_header(header, path.name)
+        records, shapes = [], []
+        for cells in reader:
+            if not any(cell.strip() for cell in cells):
+                continue  # blank lines are not records (trailing newlines, stray \r)
+            shapes.append("" if len(cells) == len(header) else ("MISSING_CELL" if len(cells) < len(header) else "EXTRA_CELL"))
+            records.append((cells + [""] * len(header))[: len(header)])
+    except csv.Error as exc:
+        raise DataError(Problem("FAIL", "CSV_PARSE_ERROR", path.name, reader.line_num, "",
+                                f"{exc} (a quote is probably not closed; was the file cut short?)")) from None
+    frame = pd.DataFrame(records, columns=header, dtype=str)
+    frame[SHAPE] = shapes
+    return frame
+
+
+def _decode(path: Path, encoding: str) -> str:
+    data = path.read_bytes()
+    try:
+        return data.decode(encoding)
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         byte = data[exc.start : exc.start + 1].hex()
-        raise DataError(Problem("FAIL", "ENCODING_ERROR", path.name, line, "",
+        code = "ENCODING_NOT_UTF8" if encoding.lower().replace("_", "-").startswith("utf-8") else "ENCODING_ERROR"
+        raise DataError(Problem("FAIL", code, path.name, line, "",
                                 f"byte 0x{byte} is not valid {encoding}; fix the file or set the source's encoding")) from None
-    text = text.removeprefix("\ufeff")
-    delimiter = source.get("delimiter", ",")
-    header = next(csv.reader(io.StringIO(text), delimiter=delimiter), [])
+
+
+def _check_header(header: list[str], file: str) -> None:
+    if not header:
+        raise DataError(Problem("FAIL", "EMPTY_FILE", file, 1, "", "the file has no header row"))
     seen = set()
     for column in header:
         if column in seen:
-            raise DataError(Problem("FAIL", "DUPLICATE_HEADER", path.name, 1, column, "the header names this column twice"))
+            raise DataError(Problem("FAIL", "DUPLICATE_HEADER", file, 1, column, "the header names this column twice"))
         seen.add(column)
-    try:
-        return pd.read_csv(io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False, na_filter=False)
-    except (pd.errors.ParserError, csv.Error) as exc:
-        raise DataError(Problem("FAIL", "CSV_PARSE_ERROR", path.name, None, "", str(exc))) from None
 
 
 def _read_excel(path: Path, source: dict) -> pd.DataFrame:
@@ -95,8 +115,12 @@ def map_directory(frame: pd.DataFrame, source: dict, file: str) -> pd.DataFrame:
     require_columns(frame, needed, file)
     mapped = pd.DataFrame({ROW: frame[ROW].to_numpy()})
     mapped[SOURCE] = source["id"]
+    mapped[SHAPE] = frame[SHAPE].to_numpy()
     for field, column in columns.items():
-        mapped[field] = frame[column].astype(str).map(clean_text).to_numpy()
+        values = frame[column].astype(str)
+        # Ids keep invisible characters so the checks can quarantine them; names are normalised.
+        values = values.str.strip(" ") if field in ("school_id", "state_id", "nces_id") else values.map(clean_text)
+        mapped[field] = values.to_numpy()
     if source["sector_column"]:
         mapped["_sector_raw"] = frame[source["sector_column"]].astype(str).map(clean_text).to_numpy()
     return mapped

@@ -8,7 +8,8 @@ import pandas as pd
 
 from .errors import Problem
 from .grades import parse_span, span_label
-from .ingest import ROW, SOURCE
+from .checks import check_cells
+from .ingest import ROW, SHAPE, SOURCE
 
 _PHONE_CHARS = re.compile(r"^[0-9()+.\-\s/x]*$")
 _ZIP = re.compile(r"^\d{5}(-\d{4})?$")
@@ -22,11 +23,19 @@ def validate_directory(mapped: pd.DataFrame, source: dict, file: str) -> tuple[p
     ``quarantined``, so the caller can reconcile counts.
     """
     problems: list[Problem] = []
+    by_row: dict[int, list[Problem]] = {}
+    for problem in check_cells(mapped, source["columns"], file):
+        by_row.setdefault(problem.row, []).append(problem)
     records = []
     seen_ids: set[str] = set()
     for row in mapped.to_dict("records"):
-        found: list[Problem] = []
-        record = _normalise_row(row, source, file, found)
+        found: list[Problem] = by_row.get(row[ROW], [])
+        if row[SHAPE]:
+            found.append(Problem("QUARANTINE", row[SHAPE], file, row[ROW], "",
+                                 "the row has fewer cells than the header" if row[SHAPE] == "MISSING_CELL"
+                                 else "the row has more cells than the header (an unquoted delimiter in a value?)"))
+        flagged = {p.code for p in found}
+        record = _normalise_row(row, source, file, found, flagged)
         key = record.get("school_id", "")
         if key and key in seen_ids:
             found.append(Problem("QUARANTINE", "DUPLICATE_KEY", file, row[ROW], source["columns"]["school_id"],
@@ -43,7 +52,7 @@ def validate_directory(mapped: pd.DataFrame, source: dict, file: str) -> tuple[p
     return pd.DataFrame.from_records(records), problems
 
 
-def _normalise_row(row: dict, source: dict, file: str, found: list[Problem]) -> dict:
+def _normalise_row(row: dict, source: dict, file: str, found: list[Problem], flagged: set[str]) -> dict:
     columns = source["columns"]
     line = row[ROW]
 
@@ -53,15 +62,12 @@ def _normalise_row(row: dict, source: dict, file: str, found: list[Problem]) -> 
     record = {ROW: line, SOURCE: row[SOURCE]}
     for field in ("school_id", "state_id", "nces_id", "name", "short_name", "operator", "address", "city"):
         record[field] = row.get(field, "")
-    for field in ("school_id", "name"):
-        if not record[field]:
-            problem("QUARANTINE", f"MISSING_{field.upper()}", field, f"{field.replace('_', ' ')} is empty")
     record["sector"] = _sector(row, source, problem)
     record.update(_grades(row, problem))
     record["phone"] = _phone(row.get("phone", ""), problem)
     record["zip"] = _zip(row.get("zip", ""), problem)
     record["website"] = _website(row.get("website", ""), problem)
-    record["lat"], record["lon"] = _coordinates(row, problem)
+    record["lat"], record["lon"] = (None, None) if "BAD_COORDINATES" in flagged else _coordinates(row, problem)
     record["status_closed"] = row.get("status", "") in source["closed_values"]
     for field in LIST_FIELDS:
         record[field] = _split_list(row.get(field, ""), source["list_separator"])
@@ -144,11 +150,7 @@ def _coordinates(row: dict, problem) -> tuple[float | None, float | None]:
     if not raw_lat or not raw_lon:
         problem("WARN", "NO_COORDINATES", "lat", "no coordinates: published with \"location unavailable\"")
         return None, None
-    try:
-        lat, lon = float(raw_lat), float(raw_lon)
-    except ValueError:
-        problem("WARN", "BAD_COORDINATES", "lat", "coordinates are not numbers; treated as missing", f"{raw_lat}, {raw_lon}")
-        return None, None
+    lat, lon = float(raw_lat), float(raw_lon)
     if abs(lat) < 1 and abs(lon) < 1:
         problem("WARN", "POINT_NEAR_ORIGIN", "lat", "point is near 0,0; treated as missing", f"{raw_lat}, {raw_lon}")
         return None, None
