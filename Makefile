@@ -7,7 +7,7 @@ PROCESSED := data/processed
 export PYTHONPATH := plugins
 export SCHOOLFINDER_PROCESSED := $(PROCESSED)
 
-.PHONY: site data html serve test bench clean setup vendor demo-data messages
+.PHONY: site data html serve test bench clean setup vendor demo-data messages config-docs
 
 site: setup data html  ## set up, build the data and the pages of $(CITY) into output/
 
@@ -51,3 +51,6 @@ messages: $(VENV)/.installed  ## extract UI strings to theme/translations/messag
 
 clean:
 	rm -rf output $(PROCESSED) data/demo/raw theme/static/vendor build
+
+config-docs: $(VENV)/.installed  ## regenerate the key tables in data/README.md from the config schema
+	$(PY) -m schoolfinder.configdocs

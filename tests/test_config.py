@@ -66,3 +66,11 @@ def test_every_key_is_documented():
 def test_data_dir_env_overrides(tmp_path, monkeypatch):
     monkeypatch.setenv("SCHOOLFINDER_CHICAGO_DATA", str(tmp_path))
     assert load_config(ROOT / "data" / "chicago").data_dir == tmp_path.resolve()
+
+
+def test_readme_key_tables_are_generated_from_the_schema():
+    from schoolfinder.configdocs import END, START, key_tables
+
+    docs = (ROOT / "data" / "README.md").read_text(encoding="utf-8")
+    block = docs[docs.index(START) + len(START) + 1: docs.index(END)]
+    assert block == key_tables(), "run `make config-docs`"

@@ -11,7 +11,8 @@ import pytest
 from schoolfinder.errors import DataError
 from schoolfinder.grades import grade_bands, parse_span, span_label
 from schoolfinder.ingest import read_table
-from schoolfinder.merge import group_matches, merge_sources
+from schoolfinder.match import fuzzy_candidates, match_by_ids
+from schoolfinder.merge import MergeRules, merge_sources
 from schoolfinder.pipeline import _reconcile
 from schoolfinder.slugs import slugify, unique_slugs
 from schoolfinder.validate import validate_directory
@@ -89,8 +90,10 @@ def test_merge_by_shared_key_with_precedence():
         "name": ["ALPHA", "BETA CHARTER SCH", "Beta Charter School"], "phone": ["1", "", "2"],
     })
     match_on = {"district": ["state_id"], "authorizer": ["state_id"]}
-    assert group_matches(rows, match_on) == [[0], [1, 2]]
-    schools, fates = merge_sources(rows, ["authorizer", "district"], match_on)
+    assert match_by_ids(rows, match_on).lists() == [[0], [1, 2]]
+    rows = rows.assign(lat=[None] * 3, lon=[None] * 3, address=["1 A St", "2 B St", "2 B St"])
+    merged = merge_sources(rows, MergeRules(["authorizer", "district"], match_on))
+    schools, fates = merged.schools, merged.fates
     beta = schools[schools["state_id"] == "S2"].iloc[0]
     assert beta["name"] == "Beta Charter School" and beta["field_sources"]["name"] == "authorizer"
     assert beta["ids"] == {"district": "D2", "authorizer": "C-1"}
@@ -99,7 +102,7 @@ def test_merge_by_shared_key_with_precedence():
 
 def test_ids_in_different_namespaces_do_not_match():
     rows = pd.DataFrame({"_source": ["a", "b"], "_row": [2, 2], "school_id": ["7", "7"], "state_id": ["", ""], "nces_id": ["", ""]})
-    assert group_matches(rows, {"a": ["state_id"], "b": ["state_id"]}) == [[0], [1]]
+    assert match_by_ids(rows, {"a": ["state_id"], "b": ["state_id"]}).lists() == [[0], [1]]
 
 
 def test_reconciliation_failure_fails_the_build():

@@ -45,6 +45,7 @@ SCHEMA: dict[str, dict[str, Any]] = {
         "sector_default": (str, "", "Sector for `sector_column` values not in `sector_values` (empty: the row is quarantined)."),
         "closed_values": (list, [], "Values of the `status` column that mean the school is closed; such rows are excluded and counted."),
         "list_separator": (str, ";", "Separator inside list cells (programs, supports)."),
+        "unmatched": (str, "publish", "`publish` rows that match no other source, or `exclude` them (counted as excluded_unmatched): for an older or secondary file that should only confirm schools the other sources list."),
         "match_on": (list, ["school_id"], "Fields that identify the same school in another source: any of `school_id`, `state_id`, `nces_id`. Two rows match when they share a value of a field both sources list."),
     },
     "ratings": {
@@ -82,11 +83,19 @@ SCHEMA: dict[str, dict[str, Any]] = {
         "label": (str, REQUIRED, "Agency or feed name shown to families."),
         "path": (str, REQUIRED, "GTFS folder or zip, relative to `data_dir`."),
     },
+    "merge": {
+        "field_precedence": (dict, {}, "Per-field order of sources, e.g. `{ name = [\"authorizer\", \"district\"] }`; other fields follow the order of the `[[directory]]` sources."),
+        "crosswalk": (str, "", "Optional CSV (relative to `data_dir`) with columns `group`, `source`, `school_id`: rows sharing a `group` are the same school."),
+        "fuzzy_distance_m": (float, 150.0, "Rows of different sources closer than this (or at the same normalised address) with similar names are match candidates."),
+        "fuzzy_name_similarity": (float, 0.85, "Minimum name similarity (0-1, after removing case, accents and words like 'school') for a match candidate."),
+        "fuzzy_accept": (bool, False, "Merge match candidates automatically. When false they go to `reports/review.csv` for a person to decide (add them to the crosswalk)."),
+    },
     "thresholds": {
         "walk_speed_kmh": (float, 4.5, "Walking speed for walk times (transit stage)."),
         "walk_detour_factor": (float, 1.3, "Straight-line distance x this factor = walking distance (transit stage)."),
         "travel_minutes": (list, [15, 30, 45], "Travel-time limits for access and desert measures (access stage)."),
         "neighborhood_snap_m": (float, 200.0, "A school outside every polygon but this close to one is put in it, with a warning."),
+        "city_buffer_m": (float, 5000.0, "Coordinates farther than this outside the neighborhoods are dropped (COORDS_OUTSIDE_CITY)."),
         "shared_point_warn": (int, 3, "Warn when at least this many schools share one coordinate."),
     },
 }
@@ -131,6 +140,7 @@ class CityConfig:
     neighborhoods: dict
     population: dict | None
     gtfs: list[dict]
+    merge: dict
     thresholds: dict
 
     def source_path(self, relative: str) -> Path:
@@ -170,8 +180,9 @@ def parse_config(raw: dict, path: Path) -> CityConfig:
             sections[name] = [_check_table(item, spec, f"{name}[{i}]", path) for i, item in enumerate(items)]
         else:
             sections[name] = None if value is None else _check_table(value, spec, name, path)
-    if sections["thresholds"] is None:
-        sections["thresholds"] = _check_table({}, SCHEMA["thresholds"], "thresholds", path)
+    for name in ("thresholds", "merge"):
+        if sections[name] is None:
+            sections[name] = _check_table({}, SCHEMA[name], name, path)
     _check_semantics(sections, path)
     return CityConfig(path=path.resolve(), data_dir=_data_dir(sections["city"], path), **sections)
 
@@ -214,6 +225,14 @@ def _check_semantics(sections: dict, path: Path) -> None:
         raise ConfigError(f"{path}: source id '{dupes[0]}' is used twice")
     for i, source in enumerate(sections["directory"]):
         _check_directory(source, f"directory[{i}]", path)
+    directory_ids = {s["id"] for s in sections["directory"]}
+    for field_name, order in sections["merge"]["field_precedence"].items():
+        unknown = [s for s in order if s not in directory_ids] if isinstance(order, list) else [order]
+        if field_name not in CANONICAL_FIELDS or unknown:
+            raise ConfigError(f"{path}: [merge] field_precedence.{field_name} must list directory source ids; unknown: {unknown or field_name}")
+    for source in sections["ratings"]:
+        if source["directory"] not in directory_ids:
+            raise ConfigError(f"{path}: ratings source '{source['id']}' names directory '{source['directory']}', which is not a [[directory]] id")
     for source in sections["directory"] + sections["ratings"]:
         if source["format"] not in ("csv", "xlsx", "xls"):
             raise ConfigError(f"{path}: source '{source['id']}' has format '{source['format']}'; use csv, xlsx or xls")
@@ -235,6 +254,8 @@ def _check_directory(source: dict, where: str, path: Path) -> None:
     for sector in sectors:
         if sector and sector not in SECTORS:
             raise ConfigError(f"{path}: [{where}] sector '{sector}' is not one of {', '.join(SECTORS)}")
+    if source["unmatched"] not in ("publish", "exclude"):
+        raise ConfigError(f"{path}: [{where}] unmatched must be 'publish' or 'exclude'")
     if source["sector"] and source["sector_column"]:
         raise ConfigError(f"{path}: [{where}] set either 'sector' or 'sector_column', not both")
 

@@ -41,33 +41,48 @@ def read_neighborhoods(path: Path, spec: dict) -> gpd.GeoDataFrame:
     return out.sort_values("name", kind="stable").reset_index(drop=True)
 
 
-def assign_neighborhoods(schools: pd.DataFrame, neighborhoods: gpd.GeoDataFrame, snap_m: float) -> tuple[pd.Series, list[tuple[str, str, str]]]:
-    """Return each school's neighborhood id (or "") and notes (key, code, message) for schools snapped or outside.
+def assign_neighborhoods(schools: pd.DataFrame, neighborhoods: gpd.GeoDataFrame, snap_m: float,
+                         buffer_m: float) -> tuple[pd.Series, list[tuple[str, str, str]]]:
+    """Return each school's neighborhood id (or "") and notes (key, code, message).
 
-    Point in polygon first; a point outside every polygon but within ``snap_m``
-    metres of one is put in the nearest one.
+    Point in polygon first. A point outside every polygon is put in the nearest
+    one when within ``snap_m`` metres (SNAPPED_TO_NEIGHBORHOOD), kept without a
+    neighborhood when within ``buffer_m`` of the city (OUTSIDE_NEIGHBORHOODS),
+    and reported as COORDS_OUTSIDE_CITY (or LIKELY_SWAPPED when swapping lat
+    and lon would put it inside) beyond that; callers drop those coordinates.
     """
     located = schools["lat"].notna() & schools["lon"].notna()
-    points = gpd.GeoDataFrame(
-        {"key": schools.loc[located, "key"]},
-        geometry=gpd.points_from_xy(schools.loc[located, "lon"], schools.loc[located, "lat"]), crs=WGS84)
+    points = gpd.GeoDataFrame({"key": schools.loc[located, "key"]},
+                              geometry=gpd.points_from_xy(schools.loc[located, "lon"], schools.loc[located, "lat"]), crs=WGS84)
     joined = gpd.sjoin(points, neighborhoods[["nbhd_id", "geometry"]], how="left", predicate="within")
     joined = joined[~joined.index.duplicated(keep="first")]
     result = pd.Series("", index=schools.index, dtype=object)
     result.loc[joined.index] = joined["nbhd_id"].fillna("").to_numpy()
-    notes = []
     outside = joined[joined["nbhd_id"].isna()]
-    if len(outside):
-        metric = neighborhoods.estimate_utm_crs()
-        near = gpd.sjoin_nearest(points.loc[outside.index].to_crs(metric), neighborhoods[["nbhd_id", "geometry"]].to_crs(metric),
-                                 how="left", distance_col="distance_m")
-        near = near[~near.index.duplicated(keep="first")]
-        for index, row in near.iterrows():
-            if row["distance_m"] <= snap_m:
-                result.loc[index] = row["nbhd_id"]
-                notes.append((row["key"], "SNAPPED_TO_NEIGHBORHOOD", f"{row['distance_m']:.0f} m outside; put in the nearest neighborhood"))
-            else:
-                notes.append((row["key"], "COORDS_OUTSIDE_CITY", f"{row['distance_m']:.0f} m outside every neighborhood; location not shown"))
+    if not len(outside):
+        return result, []
+    metric = neighborhoods.estimate_utm_crs()
+    near = gpd.sjoin_nearest(points.loc[outside.index].to_crs(metric), neighborhoods[["nbhd_id", "geometry"]].to_crs(metric),
+                             how="left", distance_col="distance_m")
+    near = near[~near.index.duplicated(keep="first")]
+    city = neighborhoods.union_all()
+    notes = []
+    for index, row in near.iterrows():
+        distance = row["distance_m"]
+        if distance <= snap_m:
+            result.loc[index] = row["nbhd_id"]
+            notes.append((row["key"], "SNAPPED_TO_NEIGHBORHOOD", f"{distance:.0f} m outside; put in the nearest neighborhood"))
+        elif distance <= buffer_m:
+            notes.append((row["key"], "OUTSIDE_NEIGHBORHOODS", f"{distance:.0f} m outside every neighborhood; no neighborhood given"))
+        else:
+            point = points.loc[index, "geometry"]
+            swapped = shapely.Point(point.y, point.x)
+            code = "LIKELY_SWAPPED" if city.contains(swapped) else "COORDS_OUTSIDE_CITY"
+            notes.append((row["key"], code, f"{distance / 1000:.1f} km outside the city; location not shown"
+                          + (" (latitude and longitude look swapped)" if code == "LIKELY_SWAPPED" else "")))
+    if len(located) >= 10 and sum(code in ("COORDS_OUTSIDE_CITY", "LIKELY_SWAPPED") for _, code, _ in notes) > len(points) / 2:
+        raise DataError(Problem("FAIL", "COORDS_OUTSIDE_CITY", "", None, "lat",
+                                "most schools are outside the neighborhoods: check the coordinate order and CRS of both files"))
     return result, notes
 
 

@@ -2,84 +2,118 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 import pandas as pd
 
 from .ingest import ROW, SOURCE
+from .match import fuzzy_candidates, match_by_ids, name_key
 
 MERGED_FIELDS = (
     "name", "short_name", "sector", "operator", "grade_low", "grade_high", "grades", "address", "city", "zip",
     "phone", "website", "lat", "lon", "state_id", "nces_id", "programs", "special_ed", "el_supports",
 )
+CONFLICT_FIELDS = ("name", "sector", "grades", "address", "zip", "phone", "website")
 
 
-def group_matches(rows: pd.DataFrame, match_on: dict[str, list[str]]) -> list[list[int]]:
-    """Group row positions that describe the same school.
+@dataclass
+class MergeRules:
+    """How sources combine: order of precedence, per-field overrides, matching options."""
 
-    Two rows match when they share a non-empty value of a field that both of
-    their sources list in ``match_on`` (source id -> fields). Groups are
-    returned in order of their first row, rows in input order.
+    source_order: list[str]
+    match_on: dict[str, list[str]]
+    field_precedence: dict[str, list[str]] = field(default_factory=dict)
+    crosswalk: list[list[tuple[str, str]]] = field(default_factory=list)
+    exclude_unmatched: set[str] = field(default_factory=set)
+    fuzzy_distance_m: float = 150.0
+    fuzzy_similarity: float = 0.85
+    fuzzy_accept: bool = False
+
+
+@dataclass
+class MergeResult:
+    """Merged schools, the fate of every input row, match candidates for review, and conflicts."""
+
+    schools: pd.DataFrame
+    fates: pd.DataFrame
+    candidates: list[dict]
+    conflicts: list[dict]
+
+
+def merge_sources(rows: pd.DataFrame, rules: MergeRules) -> MergeResult:
+    """Merge validated rows of all sources into one directory.
+
+    Fields come from the first source (in ``source_order``, or in
+    ``field_precedence[field]`` for that field) that has a value. Rows of a
+    source in ``exclude_unmatched`` that match no other source's row are
+    excluded (they only confirm or correct schools the other sources list).
     """
-    parent = list(range(len(rows)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    first_seen: dict[tuple[str, str], int] = {}
-    sources = rows[SOURCE].tolist()
-    for field in ("school_id", "state_id", "nces_id"):
-        if field not in rows:
-            continue
-        for i, value in enumerate(rows[field].tolist()):
-            if not value or field not in match_on[sources[i]]:
-                continue
-            j = first_seen.setdefault((field, value), i)
-            if j != i and field in match_on[sources[j]]:
-                parent[find(i)] = find(j)
-    groups: dict[int, list[int]] = {}
-    for i in range(len(rows)):
-        groups.setdefault(find(i), []).append(i)
-    return sorted(groups.values(), key=lambda g: g[0])
-
-
-def merge_sources(rows: pd.DataFrame, source_order: list[str], match_on: dict[str, list[str]]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Merge validated rows (``_fate == 'keep'``) of all sources into one directory.
-
-    Fields come from the first source in ``source_order`` that has a value.
-    Returns (schools, fates): one row per school, and for every input row
-    whether it was ``published`` or ``merged`` into another source's row.
-    """
-    rank = {source: i for i, source in enumerate(source_order)}
+    rank = {source: i for i, source in enumerate(rules.source_order)}
     rows = rows.assign(_rank=rows[SOURCE].map(rank)).sort_values(["_rank", ROW], kind="stable").reset_index(drop=True)
+    groups = match_by_ids(rows, rules.match_on, rules.crosswalk)
+    found = fuzzy_candidates(rows, groups, rules.fuzzy_distance_m, rules.fuzzy_similarity)
+    if rules.fuzzy_accept:
+        for i, j, _score, _dist in found:
+            groups.union(i, j)
     records = rows.to_dict("records")
-    schools, fates = [], []
-    for group in group_matches(rows, match_on):
+    schools, fates, conflicts = [], [], []
+    for group in groups.lists():
         members = [records[i] for i in group]
-        schools.append(_merge_group(members))
-        for position, member in enumerate(members):
-            fates.append({SOURCE: member[SOURCE], ROW: member[ROW], "fate": "published" if position == 0 else "merged",
-                          "school_key": schools[-1]["key"]})
-    return pd.DataFrame.from_records(schools), pd.DataFrame.from_records(fates)
+        if all(m[SOURCE] in rules.exclude_unmatched for m in members):
+            fates += [_fate(m, "excluded_unmatched", "") for m in members]
+            continue
+        school, school_conflicts = _merge_group(members, rules)
+        schools.append(school)
+        conflicts += school_conflicts
+        fates += [_fate(m, "published" if k == 0 else "merged", school["key"]) for k, m in enumerate(members)]
+    candidates = [] if rules.fuzzy_accept else [_candidate(records[i], records[j], s, d) for i, j, s, d in found]
+    return MergeResult(pd.DataFrame.from_records(schools), pd.DataFrame.from_records(fates), candidates, conflicts)
 
 
-def _merge_group(members: list[dict]) -> dict:
+def _fate(member: dict, fate: str, key: str) -> dict:
+    return {SOURCE: member[SOURCE], ROW: member[ROW], "fate": fate, "school_key": key}
+
+
+def _candidate(a: dict, b: dict, score: float, distance: float) -> dict:
+    return {"kind": "match_candidate", "source_a": a[SOURCE], "row_a": a[ROW], "id_a": a["school_id"], "name_a": a["name"],
+            "source_b": b[SOURCE], "row_b": b[ROW], "id_b": b["school_id"], "name_b": b["name"],
+            "name_similarity": score, "distance_m": None if distance != distance else round(distance)}
+
+
+def _merge_group(members: list[dict], rules: MergeRules) -> tuple[dict, list[dict]]:
     lead = members[0]
     school = {"key": f"{lead[SOURCE]}:{lead['school_id']}", "school_id": lead["school_id"],
               "ids": {m[SOURCE]: m["school_id"] for m in reversed(members)},
               "sources": list(dict.fromkeys(m[SOURCE] for m in members)), "field_sources": {}}
-    for field in MERGED_FIELDS:
-        value, origin = None, None
-        for member in members:
-            candidate = member.get(field)
-            if _has_value(candidate):
-                value, origin = candidate, member[SOURCE]
-                break
-        school[field] = value if value is not None else _empty(field)
-        if origin:
-            school["field_sources"][field] = origin
-    return school
+    conflicts = []
+    for name in MERGED_FIELDS:
+        order = _ordered(members, rules.field_precedence.get(name))
+        having = [m for m in order if _has_value(m.get(name))]
+        school[name] = having[0][name] if having else _empty(name)
+        if having:
+            school["field_sources"][name] = having[0][SOURCE]
+        if name in CONFLICT_FIELDS:
+            conflicts += _conflicts(school["key"], name, having)
+    return school, conflicts
+
+
+def _ordered(members: list[dict], precedence: list[str] | None) -> list[dict]:
+    if not precedence:
+        return members
+    rank = {source: i for i, source in enumerate(precedence)}
+    return sorted(members, key=lambda m: rank.get(m[SOURCE], len(rank)))
+
+
+def _conflicts(key: str, name: str, having: list[dict]) -> list[dict]:
+    chosen = having[0] if having else None
+    out = []
+    for other in having[1:]:
+        same = name_key(str(other[name])) == name_key(str(chosen[name])) if name in ("name", "address") else \
+            str(other[name]).casefold() == str(chosen[name]).casefold()
+        if not same and other[SOURCE] != chosen[SOURCE]:
+            out.append({"kind": "conflict", "school_key": key, "field": name, "source_a": chosen[SOURCE], "row_a": chosen[ROW],
+                        "value_a": chosen[name], "source_b": other[SOURCE], "row_b": other[ROW], "value_b": other[name]})
+    return out
 
 
 def _has_value(value) -> bool:
@@ -90,9 +124,9 @@ def _has_value(value) -> bool:
     return bool(value) or value == 0
 
 
-def _empty(field: str):
-    if field in ("programs", "special_ed", "el_supports"):
+def _empty(name: str):
+    if name in ("programs", "special_ed", "el_supports"):
         return []
-    if field in ("lat", "lon", "grade_low", "grade_high"):
+    if name in ("lat", "lon", "grade_low", "grade_high"):
         return None
     return ""

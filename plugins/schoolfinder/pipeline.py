@@ -10,7 +10,7 @@ import pandas as pd
 from . import geo, ingest, ratings, validate
 from .config import CityConfig
 from .errors import DataError, Problem
-from .merge import merge_sources
+from .merge import MergeRules, merge_sources
 from .slugs import unique_slugs
 
 
@@ -23,6 +23,8 @@ class BuildResult:
     neighborhoods: gpd.GeoDataFrame
     problems: list[Problem] = field(default_factory=list)
     reconciliation: dict = field(default_factory=dict)
+    candidates: list[dict] = field(default_factory=list)
+    conflicts: list[dict] = field(default_factory=list)
 
 
 def run(config: CityConfig) -> BuildResult:
@@ -30,21 +32,45 @@ def run(config: CityConfig) -> BuildResult:
     problems: list[Problem] = []
     rows, counts = _read_directories(config, problems)
     kept = rows[rows["_fate"] == "keep"]
-    match_on = {s["id"]: s["match_on"] for s in config.directory}
-    schools, fates = merge_sources(kept, [s["id"] for s in config.directory], match_on)
+    merged = merge_sources(kept, _merge_rules(config))
+    schools, fates = merged.schools, merged.fates
     lead_row = {r["school_key"]: (r[ingest.SOURCE], r[ingest.ROW]) for r in fates.to_dict("records") if r["fate"] == "published"}
     files = {s["id"]: s["path"] for s in config.directory}
     for source_id, count in counts.items():
         mine = fates[fates[ingest.SOURCE] == source_id]["fate"]
         count["published"] = int((mine == "published").sum())
         count["merged_duplicate"] = int((mine == "merged").sum())
+        count["excluded_unmatched"] = int((mine == "excluded_unmatched").sum())
     schools = _attach_all_ratings(config, schools, fates, counts, problems)
     neighborhoods = geo.read_neighborhoods(config.source_path(config.neighborhoods["path"]), config.neighborhoods)
     schools = _locate(config, schools, neighborhoods, lead_row, files, problems)
     neighborhoods = _neighborhood_stats(config, schools, neighborhoods)
     schools["slug"] = unique_slugs(schools["name"].tolist(), schools["school_id"].tolist())
     schools = schools.sort_values("slug", kind="stable").reset_index(drop=True)
-    return BuildResult(config, schools, neighborhoods, problems, _reconcile(counts))
+    return BuildResult(config, schools, neighborhoods, problems, _reconcile(counts), merged.candidates, merged.conflicts)
+
+
+def _merge_rules(config: CityConfig) -> MergeRules:
+    merge = config.merge
+    return MergeRules(
+        source_order=[s["id"] for s in config.directory],
+        match_on={s["id"]: s["match_on"] for s in config.directory},
+        field_precedence=merge["field_precedence"],
+        crosswalk=_crosswalk(config) if merge["crosswalk"] else [],
+        exclude_unmatched={s["id"] for s in config.directory if s["unmatched"] == "exclude"},
+        fuzzy_distance_m=merge["fuzzy_distance_m"], fuzzy_similarity=merge["fuzzy_name_similarity"],
+        fuzzy_accept=merge["fuzzy_accept"],
+    )
+
+
+def _crosswalk(config: CityConfig) -> list[list[tuple[str, str]]]:
+    path = config.merge["crosswalk"]
+    table = ingest.read_table(config.source_path(path), {"path": path})
+    ingest.require_columns(table, ["group", "source", "school_id"], path)
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for row in table.to_dict("records"):
+        groups.setdefault(row["group"], []).append((row["source"].strip(), row["school_id"].strip()))
+    return list(groups.values())
 
 
 def _read_directories(config: CityConfig, problems: list[Problem]) -> tuple[pd.DataFrame, dict]:
@@ -55,12 +81,20 @@ def _read_directories(config: CityConfig, problems: list[Problem]) -> tuple[pd.D
         mapped = ingest.map_directory(table, source, source["path"])
         checked, found = validate.validate_directory(mapped, source, source["path"])
         problems.extend(found)
+        _fail_if_mostly_projected(found, len(checked), source["path"])
         frames.append(checked)
         fates = checked["_fate"] if len(checked) else pd.Series(dtype=str)
         counts[source["id"]] = {"kind": "directory", "file": source["path"], "rows_read": len(table),
                                 "excluded_closed": int((fates == "closed").sum()),
                                 "quarantined": int((fates == "quarantined").sum())}
     return pd.concat(frames, ignore_index=True), counts
+
+
+def _fail_if_mostly_projected(found: list[Problem], rows: int, file: str) -> None:
+    projected = sum(p.code == "CRS_UNEXPECTED" for p in found)
+    if rows and projected > rows / 2:
+        raise DataError(Problem("FAIL", "CRS_UNEXPECTED", file, None, "lat",
+                                f"{projected} of {rows} rows have coordinates that are not WGS84 degrees (projected CRS?)"))
 
 
 def _attach_all_ratings(config, schools, fates, counts, problems) -> pd.DataFrame:
@@ -86,12 +120,13 @@ def _attach_all_ratings(config, schools, fates, counts, problems) -> pd.DataFram
 def _locate(config, schools, neighborhoods, lead_row, files, problems) -> pd.DataFrame:
     schools = schools.copy()
     thresholds = config.thresholds
-    nbhd_ids, notes = geo.assign_neighborhoods(schools, neighborhoods, thresholds["neighborhood_snap_m"])
+    nbhd_ids, notes = geo.assign_neighborhoods(schools, neighborhoods, thresholds["neighborhood_snap_m"],
+                                               thresholds["city_buffer_m"])
     outside = set()
     for key, code, message in notes:
         source, row = lead_row[key]
         problems.append(Problem("WARN", code, files[source], row, "lat", message))
-        if code == "COORDS_OUTSIDE_CITY":
+        if code in ("COORDS_OUTSIDE_CITY", "LIKELY_SWAPPED"):
             outside.add(key)
     schools["nbhd_id"] = nbhd_ids.to_numpy()
     lost = schools["key"].isin(outside)
