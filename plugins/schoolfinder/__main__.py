@@ -21,6 +21,7 @@ def main(argv: list[str] | None = None) -> int:
     build = commands.add_parser("build", help="run the pipeline for one city into a processed folder")
     build.add_argument("city", type=Path, help="folder holding city.toml, or the file itself")
     build.add_argument("--out", type=Path, default=Path("data/processed"))
+    build.add_argument("--reports", type=Path, default=Path("reports"), help="folder for the data-staff reports")
     args = parser.parse_args(argv)
     try:
         if args.command == "demo":
@@ -40,16 +41,18 @@ def _demo(args) -> int:
 
 
 def _build(args) -> int:
-    from . import io, pipeline
+    from . import io, pipeline, reports
     from .config import load_config
 
     started = time.perf_counter()
     config = load_config(args.city)
     result = pipeline.run(config)
     io.write_processed(result, args.out)
+    reports.write_reports(result, args.reports)
     severities = Counter(p.severity for p in result.problems)
     print(f"{config.city['name']}: {len(result.schools)} schools, {len(result.neighborhoods)} neighborhoods, "
-          f"problems {dict(sorted(severities.items()))} -> {args.out} ({time.perf_counter() - started:.1f} s)")
+          f"problems {dict(sorted(severities.items()))}, {len(result.candidates) + len(result.conflicts) + len(result.excluded)} to review "
+          f"-> {args.out}, reports in {args.reports} ({time.perf_counter() - started:.1f} s)")
     return 0
 
 

@@ -12,7 +12,7 @@ import pandas as pd
 from .ingest import SOURCE
 
 ID_FIELDS = ("school_id", "state_id", "nces_id")
-_FILLER = re.compile(r"\b(the|school|sch|of|and|elementary|elem|es|hs|ms)\b")
+_FILLER = re.compile(r"\b(the|school|sch|of|and)\b")  # level words (elementary, high) tell schools apart
 
 
 class Groups:
@@ -78,10 +78,13 @@ def fuzzy_candidates(rows: pd.DataFrame, groups: Groups, distance_m: float, simi
     """
     names = [name_key(n) for n in rows["name"].tolist()]
     sources = rows[SOURCE].tolist()
+    group_sources: dict[int, set[str]] = {}
+    for i, source in enumerate(sources):
+        group_sources.setdefault(groups.find(i), set()).add(source)
     pairs: dict[tuple[int, int], float] = {}
     for i, j, dist in _nearby_pairs(rows, distance_m) + _same_address_pairs(rows):
-        if sources[i] == sources[j] or groups.find(i) == groups.find(j):
-            continue
+        if group_sources[groups.find(i)] & group_sources[groups.find(j)]:
+            continue  # same group, or each side already has a row from the other's source
         key = (min(i, j), max(i, j))
         pairs[key] = min(pairs.get(key, math.inf), dist)
     found = []

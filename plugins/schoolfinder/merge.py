@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -38,6 +39,7 @@ class MergeResult:
     fates: pd.DataFrame
     candidates: list[dict]
     conflicts: list[dict]
+    excluded: list[dict]
 
 
 def merge_sources(rows: pd.DataFrame, rules: MergeRules) -> MergeResult:
@@ -56,18 +58,20 @@ def merge_sources(rows: pd.DataFrame, rules: MergeRules) -> MergeResult:
         for i, j, _score, _dist in found:
             groups.union(i, j)
     records = rows.to_dict("records")
-    schools, fates, conflicts = [], [], []
+    schools, fates, conflicts, excluded = [], [], [], []
     for group in groups.lists():
         members = [records[i] for i in group]
         if all(m[SOURCE] in rules.exclude_unmatched for m in members):
             fates += [_fate(m, "excluded_unmatched", "") for m in members]
+            excluded += [{"kind": "excluded_unmatched", "source_a": m[SOURCE], "row_a": m[ROW], "id_a": m["school_id"],
+                          "name_a": m["name"]} for m in members]
             continue
         school, school_conflicts = _merge_group(members, rules)
         schools.append(school)
         conflicts += school_conflicts
         fates += [_fate(m, "published" if k == 0 else "merged", school["key"]) for k, m in enumerate(members)]
     candidates = [] if rules.fuzzy_accept else [_candidate(records[i], records[j], s, d) for i, j, s, d in found]
-    return MergeResult(pd.DataFrame.from_records(schools), pd.DataFrame.from_records(fates), candidates, conflicts)
+    return MergeResult(pd.DataFrame.from_records(schools), pd.DataFrame.from_records(fates), candidates, conflicts, excluded)
 
 
 def _fate(member: dict, fate: str, key: str) -> dict:
@@ -108,12 +112,25 @@ def _conflicts(key: str, name: str, having: list[dict]) -> list[dict]:
     chosen = having[0] if having else None
     out = []
     for other in having[1:]:
-        same = name_key(str(other[name])) == name_key(str(chosen[name])) if name in ("name", "address") else \
-            str(other[name]).casefold() == str(chosen[name]).casefold()
-        if not same and other[SOURCE] != chosen[SOURCE]:
+        if name == "name" and _same(name, str(chosen.get("short_name", "")), str(other[name])):
+            continue  # the other file gives the short name
+        if not _same(name, str(chosen[name]), str(other[name])) and other[SOURCE] != chosen[SOURCE]:
             out.append({"kind": "conflict", "school_key": key, "field": name, "source_a": chosen[SOURCE], "row_a": chosen[ROW],
                         "value_a": chosen[name], "source_b": other[SOURCE], "row_b": other[ROW], "value_b": other[name]})
     return out
+
+
+def _same(name: str, a: str, b: str) -> bool:
+    """Compare two values the way a person would: ignore case, punctuation, http vs https, a trailing city."""
+    if name == "website":
+        a, b = (re.sub(r"^https?://(www\.)?|/$", "", v.casefold()) for v in (a, b))
+    elif name == "phone":
+        a, b = (re.sub(r"\D", "", v)[-10:] for v in (a, b))
+    elif name == "address":
+        a, b = name_key(a.split(",")[0]), name_key(b.split(",")[0])
+    elif name == "name":
+        a, b = name_key(a), name_key(b)
+    return a.casefold() == b.casefold()
 
 
 def _has_value(value) -> bool:

@@ -25,6 +25,7 @@ class BuildResult:
     reconciliation: dict = field(default_factory=dict)
     candidates: list[dict] = field(default_factory=list)
     conflicts: list[dict] = field(default_factory=list)
+    excluded: list[dict] = field(default_factory=list)
 
 
 def run(config: CityConfig) -> BuildResult:
@@ -47,7 +48,8 @@ def run(config: CityConfig) -> BuildResult:
     neighborhoods = _neighborhood_stats(config, schools, neighborhoods)
     schools["slug"] = unique_slugs(schools["name"].tolist(), schools["school_id"].tolist())
     schools = schools.sort_values("slug", kind="stable").reset_index(drop=True)
-    return BuildResult(config, schools, neighborhoods, problems, _reconcile(counts), merged.candidates, merged.conflicts)
+    return BuildResult(config, schools, neighborhoods, problems, _reconcile(counts), merged.candidates, merged.conflicts,
+                       merged.excluded)
 
 
 def _merge_rules(config: CityConfig) -> MergeRules:

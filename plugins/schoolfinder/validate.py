@@ -108,7 +108,7 @@ def _phone(value: str, problem) -> str:
     if not value:
         return ""
     if not _PHONE_CHARS.match(value):
-        problem("QUARANTINE", "PHONE_FORMAT", "phone", "phone number has characters other than digits and ()+-.", value)
+        problem("WARN", "PHONE_NOT_A_NUMBER", "phone", "not a phone number (letters or markup); left out, the school is still listed", value)
         return ""
     digits = re.sub(r"\D", "", value.split("x")[0])
     if len(digits) == 11 and digits.startswith("1"):
