@@ -48,7 +48,7 @@ def _column_checks(field: str) -> list[pa.Check]:
         checks += [pa.Check(lambda s: s.str.strip() != "", name="MISSING_NAME"),
                    pa.Check(lambda s: s.str.len() <= LONG_NAME, name="LONG_NAME")]
     if field in ("name", "short_name", "address", "operator", "city"):
-        checks.append(pa.Check(_not(r"[ÃÂ][\u0080-\u00ff]"), name="SUSPECTED_MOJIBAKE"))
+        checks.append(pa.Check(_not(r"[ÃÂâ][^\x00-\x7f]"), name="SUSPECTED_MOJIBAKE"))
     if field in ("lat", "lon"):
         checks.append(pa.Check(_ok(r"(\s*[-+]?\d+(\.\d*)?([eE][-+]?\d+)?\s*)?"), name="BAD_COORDINATES"))
     return checks

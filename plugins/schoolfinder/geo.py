@@ -27,7 +27,7 @@ def read_neighborhoods(path: Path, spec: dict) -> gpd.GeoDataFrame:
     invalid = ~frame.geometry.is_valid | frame.geometry.is_empty
     if invalid.any():
         i = int(invalid.to_numpy().nonzero()[0][0])
-        reason = shapely.validation.explain_validity(frame.geometry.iloc[i])
+        reason = shapely.is_valid_reason(frame.geometry.iloc[i])
         raise DataError(Problem("FAIL", "INVALID_GEOMETRY", path.name, None, spec["id_field"],
                                 f"feature {frame[spec['id_field']].iloc[i]} has an invalid geometry: {reason}"))
     names = frame[spec["name_field"]].astype(str).str.strip()

@@ -99,10 +99,16 @@ def require_columns(frame: pd.DataFrame, columns: list[str], file: str) -> None:
 
 
 def clean_text(value: str) -> str:
-    """NFC-normalise and collapse whitespace (including no-break and zero-width spaces)."""
-    value = unicodedata.normalize("NFC", value)
+    """NFC-normalise, collapse whitespace (including no-break and zero-width spaces), drop Excel's leading apostrophe."""
+    value = unicodedata.normalize("NFC", value).removeprefix("'")
     value = value.replace("\u200b", "").replace("\ufeff", "")
     return " ".join(value.split())
+
+
+def unmapped_columns(frame: pd.DataFrame, source: dict) -> list[str]:
+    """Columns of the file that the source's config does not use."""
+    used = set(source["columns"].values()) | {source.get("sector_column", "")}
+    return [c for c in frame.columns if c not in used and not str(c).startswith("_")]
 
 
 def map_directory(frame: pd.DataFrame, source: dict, file: str) -> pd.DataFrame:

@@ -7,6 +7,7 @@ import math
 from pathlib import Path
 
 from .grades import grade_bands
+from .opendata import OPEN_DATA_COLUMNS, open_data_files
 from .pipeline import BuildResult
 
 SCHOOL_FIELDS = (
@@ -14,7 +15,6 @@ SCHOOL_FIELDS = (
     "address", "city", "zip", "phone", "website", "lat", "lon", "neighborhood", "neighborhood_slug", "programs",
     "special_ed", "el_supports", "ratings", "sources", "field_sources", "ids",
 )
-FILES = ("manifest.json", "schools.json", "neighborhoods.json", "neighborhoods.geojson", "problems.json", "reconciliation.json")
 
 
 def dumps(data) -> str:
@@ -67,6 +67,7 @@ def manifest(result: BuildResult) -> dict:
     sources += [{"id": g["id"], "label": g["label"], "kind": "gtfs", "path": g["path"], "as_of": ""} for g in config.gtfs]
     sector_counts = result.schools["sector"].value_counts().sort_index()
     return {"city": config.city, "neighborhood_unit": config.neighborhoods["unit"], "sources": sources,
+            "open_data_columns": OPEN_DATA_COLUMNS,
             "counts": {"schools": len(result.schools), "neighborhoods": len(result.neighborhoods),
                        "by_sector": {k: int(v) for k, v in sector_counts.items()}}}
 
@@ -75,16 +76,19 @@ def write_processed(result: BuildResult, out_dir: Path) -> dict[str, Path]:
     """Write every processed file into ``out_dir`` and return their paths."""
     out_dir.mkdir(parents=True, exist_ok=True)
     nbhd = result.neighborhoods
+    records = school_records(result)
     contents = {
+        **{f"open-data/{name}": text for name, text in open_data_files(records).items()},
         "manifest.json": dumps(manifest(result)),
-        "schools.json": dumps(school_records(result)),
+        "schools.json": dumps(records),
         "neighborhoods.json": dumps([{k: _plain(v) for k, v in r.items()} for r in nbhd.drop(columns="geometry").to_dict("records")]),
         "neighborhoods.geojson": nbhd.set_precision(1e-6).to_json(sort_keys=True, drop_id=True) + "\n",
         "problems.json": dumps([p.as_dict() for p in result.problems]),
         "reconciliation.json": dumps(result.reconciliation),
     }
     paths = {}
-    for name in FILES:
+    (out_dir / "open-data").mkdir(exist_ok=True)
+    for name in contents:
         path = out_dir / name
         path.write_text(contents[name], encoding="utf-8")
         paths[name] = path

@@ -80,6 +80,12 @@ def _read_directories(config: CityConfig, problems: list[Problem]) -> tuple[pd.D
     for source in config.directory:
         path = config.source_path(source["path"])
         table = ingest.read_table(path, source)
+        if table.empty:
+            raise DataError(Problem("FAIL", "NO_ROWS", source["path"], None, "", "the file has a header but no schools"))
+        unmapped = ingest.unmapped_columns(table, source)
+        if unmapped:
+            problems.append(Problem("WARN", "UNKNOWN_COLUMN", source["path"], 1, unmapped[0],
+                                    f"{len(unmapped)} columns are not mapped in city.toml and are ignored", ", ".join(unmapped[:20])))
         mapped = ingest.map_directory(table, source, source["path"])
         checked, found = validate.validate_directory(mapped, source, source["path"])
         problems.extend(found)

@@ -32,8 +32,14 @@ def normalise_ratings(frame: pd.DataFrame, source: dict, file: str) -> tuple[pd.
         Problem("QUARANTINE", "MISSING_SCHOOL_ID", file, int(r[ROW]), source["school_id_column"], "school id is empty")
         for r in out[out["school_id"] == ""].to_dict("records")
     ]
+    duplicate = out.duplicated(["school_id", "year"]) & (out["school_id"] != "")
+    problems += [
+        Problem("QUARANTINE", "DUPLICATE_KEY", file, int(r[ROW]), source["school_id_column"],
+                "a rating for this school and year appears earlier in the file", r["school_id"])
+        for r in out[duplicate].to_dict("records")
+    ]
     out["_fate"] = "keep"
-    out.loc[(out["status"] == "unknown") | (out["school_id"] == ""), "_fate"] = "quarantined"
+    out.loc[(out["status"] == "unknown") | (out["school_id"] == "") | duplicate, "_fate"] = "quarantined"
     return out, problems
 
 

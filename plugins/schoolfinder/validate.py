@@ -30,12 +30,12 @@ def validate_directory(mapped: pd.DataFrame, source: dict, file: str) -> tuple[p
     seen_ids: set[str] = set()
     for row in mapped.to_dict("records"):
         found: list[Problem] = by_row.get(row[ROW], [])
-        if row[SHAPE]:
-            found.append(Problem("QUARANTINE", row[SHAPE], file, row[ROW], "",
+        if row[SHAPE]:  # cells are shifted, so other checks on this row would only add noise
+            found = [Problem("QUARANTINE", row[SHAPE], file, row[ROW], "",
                                  "the row has fewer cells than the header" if row[SHAPE] == "MISSING_CELL"
-                                 else "the row has more cells than the header (an unquoted delimiter in a value?)"))
+                                 else "the row has more cells than the header (an unquoted delimiter in a value?)")]
         flagged = {p.code for p in found}
-        record = _normalise_row(row, source, file, found, flagged)
+        record = _normalise_row(row, source, file, [] if row[SHAPE] else found, flagged)
         key = record.get("school_id", "")
         if key and key in seen_ids:
             found.append(Problem("QUARANTINE", "DUPLICATE_KEY", file, row[ROW], source["columns"]["school_id"],
@@ -107,6 +107,9 @@ def _grades(row: dict, problem) -> dict:
 def _phone(value: str, problem) -> str:
     if not value:
         return ""
+    if re.fullmatch(r"\d{10,11}\.0", value):
+        problem("NORMALIZE", "EXCEL_NUMBER", "phone", "phone was stored as a number; '.0' removed", value)
+        value = value[:-2]
     if not _PHONE_CHARS.match(value):
         problem("WARN", "PHONE_NOT_A_NUMBER", "phone", "not a phone number (letters or markup); left out, the school is still listed", value)
         return ""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 from pelican.generators import Generator
@@ -17,7 +18,8 @@ class SchoolPagesGenerator(Generator):
     def generate_context(self):
         """Load the processed data and expose it to every template as ``sf``."""
         options = self.settings.get("SCHOOLFINDER", {})
-        data = read_processed(Path(options.get("processed_dir", "data/processed")))
+        self.processed = Path(options.get("processed_dir", "data/processed"))
+        data = read_processed(self.processed)
         manifest = data["manifest"]
         self.schools = sorted(data["schools"], key=lambda s: (s["name"].casefold(), s["slug"]))
         self.neighborhoods = data["neighborhoods"]
@@ -29,6 +31,7 @@ class SchoolPagesGenerator(Generator):
             "source_list": manifest["sources"],
             "neighborhoods": self.neighborhoods,
             "reconciliation": data["reconciliation"],
+            "open_data_columns": manifest["open_data_columns"],
         }
 
     def generate_output(self, writer):
@@ -53,3 +56,11 @@ class SchoolPagesGenerator(Generator):
                   schools=by_nbhd.get(nbhd["slug"], []), page_name="neighborhood")
         write("about-the-data/index.html", "about_data", page_name="about_data",
               unlocated=by_nbhd.get("", []))
+        write("data/index.html", "open_data", page_name="open_data")
+        self._copy_open_data()
+
+    def _copy_open_data(self):
+        """Publish the merged directory as files next to the data dictionary page."""
+        target = Path(self.output_path) / "data"
+        for source in sorted((self.processed / "open-data").glob("schools.*")):
+            shutil.copyfile(source, target / source.name)

@@ -1,0 +1,77 @@
+"""Open data: the merged directory as schools.csv and schools.geojson, with a documented column list."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+# Open data: column -> description, in order. The site's data-dictionary page is generated from this.
+OPEN_DATA_COLUMNS = {
+    "id": "Stable id: the lead source's id and the school's id in it (source:id).",
+    "name": "Full name of the school.",
+    "short_name": "Short name, where a source gives one.",
+    "sector": "district (run by the school district), charter, or contract (run by a private operator under contract with the district).",
+    "operator": "Network, operator or charter management organisation.",
+    "grades": "Grades served, e.g. PK–8.",
+    "grade_low": "Lowest grade: -1 = pre-kindergarten, 0 = kindergarten, 1-12.",
+    "grade_high": "Highest grade, same coding.",
+    "address": "Street address.",
+    "city": "City.",
+    "zip": "ZIP code.",
+    "phone": "Phone number (10-digit numbers are formatted (555) 555-5555).",
+    "website": "Website (http or https only).",
+    "latitude": "Latitude, WGS84 (empty when no usable location was given).",
+    "longitude": "Longitude, WGS84.",
+    "neighborhood": "Neighborhood the school is in (point in polygon).",
+    "programs": "Programs offered, separated by '; '.",
+    "special_ed": "Special-education programs and services, separated by '; '.",
+    "el_supports": "English-learner supports, separated by '; '.",
+    "ratings": "Latest rating from each ratings source as 'source: value (school year)', separated by '; '.",
+    "sources": "Directory sources that list the school, by id (see the sources on the About the data page).",
+    "field_sources": "Which source each field came from, as field=source, separated by '; '.",
+    "page": "Path of the school's page on this site.",
+}
+
+
+def dumps(data) -> str:
+    """Serialise deterministically (sorted keys)."""
+    return json.dumps(data, sort_keys=True, ensure_ascii=False, indent=1, allow_nan=False) + "\n"
+
+
+def open_data_rows(records: list[dict]) -> list[dict]:
+    """Flatten school records into the open-data columns (lists joined with '; ')."""
+    rows = []
+    for r in records:
+        rows.append({
+            "id": r["key"], "name": r["name"], "short_name": r["short_name"], "sector": r["sector"], "operator": r["operator"],
+            "grades": r["grades"], "grade_low": r["grade_low"], "grade_high": r["grade_high"], "address": r["address"],
+            "city": r["city"], "zip": r["zip"], "phone": r["phone"], "website": r["website"], "latitude": r["lat"],
+            "longitude": r["lon"], "neighborhood": r["neighborhood"], "programs": "; ".join(r["programs"]),
+            "special_ed": "; ".join(r["special_ed"]), "el_supports": "; ".join(r["el_supports"]),
+            "ratings": "; ".join(f"{x['source']}: {x['value']} ({x['year']})" for x in r["current_ratings"]),
+            "sources": "; ".join(r["sources"]),
+            "field_sources": "; ".join(f"{k}={v}" for k, v in sorted(r["field_sources"].items())),
+            "page": f"schools/{r['slug']}/",
+        })
+    return rows
+
+
+def _csv_safe(value):
+    """Keep spreadsheets from running a cell as a formula (CSV injection): prefix = + @ with an apostrophe."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "@"):
+        return "'" + value
+    return "" if value is None else value
+
+
+def open_data_files(records: list[dict]) -> dict[str, str]:
+    """Return the open-data CSV and GeoJSON texts for the merged directory."""
+    rows = open_data_rows(records)
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(OPEN_DATA_COLUMNS), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows({k: _csv_safe(v) for k, v in row.items()} for row in rows)
+    features = [{"type": "Feature", "properties": {k: v for k, v in row.items() if k not in ("latitude", "longitude")},
+                 "geometry": None if row["latitude"] is None else
+                 {"type": "Point", "coordinates": [round(row["longitude"], 6), round(row["latitude"], 6)]}} for row in rows]
+    return {"schools.csv": buffer.getvalue(), "schools.geojson": dumps({"type": "FeatureCollection", "features": features})}
