@@ -43,8 +43,9 @@ serve:  ## serve output/ on http://127.0.0.1:8000
 test: setup  ## the whole test suite (unit, stages, site build, real browser)
 	$(PY) -m pytest
 
-bench: setup  ## page-generation benchmark (10k and 100k synthetic schools)
+bench: setup  ## page generation (10k, 100k schools) and ingest+validate+match (100k rows)
 	$(PY) -m schoolfinder_site.bench
+	$(PY) -m schoolfinder.bench --rows 100000
 
 messages: $(VENV)/.installed  ## extract UI strings to theme/translations/messages.pot
 	$(VENV)/bin/pybabel extract -F babel.cfg -o theme/translations/messages.pot --no-location --sort-output theme/templates

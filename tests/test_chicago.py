@@ -63,3 +63,13 @@ def test_chicago_site_has_654_school_pages(chicago_dir, tmp_path, monkeypatch):
     assert len(pages) == 654
     text = (site / "schools" / "index.html").read_text(encoding="utf-8")
     assert "Charter" in text and "District-run" in text
+
+
+def test_older_locations_file_cross_checks(chicago):
+    rec = chicago.reconciliation["cps_locations"]
+    assert (rec["rows_read"], rec["merged_duplicate"], rec["excluded_unmatched"], rec["published"]) == (661, 647, 14, 0)
+    sector = [c for c in chicago.conflicts if c["field"] == "sector"]
+    assert len(sector) == 13  # 12 ALOP/SAFE schools the progress report files as district-run, 1 charter vs contract
+    assert {c["value_b"] for c in sector} == {"contract"}
+    excluded = {e["id_a"] for e in chicago.excluded if e["kind"] == "excluded_unmatched"}
+    assert len(excluded) == 14

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from pathlib import Path
 
 
@@ -65,3 +66,44 @@ def test_same_input_builds_byte_identical_sites(demo_city, demo_site, tmp_path):
     second = {p.relative_to(again): p.read_bytes() for p in again.rglob("*") if p.is_file()}
     assert first.keys() == second.keys()
     assert [name for name in first if first[name] != second[name]] == []
+
+
+def test_demo_planted_mess_is_resolved(demo_city, tmp_path):
+    from schoolfinder import pipeline
+    from schoolfinder.config import load_config
+
+    planted = json.loads((demo_city / "raw" / "planted.json").read_text())
+    result = pipeline.run(load_config(demo_city))
+    rec = result.reconciliation
+    assert rec["district"]["merged_duplicate"] == planted["n_both"] > 0
+    assert rec["district"]["excluded_closed"] == planted["n_closed"] == 1
+    closed = [e for e in result.excluded if e["kind"] == "excluded_closed"]
+    assert [e["id_a"] for e in closed] != [] and closed[0]["value_a"]
+    assert len(result.schools) == planted["n_schools_expected"]
+    both = result.schools[result.schools["state_id"].isin(planted["both_state_ids"])]
+    assert len(both) == planted["n_both"] and set(both["sector"]) == {"charter"}
+    assert all(s == ["authorizer", "district"] for s in both["sources"])
+    assert sorted(p.code for p in result.problems if p.severity == "WARN").count("NO_COORDINATES") == planted["n_missing_coords"]
+
+
+def test_staff_reports_are_written(demo_city, tmp_path):
+    from tests.conftest import run_ok
+
+    run_ok([sys.executable, "-m", "schoolfinder", "build", str(demo_city), "--out", str(tmp_path / "p"), "--reports", str(tmp_path / "r")])
+    names = sorted(p.name for p in (tmp_path / "r").iterdir())
+    assert names == ["data-quality.html", "problems.csv", "quarantine.csv", "reconciliation.json", "review.csv"]
+    page = (tmp_path / "r" / "data-quality.html").read_text()
+    assert "Every row accounted for" in page and "NO_COORDINATES" in page and "closed" in page
+
+
+def test_open_data_matches_published_schools(demo_site, demo_city):
+    import csv
+
+    planted = json.loads((demo_city / "raw" / "planted.json").read_text())
+    with open(demo_site / "data" / "schools.csv", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    assert len(rows) == planted["n_schools_expected"]
+    geo = json.loads((demo_site / "data" / "schools.geojson").read_text())
+    assert len(geo["features"]) == len(rows)
+    assert sum(f["geometry"] is None for f in geo["features"]) == planted["n_missing_coords"]
+    assert (demo_site / "data" / "index.html").read_text().count("<code>") >= 20

@@ -89,29 +89,36 @@ def fuzzy_candidates(rows: pd.DataFrame, groups: Groups, distance_m: float, simi
         pairs[key] = min(pairs.get(key, math.inf), dist)
     found = []
     for (i, j), dist in sorted(pairs.items()):
-        score = difflib.SequenceMatcher(None, names[i], names[j]).ratio()
+        matcher = difflib.SequenceMatcher(None, names[i], names[j])
+        if matcher.real_quick_ratio() < similarity or matcher.quick_ratio() < similarity:
+            continue  # cheap upper bounds first: most nearby pairs are different schools
+        score = matcher.ratio()
         if score >= similarity:
             found.append((i, j, round(score, 3), dist if math.isfinite(dist) else math.nan))
     return found
 
 
 def _nearby_pairs(rows: pd.DataFrame, distance_m: float) -> list[tuple[int, int, float]]:
-    cells: dict[tuple[int, int], list[int]] = {}
-    lat, lon = rows["lat"].tolist(), rows["lon"].tolist()
+    """Pairs of rows of different sources closer than ``distance_m`` (grid of cells, 3x3 neighbourhood)."""
     step = distance_m / 111_000
+    lat, lon, sources = rows["lat"].tolist(), rows["lon"].tolist(), rows[SOURCE].tolist()
+    cells: dict[tuple[int, int], list[int]] = {}
+    cell_of = {}
     for i, (y, x) in enumerate(zip(lat, lon)):
         if y is None or x is None or y != y or x != x:
             continue
-        cells.setdefault((int(y // step), int(x // (step / max(math.cos(math.radians(y)), 0.1)))), []).append(i)
+        cell = (int(y // step), int(x // (step / max(math.cos(math.radians(y)), 0.1))))
+        cells.setdefault(cell, []).append(i)
+        cell_of[i] = cell
     out = []
-    for (cy, cx), members in cells.items():
-        neighbours = [k for dy in (-1, 0, 1) for dx in (-1, 0, 1) for k in cells.get((cy + dy, cx + dx), [])]
-        for i in members:
-            for j in neighbours:
-                if i < j:
-                    d = _metres(lat[i], lon[i], lat[j], lon[j])
-                    if d < distance_m:
-                        out.append((i, j, d))
+    for i, (cy, cx) in cell_of.items():
+        for dy in (-1, 0, 1):
+            for dx in (-1, 0, 1):
+                for j in cells.get((cy + dy, cx + dx), ()):
+                    if i < j and sources[i] != sources[j]:
+                        d = _metres(lat[i], lon[i], lat[j], lon[j])
+                        if d < distance_m:
+                            out.append((i, j, d))
     return out
 
 
@@ -123,7 +130,9 @@ def _same_address_pairs(rows: pd.DataFrame) -> list[tuple[int, int, float]]:
         key = re.sub(r"[^a-z0-9]+", " ", str(address).casefold()).strip()
         if key:
             by_address.setdefault(key, []).append(i)
-    return [(i, j, math.inf) for members in by_address.values() for a, i in enumerate(members) for j in members[a + 1:]]
+    sources = rows[SOURCE].tolist()
+    return [(i, j, math.inf) for members in by_address.values() for a, i in enumerate(members) for j in members[a + 1:]
+            if sources[i] != sources[j]]
 
 
 def _metres(lat1: float, lon1: float, lat2: float, lon2: float) -> float:

@@ -32,6 +32,8 @@ def run(config: CityConfig) -> BuildResult:
     """Run every stage for one city and return the processed data (no files written)."""
     problems: list[Problem] = []
     rows, counts = _read_directories(config, problems)
+    closed = [{"kind": "excluded_closed", "source_a": r[ingest.SOURCE], "row_a": r[ingest.ROW], "id_a": r["school_id"],
+               "name_a": r["name"], "value_a": "status is one of closed_values"} for r in rows[rows["_fate"] == "closed"].to_dict("records")]
     kept = rows[rows["_fate"] == "keep"]
     merged = merge_sources(kept, _merge_rules(config))
     schools, fates = merged.schools, merged.fates
@@ -49,7 +51,7 @@ def run(config: CityConfig) -> BuildResult:
     schools["slug"] = unique_slugs(schools["name"].tolist(), schools["school_id"].tolist())
     schools = schools.sort_values("slug", kind="stable").reset_index(drop=True)
     return BuildResult(config, schools, neighborhoods, problems, _reconcile(counts), merged.candidates, merged.conflicts,
-                       merged.excluded)
+                       closed + merged.excluded)
 
 
 def _merge_rules(config: CityConfig) -> MergeRules:
