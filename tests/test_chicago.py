@@ -42,13 +42,22 @@ def test_reconciliation_exact_counts(chicago):
     profile = rec["cps_profile"]
     assert (profile["rows_read"], profile["published"], profile["merged_duplicate"], profile["quarantined"]) == (654, 654, 0, 0)
     assert (rec["cps_progress"]["rows_read"], rec["cps_progress"]["merged_duplicate"]) == (654, 654)
-    assert (rec["sqrp"]["rows_read"], rec["sqrp"]["attached"], rec["sqrp"]["excluded_no_school"]) == (1309, 1288, 21)
+    sqrp19, sqrp20 = rec["sqrp-2019"], rec["sqrp-2020"]
+    # 2018-19: 656 school rows + 1 footnote row (quarantined); 2019-20: 653 rows. 643 and 645 match the directory.
+    assert (sqrp19["rows_read"], sqrp19["attached"], sqrp19["excluded_no_school"], sqrp19["quarantined"]) == (657, 643, 13, 1)
+    assert (sqrp20["rows_read"], sqrp20["attached"], sqrp20["excluded_no_school"], sqrp20["quarantined"]) == (653, 645, 8, 0)
     assert all(c["balanced"] for c in rec.values())
 
 
 def test_ratings_kept_as_published(chicago):
     latest = Counter(r[0]["value"] for r in chicago.schools["ratings"] if r)
     assert set(latest) <= {"Level 1+", "Level 1", "Level 2+", "Level 2", "Level 3", "Inability to Rate"}
+    # The profile's Overall_Rating is the SY2019-20 SQRP level; PROVENANCE: it matches for 643 of 645 schools.
+    profile = __import__("pandas").read_csv(chicago.config.source_path(chicago.config.directory[0]["path"]), dtype=str,
+                                            encoding="utf-8-sig").set_index("School_ID")["Overall_Rating"]
+    by_id = {sid: r for sid, r in zip(chicago.schools["school_id"], chicago.schools["ratings"])}
+    same = sum(1 for sid, ratings in by_id.items() for x in ratings if x["year"] == "2019-2020" and profile[sid] == x["value"])
+    assert same == 643
 
 
 def test_children_per_community_area(chicago):

@@ -22,7 +22,8 @@ _SOURCE_KEYS = {
     "format": (str, "csv", "`csv`, `xlsx` or `xls`."),
     "encoding": (str, "utf-8", "Text encoding of a CSV file, e.g. `utf-8`, `utf-8-sig`, `cp1252`, `latin-1`. A byte that does not decode fails the build."),
     "delimiter": (str, ",", "Field delimiter of a CSV file."),
-    "sheet": (str, "", "Worksheet name for `xlsx`/`xls` sources (default: the first sheet)."),
+    "sheets": (list, [], "Worksheets read from an `xlsx`/`xls` source, stacked in this order (default: the first sheet)."),
+    "header_row": (int, 1, "Row of the file (1-based) that holds the column names; rows above it are titles."),
     "skip_rows": (list, [], "Data rows (1-based, after the header) to skip, e.g. a second header row of labels."),
     "as_of": (str, REQUIRED, "Date the export describes (YYYY-MM-DD); shown as \"data as of\" on pages."),
 }
@@ -55,6 +56,7 @@ SCHEMA: dict[str, dict[str, Any]] = {
         "rating_column": (str, REQUIRED, "Column holding the rating exactly as the source publishes it."),
         "year_column": (str, "", "Column holding the school year of the rating."),
         "year": (str, "", "School year of every row when there is no `year_column`."),
+        "series": (str, "", "Name shared by ratings sources that are years of one rating (e.g. one file per year); default: the source id."),
         "levels": (list, REQUIRED, "Every rating value the source uses, best first."),
         "not_rated": (list, [], "Values that mean \"not rated\" (never the lowest level)."),
         "scale_note": (str, "", "One sentence explaining the source's scale, shown on school pages."),

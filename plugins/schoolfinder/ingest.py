@@ -14,6 +14,7 @@ from .grades import parse_span
 
 ROW = "_row"  # 1-based row in the file, the header is row 1
 SOURCE = "_source"
+SHEET, EXCEL_ROW = "_sheet", "_excel_row"  # where a spreadsheet row came from
 SHAPE = "_shape"  # "", MISSING_CELL or EXTRA_CELL: the row had fewer or more cells than the header
 
 
@@ -35,6 +36,9 @@ def read_table(path: Path, source: dict) -> pd.DataFrame:
         frame[SHAPE] = ""
     frame.insert(0, ROW, range(2, len(frame) + 2))
     skip = {int(r) + 1 for r in source.get("skip_rows", [])}
+    if EXCEL_ROW in frame:  # spreadsheets: skip_rows and reports use each sheet's own row numbers
+        frame[ROW] = frame[EXCEL_ROW]
+        return frame[~(frame[EXCEL_ROW] - source.get("header_row", 1) + 1).isin(skip)].reset_index(drop=True)
     return frame[~frame[ROW].isin(skip)].reset_index(drop=True)
 
 
@@ -81,13 +85,25 @@ def _check_header(header: list[str], file: str) -> None:
 
 
 def _read_excel(path: Path, source: dict) -> pd.DataFrame:
-    sheet = source.get("sheet") or 0
-    engine = "xlrd" if source["format"] == "xls" else "openpyxl"
+    """Read one or more worksheets as text; ``_row`` later counts rows after the header across sheets."""
+    header = source.get("header_row", 1) - 1
     try:
-        frame = pd.read_excel(path, sheet_name=sheet, dtype=str, engine=engine, keep_default_na=False)
-    except ValueError as exc:
-        raise DataError(Problem("FAIL", "SHEET_ERROR", path.name, None, "", str(exc))) from None
-    return frame.fillna("")
+        book = pd.ExcelFile(path, engine="calamine")  # reads .xls and .xlsx alike
+        sheets = source.get("sheets") or [book.sheet_names[0]]
+        missing = [s for s in sheets if s not in book.sheet_names]
+        if missing:
+            raise DataError(Problem("FAIL", "MISSING_SHEET", path.name, None, missing[0],
+                                    f"worksheet not found; the file has: {', '.join(book.sheet_names)}"))
+        frames = []
+        for sheet in sheets:
+            frame = pd.read_excel(book, sheet_name=sheet, header=header, dtype=str).fillna("")
+            frame.insert(0, SHEET, sheet)
+            frame.insert(1, EXCEL_ROW, range(header + 2, header + 2 + len(frame)))
+            blank = (frame.drop(columns=[SHEET, EXCEL_ROW]).astype(str).apply(lambda c: c.str.strip()) == "").all(axis=1)
+            frames.append(frame[~blank])  # empty spreadsheet rows are not records
+    except (ValueError, OSError) as exc:
+        raise DataError(Problem("FAIL", "EXCEL_ERROR", path.name, None, "", str(exc))) from None
+    return pd.concat(frames, ignore_index=True)
 
 
 def require_columns(frame: pd.DataFrame, columns: list[str], file: str) -> None:
@@ -108,7 +124,7 @@ def clean_text(value: str) -> str:
 def unmapped_columns(frame: pd.DataFrame, source: dict) -> list[str]:
     """Columns of the file that the source's config does not use."""
     used = set(source["columns"].values()) | {source.get("sector_column", "")}
-    return [c for c in frame.columns if c not in used and not str(c).startswith("_")]
+    return [str(c) for c in frame.columns if c not in used and not str(c).startswith("_")]
 
 
 def map_directory(frame: pd.DataFrame, source: dict, file: str) -> pd.DataFrame:

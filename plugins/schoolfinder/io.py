@@ -35,11 +35,11 @@ def school_records(result: BuildResult) -> list[dict]:
 
 
 def _latest_per_source(ratings: list[dict]) -> list[dict]:
-    """Keep the newest rating of each source (ratings arrive newest first)."""
+    """Keep the newest rating of each series (ratings arrive newest first)."""
     seen, latest = set(), []
     for rating in ratings:
-        if rating["source"] not in seen:
-            seen.add(rating["source"])
+        if rating["series"] not in seen:
+            seen.add(rating["series"])
             latest.append(rating)
     return latest
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .errors import Problem
-from .ingest import ROW, clean_text, require_columns
+from .ingest import ROW, SHEET, clean_text, require_columns
 
 
 def normalise_ratings(frame: pd.DataFrame, source: dict, file: str) -> tuple[pd.DataFrame, list[Problem]]:
@@ -17,6 +17,8 @@ def normalise_ratings(frame: pd.DataFrame, source: dict, file: str) -> tuple[pd.
     columns = [source["school_id_column"], source["rating_column"]] + ([source["year_column"]] if source["year_column"] else [])
     require_columns(frame, columns, file)
     out = pd.DataFrame({ROW: frame[ROW].to_numpy()})
+    sheets = frame[SHEET].to_numpy() if SHEET in frame else [""] * len(frame)
+    out["_where"] = [f"{file} [{sheet}]" if sheet else file for sheet in sheets]
     out["school_id"] = frame[source["school_id_column"]].astype(str).map(clean_text).map(_integer_id).to_numpy()
     out["value"] = frame[source["rating_column"]].astype(str).map(clean_text).to_numpy()
     out["year"] = frame[source["year_column"]].astype(str).map(clean_text).to_numpy() if source["year_column"] else source["year"]
@@ -24,17 +26,17 @@ def normalise_ratings(frame: pd.DataFrame, source: dict, file: str) -> tuple[pd.
     out["status"] = out["value"].map(lambda v: "rated" if v in levels else ("not_rated" if v in not_rated else "unknown"))
     out["level"] = [levels.index(v) + 1 if v in levels else 0 for v in out["value"]]
     problems = [
-        Problem("QUARANTINE", "UNKNOWN_RATING", file, int(r[ROW]), source["rating_column"],
+        Problem("QUARANTINE", "UNKNOWN_RATING", r["_where"], int(r[ROW]), source["rating_column"],
                 "value is not one of the source's declared levels or not-rated values", r["value"])
         for r in out[out["status"] == "unknown"].to_dict("records")
     ]
     problems += [
-        Problem("QUARANTINE", "MISSING_SCHOOL_ID", file, int(r[ROW]), source["school_id_column"], "school id is empty")
+        Problem("QUARANTINE", "MISSING_SCHOOL_ID", r["_where"], int(r[ROW]), source["school_id_column"], "school id is empty")
         for r in out[out["school_id"] == ""].to_dict("records")
     ]
     duplicate = out.duplicated(["school_id", "year"]) & (out["school_id"] != "")
     problems += [
-        Problem("QUARANTINE", "DUPLICATE_KEY", file, int(r[ROW]), source["school_id_column"],
+        Problem("QUARANTINE", "DUPLICATE_KEY", r["_where"], int(r[ROW]), source["school_id_column"],
                 "a rating for this school and year appears earlier in the file", r["school_id"])
         for r in out[duplicate].to_dict("records")
     ]
@@ -68,7 +70,7 @@ def attach_ratings(ratings: pd.DataFrame, source: dict, id_to_key: dict[str, str
             continue
         fates.append("attached")
         by_key.setdefault(key, []).append({
-            "source": source["id"], "label": source["label"], "value": row["value"], "year": row["year"],
+            "source": source["id"], "series": source["series"] or source["id"], "label": source["label"], "value": row["value"], "year": row["year"],
             "status": row["status"], "as_of": source["as_of"], "scale_note": source["scale_note"],
             "level": int(row["level"]) or None,
             "levels": len(source["levels"]),
@@ -78,4 +80,4 @@ def attach_ratings(ratings: pd.DataFrame, source: dict, id_to_key: dict[str, str
 
 def latest_first(ratings: list[dict]) -> list[dict]:
     """Sort a school's ratings newest year first, then by source."""
-    return sorted(ratings, key=lambda r: (r["year"], r["source"]), reverse=True)
+    return sorted(ratings, key=lambda r: (r["year"], r["series"]), reverse=True)
