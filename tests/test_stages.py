@@ -135,3 +135,43 @@ def test_pipeline_never_imports_pelican():
     for module in (ROOT / "plugins" / "schoolfinder").rglob("*.py"):
         text = module.read_text(encoding="utf-8")
         assert "import pelican" not in text and "from pelican" not in text, module
+
+
+def _two_source_rows():
+    return pd.DataFrame({
+        "_source": ["a", "a", "b", "b"], "_row": [2, 3, 2, 3],
+        "school_id": ["A1", "A2", "B1", "B2"], "state_id": ["", "", "", ""], "nces_id": ["", "", "", ""],
+        "name": ["Harbor Point Elementary", "Cedar Ridge High", "Harbour Point Elementary", "Cedar Ridge Middle"],
+        "address": ["1 Quay St", "9 Mill Rd", "1 Quay Street", "12 Mill Rd"],
+        "lat": [-31.0, -31.05, -31.0005, -31.0504], "lon": [-24.0, -24.05, -24.0004, -24.0503],
+        "sector": ["district", "district", "charter", "charter"], "phone": ["1", "2", "3", "4"],
+    })
+
+
+def test_fuzzy_candidates_go_to_review_not_merged():
+    rows = _two_source_rows()
+    groups = match_by_ids(rows, {"a": ["school_id"], "b": ["school_id"]})
+    found = fuzzy_candidates(rows, groups, distance_m=150, similarity=0.85)
+    assert [(i, j) for i, j, _s, _d in found] == [(0, 2)]  # 'High' vs 'Middle' are different schools
+    merged = merge_sources(rows, MergeRules(["a", "b"], {"a": ["school_id"], "b": ["school_id"]}))
+    assert len(merged.schools) == 4 and merged.candidates[0]["name_b"] == "Harbour Point Elementary"
+    assert 50 < merged.candidates[0]["distance_m"] < 150
+
+
+def test_fuzzy_accept_rule_and_crosswalk_merge():
+    rows = _two_source_rows()
+    accepted = merge_sources(rows, MergeRules(["a", "b"], {"a": [], "b": []}, fuzzy_accept=True))
+    assert len(accepted.schools) == 3 and accepted.candidates == []
+    crosswalk = [[("a", "A2"), ("b", "B2")]]
+    walked = merge_sources(rows, MergeRules(["a", "b"], {"a": [], "b": []}, crosswalk=crosswalk))
+    assert len(walked.schools) == 3
+    conflict = [c for c in walked.conflicts if c["field"] == "name"]
+    assert conflict and conflict[0]["value_b"] == "Cedar Ridge Middle"
+
+
+def test_field_precedence_overrides_source_order():
+    rows = _two_source_rows().assign(state_id=["S1", "", "S1", ""])
+    rules = MergeRules(["a", "b"], {"a": ["state_id"], "b": ["state_id"]}, field_precedence={"sector": ["b", "a"]})
+    school = merge_sources(rows, rules).schools.iloc[0]
+    assert (school["name"], school["sector"]) == ("Harbor Point Elementary", "charter")
+    assert school["field_sources"]["sector"] == "b" and school["field_sources"]["name"] == "a"
