@@ -21,7 +21,7 @@ JINJA_ENVIRONMENT = {
     "autoescape": True,  # every field from an input file is hostile until escaped
     "trim_blocks": True,
     "lstrip_blocks": True,
-    "extensions": ["jinja2.ext.i18n"],
+    "extensions": ["jinja2.ext.i18n", "jinja2.ext.do"],
 }
 
 # Hand-written pages only (about, help); school pages come from the generator, never from Markdown.

@@ -56,7 +56,7 @@ def test_bad_values_fail_clearly(tmp_path, old, new, message):
 
 def test_every_key_is_documented():
     docs = (ROOT / "data" / "README.md").read_text(encoding="utf-8")
-    documented = set(re.findall(r"`([a-z_]+(?:\.[a-z_]+)?)`", docs))
+    documented = set(re.findall(r"`([a-z0-9_]+(?:\.[a-z0-9_]+)?)`", docs))
     missing = [f"{section}.{key}" for section, keys in SCHEMA.items() for key in keys
                if f"{section}.{key}" not in documented]
     missing += [f"columns.{field}" for field in CANONICAL_FIELDS if f"columns.{field}" not in documented]

@@ -48,7 +48,7 @@ def test_unique_slugs_disambiguate_by_id():
 
 SOURCE = {"id": "d", "columns": {"school_id": "ID", "name": "NAME", "website": "WEB", "phone": "PHONE", "grades": "G"},
           "sector": "district", "sector_column": "", "sector_values": {}, "sector_default": "", "closed_values": ["Closed"],
-          "list_separator": ";"}
+          "list_separator": ";", "missing_values": [], "flag_columns": {}}
 
 
 def mapped(rows):

@@ -46,6 +46,8 @@ SCHEMA: dict[str, dict[str, Any]] = {
         "sector_default": (str, "", "Sector for `sector_column` values not in `sector_values` (empty: the row is quarantined)."),
         "closed_values": (list, [], "Values of the `status` column that mean the school is closed; such rows are excluded and counted."),
         "list_separator": (str, ";", "Separator inside list cells (programs, supports)."),
+        "flag_columns": (dict, {}, "Yes/no columns that add a program: `{ COLUMN = \"special_ed: Deaf and hard of hearing program\" }` (field `programs`, `special_ed` or `el_supports`, then the label). A cell of true/yes/y/1/x adds it."),
+        "missing_values": (list, [], "Cell values that mean \"not reported\" in number columns, e.g. `-9` or `n/a`."),
         "unmatched": (str, "publish", "`publish` rows that match no other source, or `exclude` them (counted as excluded_unmatched): for an older or secondary file that should only confirm schools the other sources list."),
         "match_on": (list, ["school_id"], "Fields that identify the same school in another source: any of `school_id`, `state_id`, `nces_id`. Two rows match when they share a value of a field both sources list."),
     },
@@ -57,8 +59,13 @@ SCHEMA: dict[str, dict[str, Any]] = {
         "year_column": (str, "", "Column holding the school year of the rating."),
         "year": (str, "", "School year of every row when there is no `year_column`."),
         "series": (str, "", "Name shared by ratings sources that are years of one rating (e.g. one file per year); default: the source id."),
-        "levels": (list, REQUIRED, "Every rating value the source uses, best first."),
-        "not_rated": (list, [], "Values that mean \"not rated\" (never the lowest level)."),
+        "kind": (str, "levels", "`levels` (an ordered list of values, e.g. stars, letter grades, SQRP levels) or `number` (a score cut into tiers by `cut_points`)."),
+        "levels": (list, [], "For `kind = \"levels\"`: every rating value the source uses, best first."),
+        "tiers": (dict, {}, "For `kind = \"levels\"`: level -> common tier id (every level must be mapped)."),
+        "cut_points": (list, [], "For `kind = \"number\"`: `[[minimum, tier id], ...]`, highest first; a score at or above a minimum gets that tier."),
+        "not_rated": (list, [], "Values that mean \"not rated\": shown as not rated, never as the lowest tier."),
+        "not_rated_reason": (str, "", "Plain-language reason shown next to a \"not rated\" value."),
+        "subgroups": (dict, {}, "Results for groups of students: `{ columns = { english_learners = \"COL\", students_with_disabilities = \"COL\", low_income = \"COL\" }, kind = \"levels\" or \"number\", measure = \"what the number is\", suppressed = [\"*\"] }`."),
         "scale_note": (str, "", "One sentence explaining the source's scale, shown on school pages."),
     },
     "neighborhoods": {
@@ -79,6 +86,11 @@ SCHEMA: dict[str, dict[str, Any]] = {
         "skip_rows": (list, [], "Data rows (1-based, after the header) to skip."),
         "children_columns": (list, REQUIRED, "Columns summed to give school-age children per area."),
         "as_of": (str, REQUIRED, "Year or date of the estimates."),
+    },
+    "tiers": {
+        "id": (str, REQUIRED, "Short id of a common tier, used in `ratings.tiers` and `ratings.cut_points`."),
+        "label": (str, REQUIRED, "Plain-language name families see, e.g. \"Strong\"."),
+        "description": (str, REQUIRED, "One sentence on what the tier means, shown on the methodology page."),
     },
     "gtfs": {
         "id": (str, REQUIRED, "Short identifier of the feed."),
@@ -101,7 +113,7 @@ SCHEMA: dict[str, dict[str, Any]] = {
         "shared_point_warn": (int, 3, "Warn when at least this many schools share one coordinate."),
     },
 }
-ARRAY_SECTIONS = {"directory", "ratings", "gtfs"}
+ARRAY_SECTIONS = {"directory", "ratings", "gtfs", "tiers"}
 REQUIRED_SECTIONS = {"city", "directory", "neighborhoods"}
 
 # Canonical fields a directory source may map in `columns`.
@@ -126,8 +138,25 @@ CANONICAL_FIELDS = {
     "programs": "Programs offered (list cell).",
     "special_ed": "Special-education programs and services (list cell).",
     "el_supports": "English-learner supports (list cell).",
+    "enrollment": "Number of students enrolled.",
+    "count_swd": "Number of students with disabilities (IEP).",
+    "count_el": "Number of English learners.",
+    "count_low_income": "Number of low-income students.",
+    "suspensions_per_100": "Out-of-school suspensions per 100 students.",
+    "expulsions_per_100": "Expulsions per 100 students.",
+    "how_to_apply": "How to enroll or apply, in one or two sentences.",
+    "application_url": "Web address of the application (http/https only).",
+    "application_deadline": "Application deadline (YYYY-MM-DD or as published).",
+    "entry_grades": "Grades where new students usually start (list cell).",
+    "midyear_entry": "Whether students can join during the year (yes/no/true/false/Y/N).",
+    "school_hours": "School day, e.g. `8:00 AM - 3:00 PM`.",
+    "transit_bus": "Bus routes serving the school, as the source lists them (list cell).",
+    "transit_rail": "Rail lines serving the school, as the source lists them (list cell).",
 }
+SUBGROUPS = {"students_with_disabilities": "Students with disabilities", "english_learners": "English learners",
+             "low_income": "Low-income students"}
 SECTORS = ("district", "charter", "contract")
+LIST_FIELDS = ("programs", "special_ed", "el_supports", "entry_grades", "transit_bus", "transit_rail")
 
 
 @dataclass(frozen=True)
@@ -142,6 +171,7 @@ class CityConfig:
     neighborhoods: dict
     population: dict | None
     gtfs: list[dict]
+    tiers: list[dict]
     merge: dict
     thresholds: dict
 
@@ -235,6 +265,9 @@ def _check_semantics(sections: dict, path: Path) -> None:
     for source in sections["ratings"]:
         if source["directory"] not in directory_ids:
             raise ConfigError(f"{path}: ratings source '{source['id']}' names directory '{source['directory']}', which is not a [[directory]] id")
+    tier_ids = [t["id"] for t in sections["tiers"]]
+    for source in sections["ratings"]:
+        _check_scale(source, tier_ids, path)
     for source in sections["directory"] + sections["ratings"]:
         if source["format"] not in ("csv", "xlsx", "xls"):
             raise ConfigError(f"{path}: source '{source['id']}' has format '{source['format']}'; use csv, xlsx or xls")
@@ -242,13 +275,48 @@ def _check_semantics(sections: dict, path: Path) -> None:
         raise ConfigError(f"{path}: [neighborhoods] name_case must be 'as-is' or 'title'")
 
 
+def _check_scale(source: dict, tier_ids: list[str], path: Path) -> None:
+    where = f"{path}: ratings source '{source['id']}'"
+    if source["kind"] not in ("levels", "number"):
+        raise ConfigError(f"{where}: kind must be 'levels' or 'number'")
+    if source["kind"] == "levels" and not source["levels"]:
+        raise ConfigError(f"{where}: kind 'levels' needs the list of levels")
+    if tier_ids:
+        mapped = list(source["tiers"].values()) + [c[1] for c in source["cut_points"] if isinstance(c, list) and len(c) == 2]
+        unknown = [t for t in mapped if t not in tier_ids]
+        if unknown:
+            raise ConfigError(f"{where}: tier '{unknown[0]}' is not a [[tiers]] id ({', '.join(tier_ids)})")
+        if source["kind"] == "levels" and set(source["tiers"]) != set(source["levels"]):
+            raise ConfigError(f"{where}: tiers must map every level exactly once: {', '.join(source['levels'])}")
+    if source["kind"] == "number" and not all(isinstance(c, list) and len(c) == 2 and isinstance(c[0], (int, float))
+                                              for c in source["cut_points"]):
+        raise ConfigError(f"{where}: cut_points must be [[minimum, tier id], ...]")
+    _check_subgroups(source["subgroups"], where)
+
+
+def _check_subgroups(spec: dict, where: str) -> None:
+    if not spec:
+        return
+    allowed = {"columns", "kind", "measure", "suppressed"}
+    unknown = sorted(set(spec) - allowed)
+    if unknown:
+        raise ConfigError(f"{where}: unknown key '{unknown[0]}' in subgroups; known keys: {', '.join(sorted(allowed))}")
+    groups = spec.get("columns", {})
+    if not groups or any(g not in SUBGROUPS for g in groups):
+        raise ConfigError(f"{where}: subgroups.columns must map some of {', '.join(SUBGROUPS)} to columns")
+    if spec.get("kind", "levels") not in ("levels", "number"):
+        raise ConfigError(f"{where}: subgroups.kind must be 'levels' or 'number'")
+
+
 def _check_directory(source: dict, where: str, path: Path) -> None:
     columns = source["columns"]
     for field, column in columns.items():
         if field not in CANONICAL_FIELDS:
             raise ConfigError(f"{path}: unknown field '{field}' in [{where}.columns]; known fields: {', '.join(CANONICAL_FIELDS)}")
-        if not isinstance(column, str) or not column:
-            raise ConfigError(f"{path}: [{where}.columns] {field} must name a column")
+        several = field in LIST_FIELDS and isinstance(column, list) and column and all(isinstance(c, str) and c for c in column)
+        if not several and (not isinstance(column, str) or not column):
+            raise ConfigError(f"{path}: [{where}.columns] {field} must name a column" +
+                              (" (or a list of columns)" if field in LIST_FIELDS else ""))
     for field in ("school_id", "name"):
         if field not in columns:
             raise ConfigError(f"{path}: [{where}.columns] must map '{field}'")
@@ -256,6 +324,10 @@ def _check_directory(source: dict, where: str, path: Path) -> None:
     for sector in sectors:
         if sector and sector not in SECTORS:
             raise ConfigError(f"{path}: [{where}] sector '{sector}' is not one of {', '.join(SECTORS)}")
+    for column, target in source["flag_columns"].items():
+        field_name = str(target).split(":", 1)[0].strip()
+        if ":" not in str(target) or field_name not in ("programs", "special_ed", "el_supports"):
+            raise ConfigError(f"{path}: [{where}.flag_columns] {column} must be \"programs|special_ed|el_supports: label\"")
     if source["unmatched"] not in ("publish", "exclude"):
         raise ConfigError(f"{path}: [{where}] unmatched must be 'publish' or 'exclude'")
     if source["sector"] and source["sector_column"]:

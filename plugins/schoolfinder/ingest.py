@@ -103,7 +103,7 @@ def _read_excel(path: Path, source: dict) -> pd.DataFrame:
             frames.append(frame[~blank])  # empty spreadsheet rows are not records
     except (ValueError, OSError) as exc:
         raise DataError(Problem("FAIL", "EXCEL_ERROR", path.name, None, "", str(exc))) from None
-    return pd.concat(frames, ignore_index=True)
+    return pd.concat(frames, ignore_index=True).fillna("")  # sheets may differ in columns
 
 
 def require_columns(frame: pd.DataFrame, columns: list[str], file: str) -> None:
@@ -121,9 +121,21 @@ def clean_text(value: str) -> str:
     return " ".join(value.split())
 
 
+TRUE_VALUES = {"true", "yes", "y", "1", "x"}
+
+
+def used_columns(source: dict) -> list[str]:
+    """Every column of the file the source's config reads."""
+    used = []
+    for column in source["columns"].values():
+        used += column if isinstance(column, list) else [column]
+    used += list(source.get("flag_columns", {}))
+    return used + ([source["sector_column"]] if source.get("sector_column") else [])
+
+
 def unmapped_columns(frame: pd.DataFrame, source: dict) -> list[str]:
     """Columns of the file that the source's config does not use."""
-    used = set(source["columns"].values()) | {source.get("sector_column", "")}
+    used = set(used_columns(source))
     return [str(c) for c in frame.columns if c not in used and not str(c).startswith("_")]
 
 
@@ -132,17 +144,24 @@ def map_directory(frame: pd.DataFrame, source: dict, file: str) -> pd.DataFrame:
 
     Returns a frame with ``_row``, ``_source`` and one column per mapped field.
     """
-    columns = source["columns"]
-    needed = list(columns.values()) + ([source["sector_column"]] if source["sector_column"] else [])
-    require_columns(frame, needed, file)
+    require_columns(frame, used_columns(source), file)
+    separator = source.get("list_separator", ";")
     mapped = pd.DataFrame({ROW: frame[ROW].to_numpy()})
     mapped[SOURCE] = source["id"]
     mapped[SHAPE] = frame[SHAPE].to_numpy()
-    for field, column in columns.items():
-        values = frame[column].astype(str)
+    for field, column in source["columns"].items():
+        if isinstance(column, list):  # several columns feed one list field
+            values = frame[column].astype(str).apply(lambda cells: separator.join(c for c in cells if c.strip()), axis=1)
+        else:
+            values = frame[column].astype(str)
         # Ids keep invisible characters so the checks can quarantine them; names are normalised.
         values = values.str.strip(" ") if field in ("school_id", "state_id", "nces_id") else values.map(clean_text)
         mapped[field] = values.to_numpy()
+    for column, target in source.get("flag_columns", {}).items():
+        field, label = (part.strip() for part in target.split(":", 1))
+        flagged = frame[column].astype(str).str.strip().str.lower().isin(TRUE_VALUES).to_numpy()
+        current = mapped[field].tolist() if field in mapped else [""] * len(mapped)
+        mapped[field] = [separator.join(filter(None, [c, label])) if f else c for c, f in zip(current, flagged)]
     if source["sector_column"]:
         mapped["_sector_raw"] = frame[source["sector_column"]].astype(str).map(clean_text).to_numpy()
     return mapped

@@ -13,7 +13,10 @@ from .pipeline import BuildResult
 SCHOOL_FIELDS = (
     "key", "slug", "school_id", "name", "short_name", "sector", "operator", "grades", "grade_low", "grade_high",
     "address", "city", "zip", "phone", "website", "lat", "lon", "neighborhood", "neighborhood_slug", "programs",
-    "special_ed", "el_supports", "ratings", "sources", "field_sources", "ids",
+    "special_ed", "el_supports", "ratings", "tier", "sources", "field_sources", "ids",
+    "enrollment", "count_swd", "count_el", "count_low_income", "suspensions_per_100", "expulsions_per_100",
+    "how_to_apply", "application_url", "application_deadline", "entry_grades", "midyear_entry", "school_hours",
+    "transit_bus", "transit_rail", "map_xy",
 )
 
 
@@ -30,8 +33,21 @@ def school_records(result: BuildResult) -> list[dict]:
         low, high = record["grade_low"], record["grade_high"]
         record["bands"] = grade_bands(low, high) if low is not None and high is not None else []
         record["current_ratings"] = _latest_per_source(record["ratings"])
+        record["shares"] = _shares(record)
         records.append(record)
     return records
+
+
+def _shares(record: dict) -> dict:
+    """Percent of students with disabilities, English learners and low-income students, where both counts exist."""
+    total = record["enrollment"]
+    shares = {}
+    for field, name in (("count_swd", "students_with_disabilities"), ("count_el", "english_learners"),
+                        ("count_low_income", "low_income")):
+        count = record[field]
+        if total and count is not None and count <= total:
+            shares[name] = round(100 * count / total, 1)
+    return shares
 
 
 def _latest_per_source(ratings: list[dict]) -> list[dict]:
@@ -67,7 +83,10 @@ def manifest(result: BuildResult) -> dict:
     sources += [{"id": g["id"], "label": g["label"], "kind": "gtfs", "path": g["path"], "as_of": ""} for g in config.gtfs]
     sector_counts = result.schools["sector"].value_counts().sort_index()
     return {"city": config.city, "neighborhood_unit": config.neighborhoods["unit"], "sources": sources,
-            "open_data_columns": OPEN_DATA_COLUMNS,
+            "open_data_columns": OPEN_DATA_COLUMNS, "tiers": config.tiers,
+            "rating_sources": [{k: r[k] for k in ("id", "label", "series", "kind", "levels", "tiers", "cut_points", "not_rated",
+                                                  "not_rated_reason", "scale_note", "as_of", "year", "subgroups")}
+                               for r in config.ratings],
             "counts": {"schools": len(result.schools), "neighborhoods": len(result.neighborhoods),
                        "by_sector": {k: int(v) for k, v in sector_counts.items()}}}
 
@@ -82,7 +101,7 @@ def write_processed(result: BuildResult, out_dir: Path) -> dict[str, Path]:
         "manifest.json": dumps(manifest(result)),
         "schools.json": dumps(records),
         "neighborhoods.json": dumps([{k: _plain(v) for k, v in r.items()} for r in nbhd.drop(columns="geometry").to_dict("records")]),
-        "neighborhoods.geojson": nbhd.set_precision(1e-6).to_json(sort_keys=True, drop_id=True) + "\n",
+        "neighborhoods.geojson": nbhd.drop(columns="svg_path").set_precision(1e-6).to_json(sort_keys=True, drop_id=True) + "\n",
         "problems.json": dumps([p.as_dict() for p in result.problems]),
         "reconciliation.json": dumps(result.reconciliation),
     }

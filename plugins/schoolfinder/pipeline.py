@@ -7,11 +7,12 @@ from dataclasses import dataclass, field
 import geopandas as gpd
 import pandas as pd
 
-from . import geo, ingest, ratings, validate
+from . import geo, ingest, ratings, svgmap, validate
 from .config import CityConfig
 from .errors import DataError, Problem
 from .merge import MergeRules, merge_sources
 from .slugs import unique_slugs
+from .tiers import school_tier
 
 
 @dataclass
@@ -48,6 +49,9 @@ def run(config: CityConfig) -> BuildResult:
     neighborhoods = geo.read_neighborhoods(config.source_path(config.neighborhoods["path"]), config.neighborhoods)
     schools = _locate(config, schools, neighborhoods, lead_row, files, problems)
     neighborhoods = _neighborhood_stats(config, schools, neighborhoods)
+    frames = svgmap.neighborhood_frames(neighborhoods)
+    neighborhoods["svg_path"] = [frames[i]["path"] for i in neighborhoods["nbhd_id"]]
+    schools["map_xy"] = [svgmap.place(lat, lon, frames.get(n)) for lat, lon, n in zip(schools["lat"], schools["lon"], schools["nbhd_id"])]
     schools["slug"] = unique_slugs(schools["name"].tolist(), schools["school_id"].tolist())
     schools = schools.sort_values("slug", kind="stable").reset_index(drop=True)
     return BuildResult(config, schools, neighborhoods, problems, _reconcile(counts), merged.candidates, merged.conflicts,
@@ -124,7 +128,17 @@ def _attach_all_ratings(config, schools, fates, counts, problems) -> pd.DataFram
                                 "quarantined": int((row_fates == "quarantined").sum())}
     schools = schools.copy()
     schools["ratings"] = [ratings.latest_first(by_key.get(key, [])) for key in schools["key"]]
+    series_order = list(dict.fromkeys(s["series"] or s["id"] for s in config.ratings))
+    schools["tier"] = [school_tier(r, config.tiers, series_order, _no_rating_reason(config, sources))
+                       for r, sources in zip(schools["ratings"], schools["sources"])]
     return schools
+
+
+def _no_rating_reason(config: CityConfig, sources: list[str]) -> str:
+    labels = list(dict.fromkeys(s["label"] for s in config.ratings if s["directory"] in sources))
+    if not labels:
+        return "No rating source covers this school."
+    return f"{' / '.join(labels)} published no rating for this school."
 
 
 def _locate(config, schools, neighborhoods, lead_row, files, problems) -> pd.DataFrame:

@@ -6,6 +6,7 @@ import pandas as pd
 
 from .errors import Problem
 from .ingest import ROW, SHEET, clean_text, require_columns
+from .tiers import subgroup_results, tier_for
 
 
 def normalise_ratings(frame: pd.DataFrame, source: dict, file: str) -> tuple[pd.DataFrame, list[Problem]]:
@@ -14,7 +15,8 @@ def normalise_ratings(frame: pd.DataFrame, source: dict, file: str) -> tuple[pd.
     ``status`` is ``rated`` or ``not_rated``; rows with a value outside the
     declared ``levels``/``not_rated`` are quarantined (``_fate``).
     """
-    columns = [source["school_id_column"], source["rating_column"]] + ([source["year_column"]] if source["year_column"] else [])
+    subgroup_columns = list(source["subgroups"].get("columns", {}).values())
+    columns = [source["school_id_column"], source["rating_column"], *subgroup_columns] + ([source["year_column"]] if source["year_column"] else [])
     require_columns(frame, columns, file)
     out = pd.DataFrame({ROW: frame[ROW].to_numpy()})
     sheets = frame[SHEET].to_numpy() if SHEET in frame else [""] * len(frame)
@@ -23,11 +25,16 @@ def normalise_ratings(frame: pd.DataFrame, source: dict, file: str) -> tuple[pd.
     out["value"] = frame[source["rating_column"]].astype(str).map(clean_text).to_numpy()
     out["year"] = frame[source["year_column"]].astype(str).map(clean_text).to_numpy() if source["year_column"] else source["year"]
     levels, not_rated = source["levels"], source["not_rated"]
-    out["status"] = out["value"].map(lambda v: "rated" if v in levels else ("not_rated" if v in not_rated else "unknown"))
+    out["tier"] = [tier_for(v, source) for v in out["value"]]
+    rated = [v in levels if source["kind"] == "levels" else t is not None for v, t in zip(out["value"], out["tier"])]
+    out["status"] = ["rated" if r else ("not_rated" if v in not_rated else "unknown") for v, r in zip(out["value"], rated)]
     out["level"] = [levels.index(v) + 1 if v in levels else 0 for v in out["value"]]
+    spec = source["subgroups"]
+    out["subgroups"] = [subgroup_results(row, spec, source) for row in frame[subgroup_columns].to_dict("records")] \
+        if spec else [{}] * len(frame)
     problems = [
         Problem("QUARANTINE", "UNKNOWN_RATING", r["_where"], int(r[ROW]), source["rating_column"],
-                "value is not one of the source's declared levels or not-rated values", r["value"])
+                "value is not one of the source's levels, numbers or not-rated values", r["value"])
         for r in out[out["status"] == "unknown"].to_dict("records")
     ]
     problems += [
@@ -74,6 +81,8 @@ def attach_ratings(ratings: pd.DataFrame, source: dict, id_to_key: dict[str, str
             "status": row["status"], "as_of": source["as_of"], "scale_note": source["scale_note"],
             "level": int(row["level"]) or None,
             "levels": len(source["levels"]),
+            "tier": row["tier"] if isinstance(row["tier"], str) else None, "not_rated_reason": source["not_rated_reason"],
+            "subgroups": row["subgroups"], "subgroup_measure": source["subgroups"].get("measure", ""),
         })
     return by_key, pd.Series(fates, index=ratings.index, dtype=str)
 

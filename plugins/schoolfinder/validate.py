@@ -7,13 +7,17 @@ import re
 import pandas as pd
 
 from .errors import Problem
-from .grades import parse_span, span_label
+from .config import LIST_FIELDS
+from .grades import GRADE_LABELS, parse_grade, parse_span, span_label
 from .checks import check_cells
 from .ingest import ROW, SHAPE, SOURCE
 
 _PHONE_CHARS = re.compile(r"^[0-9()+.\-\s/x]*$")
 _ZIP = re.compile(r"^\d{5}(-\d{4})?$")
-LIST_FIELDS = ("programs", "special_ed", "el_supports")
+COUNT_FIELDS = ("enrollment", "count_swd", "count_el", "count_low_income")
+RATE_FIELDS = ("suspensions_per_100", "expulsions_per_100")
+TEXT_FIELDS = ("how_to_apply", "application_deadline", "school_hours")
+SENTINELS = {"-1", "-2", "-3", "-9", "999999", "-99"}
 
 
 def validate_directory(mapped: pd.DataFrame, source: dict, file: str) -> tuple[pd.DataFrame, list[Problem]]:
@@ -71,7 +75,54 @@ def _normalise_row(row: dict, source: dict, file: str, found: list[Problem], fla
     record["status_closed"] = row.get("status", "") in source["closed_values"]
     for field in LIST_FIELDS:
         record[field] = _split_list(row.get(field, ""), source["list_separator"])
+    record["entry_grades"] = _entry_grades(record["entry_grades"], problem)
+    for field in COUNT_FIELDS + RATE_FIELDS:
+        record[field] = _number(row.get(field, ""), field, field in COUNT_FIELDS, source["missing_values"], problem)
+    for field in TEXT_FIELDS:
+        record[field] = row.get(field, "")
+    record["application_url"] = _website(row.get("application_url", ""), problem, "application_url")
+    record["midyear_entry"] = _yes_no(row.get("midyear_entry", ""), problem)
     return record
+
+
+def _number(value: str, field: str, whole: bool, missing: list[str], problem) -> float | int | None:
+    """Parse a count or rate; sentinels, declared missing values and text mean "not reported", never zero."""
+    if not value or value in missing:
+        return None
+    if value in SENTINELS:
+        problem("WARN", "SENTINEL_VALUE", field, "a code for \"not reported\"; shown as not reported", value)
+        return None
+    try:
+        number = float(value.replace(",", ""))
+    except ValueError:
+        problem("WARN", "NOT_A_NUMBER", field, "not a number; shown as not reported", value)
+        return None
+    if number < 0 or (whole and not number.is_integer()):
+        problem("WARN", "NOT_A_NUMBER", field, "not a valid count or rate; shown as not reported", value)
+        return None
+    return int(number) if whole else number
+
+
+def _yes_no(value: str, problem) -> bool | None:
+    text = value.strip().lower()
+    if text in ("y", "yes", "true", "1"):
+        return True
+    if text in ("n", "no", "false", "0"):
+        return False
+    if text:
+        problem("WARN", "NOT_YES_NO", "midyear_entry", "expected yes or no; shown as not reported", value)
+    return None
+
+
+def _entry_grades(items: list[str], problem) -> list[str]:
+    labels = []
+    for item in items:
+        grade = parse_grade(item)
+        if grade is None:
+            problem("WARN", "GRADE_TOKEN", "entry_grades", "not a grade; left out", item)
+        else:
+            labels.append(GRADE_LABELS[grade])
+    return labels
 
 
 def _sector(row: dict, source: dict, problem) -> str:
@@ -128,21 +179,21 @@ def _zip(value: str, problem) -> str:
     return value
 
 
-def _website(value: str, problem) -> str:
+def _website(value: str, problem, field: str = "website") -> str:
     if not value:
         return ""
     compact = re.sub(r"\s", "", value).lower()
     scheme = compact.split(":", 1)[0] if ":" in compact else ""
     if scheme in ("http", "https"):
         if re.search(r'[\s"<>`]', value.strip()):
-            problem("QUARANTINE", "URL_FORMAT", "website", "a web address cannot contain spaces, quotes or < >", value)
+            problem("QUARANTINE", "URL_FORMAT", field, "a web address cannot contain spaces, quotes or < >", value)
             return ""
         return value.strip()
     if not scheme or scheme.startswith("www") or "." in scheme:
         if " " not in value and "." in value and "<" not in value:
-            problem("NORMALIZE", "URL_NO_SCHEME", "website", "added https:// to a web address without a scheme", value)
+            problem("NORMALIZE", "URL_NO_SCHEME", field, "added https:// to a web address without a scheme", value)
             return "https://" + value.strip()
-    problem("QUARANTINE", "URL_SCHEME", "website", "only http and https links are published", value)
+    problem("QUARANTINE", "URL_SCHEME", field, "only http and https links are published", value)
     return ""
 
 

@@ -32,6 +32,8 @@ class SchoolPagesGenerator(Generator):
             "neighborhoods": self.neighborhoods,
             "reconciliation": data["reconciliation"],
             "open_data_columns": manifest["open_data_columns"],
+            "tiers": manifest["tiers"],
+            "rating_sources": manifest["rating_sources"],
         }
 
     def generate_output(self, writer):
@@ -45,8 +47,10 @@ class SchoolPagesGenerator(Generator):
         for number, chunk in enumerate(pages, start=1):
             name = "schools/index.html" if number == 1 else f"schools/page/{number}/index.html"
             write(name, "schools", schools=chunk, page_number=number, page_count=len(pages), page_name="schools")
+        nbhd_by_slug = {n["slug"]: n for n in self.neighborhoods}
         for school in self.schools:
-            write(f"schools/{school['slug']}/index.html", "school", school=school, page_name="school")
+            write(f"schools/{school['slug']}/index.html", "school", school=school, page_name="school",
+                  nbhd=nbhd_by_slug.get(school["neighborhood_slug"]))
         by_nbhd: dict[str, list[dict]] = {}
         for school in self.schools:
             by_nbhd.setdefault(school["neighborhood_slug"], []).append(school)
@@ -57,6 +61,7 @@ class SchoolPagesGenerator(Generator):
         write("about-the-data/index.html", "about_data", page_name="about_data",
               unlocated=by_nbhd.get("", []))
         write("data/index.html", "open_data", page_name="open_data")
+        write("methodology/index.html", "methodology", page_name="methodology")
         self._copy_open_data()
 
     def _copy_open_data(self):

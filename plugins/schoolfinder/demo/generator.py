@@ -10,6 +10,8 @@ import unicodedata
 import shapely
 from shapely.geometry import MultiPoint, Point, box, mapping
 
+from . import extras
+
 CITY = "Port Meridian"
 CENTER_LAT, CENTER_LON = -31.0, -24.0  # open South Atlantic: no real city underneath
 KM_LAT = 110.95
@@ -269,7 +271,10 @@ def generate(out_dir: pathlib.Path, seed: int = 2026) -> dict:
     out_dir : pathlib.Path
         Folder to write into (created if missing), normally ``data/demo/raw``.
     seed : int, default 2026
-        Seed of the only random source; the same seed gives byte-identical files.
+        Seed of the random sources; the same seed gives byte-identical files. Geography, schools and
+        overall ratings come from ``Random(seed)``; the enrollment, discipline, application and
+        subgroup-rating columns (see :mod:`schoolfinder.demo.extras`) from ``Random(seed + 1)``, so
+        adding those columns changed nothing that was drawn before.
 
     Returns
     -------
@@ -287,21 +292,32 @@ def generate(out_dir: pathlib.Path, seed: int = 2026) -> dict:
     both, closed, missing = _plant(rng, district, charter)
     d_rows = _district_rows(rng, district, both)
     c_rows = _charter_rows(charter)
+    rng_x = random.Random(seed + 1)
+    extras.add_profiles(rng_x, district + charter)
+    n_sentinel = extras.district_columns(rng_x, d_rows, {s["code"]: s for s in district + both})
+    n_sentinel += extras.charter_columns(rng_x, c_rows, charter)
 
     _write_csv(out_dir / "district_sis.csv",
                ["SCHOOL_CODE", "STATE_SCHOOL_ID", "SCHOOL_NAME", "GOVERNANCE", "NETWORK", "GRADE_LOW", "GRADE_HIGH",
                 "STREET", "CITY", "ZIP", "PHONE", "WEB", "LAT", "LON", "STATUS", "PROGRAMS", "SPED_PROGRAMS",
-                "ELL_SUPPORTS"], d_rows)
+                "ELL_SUPPORTS"] + extras.DISTRICT_COLUMNS, d_rows)
     cp1252 = {"encoding": "cp1252", "delimiter": ";", "lineterminator": "\r\n"}
     _write_csv(out_dir / "charter_authorizer.csv",
                ["Campus ID", "State ID", "Campus Name", "Operator", "Grades Served", "Address", "Zip Code",
                 "Telephone", "Website", "Latitude", "Longitude", "Program Offerings", "Special Education",
-                "EL Services"], c_rows, **cp1252)
+                "EL Services"] + extras.CHARTER_COLUMNS, c_rows, **cp1252)
     rated = sorted(s["code"] for s in district if s["status"] == "Open")
-    _write_csv(out_dir / "district_ratings.csv", ["SCHOOL_CODE", "SCHOOL_YEAR", "STAR_RATING"],
-               _ratings(rng, rated, ["1 star", "2 stars", "3 stars", "4 stars", "5 stars"], "Not rated", 5))
-    _write_csv(out_dir / "charter_ratings.csv", ["Campus ID", "Year", "Grade"],
-               _ratings(rng, [s["campus_id"] for s in charter], ["F", "D", "C", "B", "A"], "N/R", 3), **cp1252)
+    stars, letters = ["1 star", "2 stars", "3 stars", "4 stars", "5 stars"], ["F", "D", "C", "B", "A"]
+    dr_rows = _ratings(rng, rated, stars, "Not rated", 5)
+    cr_rows = _ratings(rng, [s["campus_id"] for s in charter], letters, "N/R", 3)
+    n_suppressed = extras.subgroup_ratings(rng_x, dr_rows, {s["code"]: s for s in district if s["code"] in rated},
+                                           stars, "Not rated", "*")
+    n_suppressed += extras.subgroup_ratings(rng_x, cr_rows, {s["campus_id"]: s for s in charter}, letters, "N/R",
+                                            "n<10")
+    _write_csv(out_dir / "district_ratings.csv",
+               ["SCHOOL_CODE", "SCHOOL_YEAR", "STAR_RATING"] + extras.DISTRICT_RATING_COLUMNS, dr_rows)
+    _write_csv(out_dir / "charter_ratings.csv", ["Campus ID", "Year", "Grade"] + extras.CHARTER_RATING_COLUMNS,
+               cr_rows, **cp1252)
     _write_geojson(out_dir / "neighborhoods.geojson", neighborhoods)
     _write_geojson(out_dir / "small_areas.geojson", areas)
     _write_csv(out_dir / "children.csv", ["AREA_ID", "AGE_5_9", "AGE_10_14", "AGE_15_17"], children)
@@ -309,7 +325,8 @@ def generate(out_dir: pathlib.Path, seed: int = 2026) -> dict:
     planted = {"seed": seed, "city": CITY, "center": [CENTER_LAT, CENTER_LON], "n_district_rows": len(d_rows),
                "n_charter_rows": len(c_rows), "n_both": len(both), "n_closed": len(closed),
                "n_missing_coords": len(missing), "n_neighborhoods": len(neighborhoods), "n_small_areas": len(areas),
-               "n_schools_expected": len(d_rows) + len(c_rows) - len(both) - len(closed)}
+               "n_schools_expected": len(d_rows) + len(c_rows) - len(both) - len(closed),
+               "n_sentinel_counts": n_sentinel, "n_suppressed_subgroups": n_suppressed}
     for key, group in (("closed", closed), ("both", both), ("missing_coords", missing)):
         planted[f"{key}_state_ids"] = sorted(s["state_id"] for s in group)
     _write_json(out_dir / "planted.json", planted, indent=2)

@@ -1,0 +1,93 @@
+"""Common performance framework: every source's rating mapped onto one tier scale, defined per city."""
+
+from __future__ import annotations
+
+NOT_RATED, NO_RATING = "not_rated", "no_rating"
+
+
+def tier_for(value: str, source: dict) -> str | None:
+    """Return the common tier id for one rating value, or None when it is not a rating (not rated, unknown).
+
+    >>> tier_for("Level 1+", {"kind": "levels", "tiers": {"Level 1+": "excellent"}, "not_rated": []})
+    'excellent'
+    >>> tier_for("72.5", {"kind": "number", "cut_points": [[80, "strong"], [60, "average"], [0, "low"]], "not_rated": []})
+    'average'
+    """
+    if value in source["not_rated"]:
+        return None
+    if source["kind"] == "levels":
+        return source["tiers"].get(value)
+    try:
+        score = float(value)
+    except ValueError:
+        return None
+    for minimum, tier in source["cut_points"]:
+        if score >= minimum:
+            return tier
+    return None
+
+
+def subgroup_results(row: dict, spec: dict, source: dict) -> dict:
+    """Return {group: {value, status}} for one rating row; suppressed and empty cells are never zero."""
+    results = {}
+    for group, column in spec.get("columns", {}).items():
+        value = str(row.get(column, "")).strip()
+        if not value:
+            status = "not_reported"
+        elif value in spec.get("suppressed", []):
+            status = "suppressed"
+        elif spec.get("kind", "levels") == "levels":
+            status = "reported" if value in source["levels"] else ("not_rated" if value in source["not_rated"] else "not_reported")
+        else:
+            status = "reported" if _is_number(value) else "not_reported"
+        entry = {"value": value if status == "reported" else "", "status": status}
+        if status == "reported":
+            entry["sort"] = (-source["levels"].index(value) if spec.get("kind", "levels") == "levels" else float(value))
+        results[group] = entry
+    return results
+
+
+def _is_number(value: str) -> bool:
+    try:
+        float(value)
+    except ValueError:
+        return False
+    return True
+
+
+def school_tier(ratings: list[dict], tiers: list[dict], series_order: list[str], reason: str) -> dict:
+    """Summarise a school's ratings (newest first) as its common tier, with the rating behind it and the trend.
+
+    The first series in ``series_order`` that rated the school decides. Returns a dict with ``status``
+    (``rated``, ``not_rated`` or ``no_rating``), the tier, the original value, year and source, and the
+    previous year's tier with ``change`` (``up``, ``down``, ``same``) when the series has both.
+    """
+    rank = {t["id"]: i + 1 for i, t in enumerate(tiers)}
+    labels = {t["id"]: t["label"] for t in tiers}
+    for series in series_order:
+        mine = [r for r in ratings if r["series"] == series]
+        if not mine:
+            continue
+        latest, previous = mine[0], next((r for r in mine[1:] if r["year"] != mine[0]["year"]), None)
+        summary = _summary(latest, rank, labels)
+        if previous is not None:
+            summary["previous"] = _summary(previous, rank, labels)
+            summary["change"] = _change(summary, summary["previous"])
+        return summary
+    return {"status": NO_RATING, "reason": reason, "rank": None}
+
+
+def _summary(rating: dict, rank: dict, labels: dict) -> dict:
+    tier = rating.get("tier")
+    return {"status": "rated" if tier else NOT_RATED, "tier": tier, "label": labels.get(tier, ""), "rank": rank.get(tier),
+            "value": rating["value"], "year": rating["year"], "source": rating["source"], "source_label": rating["label"],
+            "reason": rating.get("not_rated_reason", "") if not tier else "",
+            "subgroups": rating.get("subgroups", {}), "subgroup_measure": rating.get("subgroup_measure", "")}
+
+
+def _change(now: dict, before: dict) -> str | None:
+    if now["rank"] is None or before["rank"] is None:
+        return None
+    if now["rank"] == before["rank"]:
+        return "same"
+    return "up" if now["rank"] < before["rank"] else "down"
