@@ -1,4 +1,4 @@
-"""The benchmark compares like with like: its jinja2 baseline writes the very pages Pelican writes."""
+"""The benchmark compares like with like: its plain jinja2 baseline writes the very pages Pelican writes."""
 
 from __future__ import annotations
 

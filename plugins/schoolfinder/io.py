@@ -7,7 +7,7 @@ import math
 from pathlib import Path
 
 from .grades import grade_bands
-from .opendata import OPEN_DATA_COLUMNS, open_data_files
+from .opendata import OPEN_DATA_COLUMNS, compare_records, open_data_files
 from .pipeline import BuildResult
 
 SCHOOL_FIELDS = (
@@ -98,6 +98,7 @@ def write_processed(result: BuildResult, out_dir: Path) -> dict[str, Path]:
     records = school_records(result)
     contents = {
         **{f"open-data/{name}": text for name, text in open_data_files(records).items()},
+        "compare.json": compare_records(records) + "\n",
         "manifest.json": dumps(manifest(result)),
         "schools.json": dumps(records),
         "neighborhoods.json": dumps([{k: _plain(v) for k, v in r.items()} for r in nbhd.drop(columns="geometry").to_dict("records")]),

@@ -75,3 +75,17 @@ def open_data_files(records: list[dict]) -> dict[str, str]:
                  "geometry": None if row["latitude"] is None else
                  {"type": "Point", "coordinates": [round(row["longitude"], 6), round(row["latitude"], 6)]}} for row in rows]
     return {"schools.csv": buffer.getvalue(), "schools.geojson": dumps({"type": "FeatureCollection", "features": features})}
+
+
+def compare_records(records: list[dict]) -> str:
+    """Compact per-school facts for the compare page (one JSON fetched by its script)."""
+    out = {}
+    for r in records:
+        tier = r["tier"]
+        out[r["slug"]] = {
+            "n": r["name"], "s": r["sector"], "g": r["grades"], "h": r["neighborhood"],
+            "t": [tier.get("rank"), tier.get("label", ""), tier.get("value", ""), tier.get("source_label", ""), tier.get("year", "")],
+            "p": r["programs"], "se": r["special_ed"], "el": r["el_supports"], "e": r["enrollment"], "sh": r["shares"],
+            "su": r["suspensions_per_100"],
+        }
+    return json.dumps(out, sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False)

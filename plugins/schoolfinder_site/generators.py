@@ -62,6 +62,7 @@ class SchoolPagesGenerator(Generator):
               unlocated=by_nbhd.get("", []))
         write("data/index.html", "open_data", page_name="open_data")
         write("methodology/index.html", "methodology", page_name="methodology")
+        write("compare/index.html", "compare", page_name="compare", schools=self.schools)
         self._copy_open_data()
 
     def _copy_open_data(self):
@@ -69,3 +70,4 @@ class SchoolPagesGenerator(Generator):
         target = Path(self.output_path) / "data"
         for source in sorted((self.processed / "open-data").glob("schools.*")):
             shutil.copyfile(source, target / source.name)
+        shutil.copyfile(self.processed / "compare.json", Path(self.output_path) / "compare" / "schools.json")
