@@ -67,3 +67,19 @@ def axe_violations(page) -> list[dict]:
     page.add_script_tag(path=str(AXE))
     result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS)
     return [{"id": v["id"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"][:3]]} for v in result["violations"]]
+
+
+def transferred_gzip_bytes(page, url: str) -> tuple[int, dict]:
+    """Load ``url`` and return the gzip size of everything it fetched (HTML, CSS, JS, JSON), per file too."""
+    import gzip
+
+    sizes = {}
+
+    def on_response(response):
+        if response.url.startswith("http://127.0.0.1"):
+            sizes[response.url] = len(gzip.compress(response.body(), 6))
+
+    page.on("response", on_response)
+    page.goto(url, wait_until="networkidle")
+    page.remove_listener("response", on_response)
+    return sum(sizes.values()), sizes

@@ -66,3 +66,24 @@ def chicago_dir() -> Path:
     if os.environ.get("SCHOOLFINDER_REQUIRE_REAL_DATA") == "1":
         pytest.fail(message + " and SCHOOLFINDER_REQUIRE_REAL_DATA=1")
     pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for the session: the system one, never a downloaded browser."""
+    from tests.browser import AXE, CHROMIUM, CHROMIUM_ARGS
+
+    sync_api = pytest.importorskip("playwright.sync_api")
+    assert Path(CHROMIUM).exists(), "install Chromium: apt-get install -y chromium chromium-driver"
+    assert AXE.exists(), "run `npm ci` to install axe-core"
+    with sync_api.sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture(scope="session")
+def chicago_site(chicago_dir, tmp_path_factory):
+    """The real Chicago data built into a temporary output folder."""
+    os.environ["SCHOOLFINDER_CHICAGO_DATA"] = str(chicago_dir)
+    return build_site(ROOT / "data" / "chicago", tmp_path_factory.mktemp("chicago-site"))

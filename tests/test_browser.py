@@ -7,22 +7,17 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser import ARTIFACTS, AXE, CHROMIUM, CHROMIUM_ARGS, PHONE, PageWatch, axe_violations, serve
+from tests.browser import ARTIFACTS, PHONE, PageWatch, axe_violations, serve, transferred_gzip_bytes
 
 
 pytestmark = pytest.mark.browser
-sync_api = pytest.importorskip("playwright.sync_api")
 
-
-@pytest.fixture(scope="module")
-def browser():
-    """One headless Chromium (the system one; never a downloaded browser)."""
-    assert Path(CHROMIUM).exists(), "install Chromium: apt-get install -y chromium chromium-driver"
-    assert AXE.exists(), "run `npm ci` to install axe-core"
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield browser
-        browser.close()
+# Anything on the page that data could have injected: images, scripts other than ours, inline handlers, stray SVG.
+INJECTED = """() => Array.from(document.querySelectorAll('*')).filter(e =>
+  e.tagName === 'IMG' || e.tagName === 'IFRAME' ||
+  (e.tagName === 'SCRIPT' && !(/\\/theme\\/js\\/[a-z]+\\.js$/.test(e.src) || ['application/json', 'application/ld+json'].includes(e.type))) ||
+  (e.tagName === 'svg' && !e.closest('figure.minimap')) ||
+  Array.from(e.attributes).some(a => a.name.startsWith('on'))).map(e => e.outerHTML.slice(0, 80))"""
 
 
 def first_school_path(site: Path) -> str:
@@ -70,7 +65,51 @@ def test_hostile_names_never_run(browser, hostile_site):
         for path in pages:
             page.goto(f"{base}/{'' if path == '.' else path + '/'}", wait_until="load")
             page.hover("main")
-            assert page.evaluate("document.querySelectorAll('main img, main svg, main script').length") == 0, path
+            assert page.evaluate(INJECTED) == [], path
         assert watch.dialogs == []
         assert watch.console_errors == []
+        page.close()
+
+
+def test_compare_page_side_by_side(browser, demo_site):
+    slugs = sorted(p.parent.name for p in (demo_site / "schools").glob("*/index.html") if p.parent.name != "page")[:3]
+    with serve(demo_site) as base:
+        page = browser.new_page(viewport=PHONE)
+        watch = PageWatch(page)
+        page.goto(f"{base}/compare/?s={slugs[0]}&s={slugs[1]}", wait_until="networkidle")
+        assert page.locator("table.compare thead th").count() == 2
+        page.click(f'.cmp-add[data-slug="{slugs[2]}"]')
+        assert page.locator("table.compare thead th").count() == 3
+        assert f"s={slugs[2]}" in page.url
+        page.go_back()
+        assert page.locator("table.compare thead th").count() == 2
+        page.click(".cmp-remove >> nth=0")
+        assert page.locator("table.compare thead th").count() == 1
+        assert axe_violations(page) == []
+        page.screenshot(path=str(ARTIFACTS / "demo-compare-390x844.png"))
+        assert watch.console_errors == [] and watch.blocked == []
+        page.close()
+
+
+def test_compare_page_without_javascript_is_a_readable_list(browser, demo_site):
+    context = browser.new_context(java_script_enabled=False, viewport=PHONE)
+    page = context.new_page()
+    with serve(demo_site) as base:
+        page.goto(f"{base}/compare/?s=x")
+        rows = page.locator("#cmp-all tbody tr").count()
+        assert rows == len([p for p in (demo_site / "schools").glob("*/index.html") if p.parent.name != "page"])
+    context.close()
+
+
+@pytest.mark.parametrize(("path", "budget"), [("school", 60_000), ("compare", 80_000), ("methodology", 60_000)])
+def test_page_weight_budgets_and_axe(browser, demo_site, path, budget, record_property):
+    target = {"school": f"/schools/{first_school_path(demo_site)}/", "compare": "/compare/?s=" + first_school_path(demo_site),
+              "methodology": "/methodology/"}[path]
+    with serve(demo_site) as base:
+        page = browser.new_page(viewport=PHONE)
+        total, sizes = transferred_gzip_bytes(page, base + target)
+        record_property(f"{path}_gzip_bytes", total)
+        print(f"{path}: {total} bytes gzip transferred: {sorted(sizes.values(), reverse=True)}")
+        assert total <= budget, sizes
+        assert axe_violations(page) == []
         page.close()

@@ -65,9 +65,8 @@ def test_children_per_community_area(chicago):
     assert 380_000 < total < 470_000  # ACS 2010-14: about 0.42 million Chicagoans aged 5-17
 
 
-def test_chicago_site_has_654_school_pages(chicago_dir, tmp_path, monkeypatch):
-    monkeypatch.setenv("SCHOOLFINDER_CHICAGO_DATA", str(chicago_dir))
-    site = build_site(ROOT / "data" / "chicago", tmp_path)
+def test_chicago_site_has_654_school_pages(chicago_site):
+    site = chicago_site
     pages = [p for p in (site / "schools").glob("*/index.html") if p.parent.name != "page"]
     assert len(pages) == 654
     text = (site / "schools" / "index.html").read_text(encoding="utf-8")
@@ -82,3 +81,65 @@ def test_older_locations_file_cross_checks(chicago):
     assert {c["value_b"] for c in sector} == {"contract"}
     excluded = {e["id_a"] for e in chicago.excluded if e["kind"] == "excluded_unmatched"}
     assert len(excluded) == 14
+
+
+def school_page(site, school_id: str) -> str:
+    for page in (site / "schools").glob("*/index.html"):
+        text = page.read_text(encoding="utf-8")
+        if f"cps_profile:{school_id}" in text or f"/{school_id}" in text:
+            return text
+    raise AssertionError(school_id)
+
+
+def page_for(site, name: str) -> str:
+    from schoolfinder.slugs import slugify
+
+    return (site / "schools" / slugify(name, fallback="x") / "index.html").read_text(encoding="utf-8")
+
+
+def test_district_school_page_content(chicago_site):
+    text = page_for(chicago_site, "A.N. Pritzker School")
+    for expected in ("District-run", "Excellent", "Level 1+", "2019-2020", "West Town", "Bus routes", "50, 56, 72",
+                     "Train lines", "Blue", "Bilingual services", "8.8% of students", "data as of 2019-09-30",
+                     'application/ld+json'):
+        assert expected in text, expected
+
+
+def test_charter_without_rating_shows_reason(chicago_site):
+    text = page_for(chicago_site, "Art in Motion Charter School")
+    assert "Charter" in text and "No rating" in text
+    assert "published no rating for this school" in text
+
+
+def test_inability_to_rate_is_not_rated_not_lowest(chicago):
+    not_rated = [t for t in chicago.schools["tier"] if t["status"] == "not_rated"]
+    assert not_rated and all(t["rank"] is None and t["value"] == "Inability to Rate" and t["reason"] for t in not_rated)
+
+
+def test_json_ld_parses_on_every_school_page(chicago_site):
+    import json as _json
+    import re as _re
+
+    for page in (chicago_site / "schools").glob("*/index.html"):
+        if page.parent.name == "page":
+            continue
+        text = page.read_text(encoding="utf-8")
+        block = _re.search(r'<script type="application/ld\+json">(.*?)</script>', text, _re.S).group(1)
+        assert "</" not in block
+        assert _json.loads(block)["@type"] == "School"
+
+
+def test_chicago_budgets_and_axe(browser, chicago_site, record_property):
+    from tests.browser import PHONE, axe_violations, serve, transferred_gzip_bytes
+    from schoolfinder.slugs import slugify
+
+    slug = slugify("Art in Motion Charter School", fallback="x")
+    with serve(chicago_site) as base:
+        page = browser.new_page(viewport=PHONE)
+        for path, budget in ((f"/schools/{slug}/", 60_000), (f"/compare/?s={slug}&s=a-n-pritzker-school", 80_000)):
+            total, sizes = transferred_gzip_bytes(page, base + path)
+            record_property(path, total)
+            print(f"chicago {path}: {total} bytes gzip")
+            assert total <= budget, sizes
+            assert axe_violations(page) == []
+        page.close()

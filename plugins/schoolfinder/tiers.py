@@ -41,8 +41,10 @@ def subgroup_results(row: dict, spec: dict, source: dict) -> dict:
         else:
             status = "reported" if _is_number(value) else "not_reported"
         entry = {"value": value if status == "reported" else "", "status": status}
-        if status == "reported":
-            entry["sort"] = (-source["levels"].index(value) if spec.get("kind", "levels") == "levels" else float(value))
+        if status == "reported" and spec.get("kind", "levels") == "levels":
+            entry["tier"] = source["tiers"].get(value)  # subgroup results go on the common scale too
+        elif status == "reported":
+            entry["sort"] = float(value)
         results[group] = entry
     return results
 
@@ -82,7 +84,19 @@ def _summary(rating: dict, rank: dict, labels: dict) -> dict:
     return {"status": "rated" if tier else NOT_RATED, "tier": tier, "label": labels.get(tier, ""), "rank": rank.get(tier),
             "value": rating["value"], "year": rating["year"], "source": rating["source"], "source_label": rating["label"],
             "reason": rating.get("not_rated_reason", "") if not tier else "",
-            "subgroups": rating.get("subgroups", {}), "subgroup_measure": rating.get("subgroup_measure", "")}
+            "subgroups": _ranked_subgroups(rating.get("subgroups", {}), rank, labels),
+            "subgroup_measure": rating.get("subgroup_measure", "")}
+
+
+def _ranked_subgroups(subgroups: dict, rank: dict, labels: dict) -> dict:
+    """Give subgroup results on a levels scale their common tier, and a sort key (higher is better)."""
+    ranked = {}
+    for group, entry in subgroups.items():
+        entry = dict(entry)
+        if entry.get("tier") in rank:
+            entry["tier_label"], entry["sort"] = labels[entry["tier"]], -rank[entry["tier"]]
+        ranked[group] = entry
+    return ranked
 
 
 def _change(now: dict, before: dict) -> str | None:

@@ -24,10 +24,11 @@ from .generators import SchoolPagesGenerator
 ROOT = Path(__file__).resolve().parents[2]
 N_NEIGHBORHOODS = 40
 RATIO_TARGET, SECONDS_TARGET_100K = 0.8, 300.0
+PROCESSED = ("manifest.json", "schools.json", "neighborhoods.json", "reconciliation.json")  # what read_processed reads
 
 
-def demo_processed(tmp: Path) -> dict:
-    """Build the fictional demo city in ``tmp`` with the real pipeline and read it back."""
+def demo_processed(tmp: Path) -> Path:
+    """Build the fictional demo city in ``tmp`` with the real pipeline; return its processed folder."""
     from schoolfinder import io, pipeline
     from schoolfinder.config import load_config
     from schoolfinder.demo.generator import generate
@@ -35,7 +36,7 @@ def demo_processed(tmp: Path) -> dict:
     shutil.copy(ROOT / "data/demo/city.toml", tmp / "city.toml")
     generate(tmp / "raw")
     io.write_processed(pipeline.run(load_config(tmp)), tmp / "processed")
-    return read_processed(tmp / "processed")
+    return tmp / "processed"
 
 
 def synth_neighborhoods(demo: list[dict]) -> list[dict]:
@@ -64,13 +65,14 @@ def synth_schools(demo: list[dict], neighborhoods: list[dict], n: int) -> list[d
     return schools
 
 
-def write_synthetic(demo: dict, n: int, out: Path) -> None:
-    """Write the four files ``read_processed`` reads, for ``n`` schools in ~40 neighborhoods."""
+def write_synthetic(demo_dir: Path, n: int, out: Path) -> None:
+    """Write the four files ``read_processed`` reads for ``n`` schools in ~40 neighborhoods (other files: the demo's)."""
+    shutil.copytree(demo_dir, out, ignore=shutil.ignore_patterns(*PROCESSED))
+    demo = read_processed(demo_dir)
     neighborhoods = synth_neighborhoods(demo["neighborhoods"])
     schools = synth_schools(demo["schools"], neighborhoods, n)
     by_sector = dict(Counter(school["sector"] for school in schools))
     counts = {"schools": n, "neighborhoods": len(neighborhoods), "by_sector": by_sector}
-    out.mkdir(parents=True)
     for name, data in (("manifest", {**demo["manifest"], "counts": counts}), ("schools", schools),
                        ("neighborhoods", neighborhoods), ("reconciliation", demo["reconciliation"])):
         (out / f"{name}.json").write_text(dumps(data), encoding="utf-8")
@@ -157,11 +159,11 @@ def timed(run, processed: Path) -> dict:
         shutil.rmtree(out)
 
 
-def bench(demo: dict, n: int, repeat: int) -> tuple[dict, dict]:
+def bench(demo_dir: Path, n: int, repeat: int) -> tuple[dict, dict]:
     """Alternate Pelican and jinja2 runs for ``n`` schools; keep each one's fastest (load only slows)."""
     with tempfile.TemporaryDirectory(prefix=f"sfbench-{n}-") as tmp:
         processed = Path(tmp) / "processed"
-        write_synthetic(demo, n, processed)
+        write_synthetic(demo_dir, n, processed)
         runs = [(timed(run_pelican, processed), timed(run_jinja, processed)) for _ in range(repeat)]
     return tuple({**min((r[i] for r in runs), key=lambda r: r["wall"]), "runs": [r[i]["wall"] for r in runs]}
                  for i in (0, 1))
@@ -205,12 +207,12 @@ def main(argv: list[str] | None = None) -> int:
           "jinja2 baseline); Pelican also writes content/pages and copies theme/static.\n"
           "pages-only = SchoolPagesGenerator.generate_output through Pelican's writer vs through a plain jinja2 writer.",
           flush=True)
-    with tempfile.TemporaryDirectory(prefix="sfbench-demo-") as tmp:
-        demo = demo_processed(Path(tmp))
     results = []
-    for n in [int(s.replace("_", "")) for s in args.sizes.split(",")]:
-        results.append((n, *bench(demo, n, args.repeat)))
-        report(*results[-1])
+    with tempfile.TemporaryDirectory(prefix="sfbench-demo-") as tmp:
+        demo_dir = demo_processed(Path(tmp))
+        for n in [int(s.replace("_", "")) for s in args.sizes.split(",")]:
+            results.append((n, *bench(demo_dir, n, args.repeat)))
+            report(*results[-1])
     verdict(results)
     return 0
 

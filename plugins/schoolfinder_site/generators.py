@@ -34,6 +34,7 @@ class SchoolPagesGenerator(Generator):
             "open_data_columns": manifest["open_data_columns"],
             "tiers": manifest["tiers"],
             "rating_sources": manifest["rating_sources"],
+            "subgroups": sorted({g for s in self.schools for g in s["tier"].get("subgroups", {})}),
         }
 
     def generate_output(self, writer):
@@ -63,7 +64,18 @@ class SchoolPagesGenerator(Generator):
         write("data/index.html", "open_data", page_name="open_data")
         write("methodology/index.html", "methodology", page_name="methodology")
         write("compare/index.html", "compare", page_name="compare", schools=self.schools)
+        for group, ranked in self._by_subgroup().items():
+            write(f"students/{group.replace('_', '-')}/index.html", "students", page_name="students", group=group, schools=ranked)
         self._copy_open_data()
+
+    def _by_subgroup(self) -> dict[str, list[dict]]:
+        """Schools ordered by their result for each group of students: reported best first, then the rest."""
+        groups: dict[str, list[dict]] = {}
+        for school in self.schools:
+            for group in school["tier"].get("subgroups", {}):
+                groups.setdefault(group, []).append(school)
+        return {group: sorted(schools, key=lambda s, g=group: -s["tier"]["subgroups"][g].get("sort", float("-inf")))
+                for group, schools in sorted(groups.items())}
 
     def _copy_open_data(self):
         """Publish the merged directory as files next to the data dictionary page."""
