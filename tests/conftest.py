@@ -87,3 +87,13 @@ def chicago_site(chicago_dir, tmp_path_factory):
     """The real Chicago data built into a temporary output folder."""
     os.environ["SCHOOLFINDER_CHICAGO_DATA"] = str(chicago_dir)
     return build_site(ROOT / "data" / "chicago", tmp_path_factory.mktemp("chicago-site"))
+
+
+@pytest.fixture(scope="session")
+def chicago(chicago_dir):
+    """The pipeline's result for the real Chicago data."""
+    from schoolfinder import pipeline
+    from schoolfinder.config import load_config
+
+    os.environ["SCHOOLFINDER_CHICAGO_DATA"] = str(chicago_dir)
+    return pipeline.run(load_config(ROOT / "data" / "chicago"))

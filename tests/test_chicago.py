@@ -13,18 +13,6 @@ from tests.conftest import ROOT, build_site
 pytestmark = pytest.mark.real_data
 
 
-@pytest.fixture(scope="module")
-def chicago(chicago_dir, monkeypatch_module):
-    monkeypatch_module.setenv("SCHOOLFINDER_CHICAGO_DATA", str(chicago_dir))
-    return pipeline.run(load_config(ROOT / "data" / "chicago"))
-
-
-@pytest.fixture(scope="module")
-def monkeypatch_module():
-    with pytest.MonkeyPatch.context() as mp:
-        yield mp
-
-
 def test_all_654_schools_published_with_sector(chicago):
     schools = chicago.schools
     assert len(schools) == 654

@@ -96,6 +96,7 @@ SCHEMA: dict[str, dict[str, Any]] = {
         "id": (str, REQUIRED, "Short identifier of the feed."),
         "label": (str, REQUIRED, "Agency or feed name shown to families."),
         "path": (str, REQUIRED, "GTFS folder or zip, relative to `data_dir`."),
+        "service_date": (str, "", "Representative school day (YYYY-MM-DD) for schedules; default: the busiest weekday in the feed."),
     },
     "merge": {
         "field_precedence": (dict, {}, "Per-field order of sources, e.g. `{ name = [\"authorizer\", \"district\"] }`; other fields follow the order of the `[[directory]]` sources."),
@@ -109,6 +110,9 @@ SCHEMA: dict[str, dict[str, Any]] = {
         "walk_detour_factor": (float, 1.3, "Straight-line distance x this factor = walking distance (transit stage)."),
         "travel_minutes": (list, [15, 30, 45], "Travel-time limits for access and desert measures (access stage)."),
         "neighborhood_snap_m": (float, 200.0, "A school outside every polygon but this close to one is put in it, with a warning."),
+        "walk_to_stop_minutes": (float, 10.0, "Stops within this many minutes' walk of a school count as nearby (transit stage)."),
+        "bell_start": (str, "8:00 AM", "Start of the school day when a school gives no hours; trips arriving in the hour before are counted."),
+        "dismissal": (str, "3:00 PM", "End of the school day when a school gives no hours; trips leaving in the hour after are counted."),
         "city_buffer_m": (float, 5000.0, "Coordinates farther than this outside the neighborhoods are dropped (COORDS_OUTSIDE_CITY)."),
         "shared_point_warn": (int, 3, "Warn when at least this many schools share one coordinate."),
     },

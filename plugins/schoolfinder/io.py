@@ -16,7 +16,7 @@ SCHOOL_FIELDS = (
     "special_ed", "el_supports", "ratings", "tier", "sources", "field_sources", "ids",
     "enrollment", "count_swd", "count_el", "count_low_income", "suspensions_per_100", "expulsions_per_100",
     "how_to_apply", "application_url", "application_deadline", "entry_grades", "midyear_entry", "school_hours",
-    "transit_bus", "transit_rail", "map_xy",
+    "transit_bus", "transit_rail", "map_xy", "transit",
 )
 
 
@@ -83,7 +83,7 @@ def manifest(result: BuildResult) -> dict:
     sources += [{"id": g["id"], "label": g["label"], "kind": "gtfs", "path": g["path"], "as_of": ""} for g in config.gtfs]
     sector_counts = result.schools["sector"].value_counts().sort_index()
     return {"city": config.city, "neighborhood_unit": config.neighborhoods["unit"], "sources": sources,
-            "open_data_columns": OPEN_DATA_COLUMNS, "tiers": config.tiers,
+            "open_data_columns": OPEN_DATA_COLUMNS, "tiers": config.tiers, "feeds": result.feeds,
             "rating_sources": [{k: r[k] for k in ("id", "label", "series", "kind", "levels", "tiers", "cut_points", "not_rated",
                                                   "not_rated_reason", "scale_note", "as_of", "year", "subgroups")}
                                for r in config.ratings],

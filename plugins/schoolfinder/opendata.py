@@ -30,6 +30,7 @@ OPEN_DATA_COLUMNS = {
     "ratings": "Latest rating from each ratings source as 'source: value (school year)', separated by '; '.",
     "sources": "Directory sources that list the school, by id (see the sources on the About the data page).",
     "field_sources": "Which source each field came from, as field=source, separated by '; '.",
+    "transit": "Per transit feed: nearest stop and its distance in metres, and for feeds with schedules the trips arriving in the hour before the bell, as 'feed: stop (metres m, trips before bell)', separated by '; '.",
     "page": "Path of the school's page on this site.",
 }
 
@@ -52,6 +53,9 @@ def open_data_rows(records: list[dict]) -> list[dict]:
             "ratings": "; ".join(f"{x['source']}: {x['value']} ({x['year']})" for x in r["current_ratings"]),
             "sources": "; ".join(r["sources"]),
             "field_sources": "; ".join(f"{k}={v}" for k, v in sorted(r["field_sources"].items())),
+            "transit": "; ".join(f"{t['feed']}: {t['nearest_stop']} ({t['nearest_m']} m"
+                                 + (f", {t['trips_before_bell']} trips before {t['bell']})" if t["schedules"] else ")")
+                                 for t in r.get("transit", [])),
             "page": f"schools/{r['slug']}/",
         })
     return rows

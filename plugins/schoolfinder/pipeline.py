@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 import geopandas as gpd
 import pandas as pd
 
+from . import feeds as feeds_stage
 from . import geo, ingest, ratings, svgmap, validate
 from .config import CityConfig
 from .errors import DataError, Problem
@@ -27,6 +28,7 @@ class BuildResult:
     candidates: list[dict] = field(default_factory=list)
     conflicts: list[dict] = field(default_factory=list)
     excluded: list[dict] = field(default_factory=list)
+    feeds: list[dict] = field(default_factory=list)
 
 
 def run(config: CityConfig) -> BuildResult:
@@ -52,10 +54,12 @@ def run(config: CityConfig) -> BuildResult:
     frames = svgmap.neighborhood_frames(neighborhoods)
     neighborhoods["svg_path"] = [frames[i]["path"] for i in neighborhoods["nbhd_id"]]
     schools["map_xy"] = [svgmap.place(lat, lon, frames.get(n)) for lat, lon, n in zip(schools["lat"], schools["lon"], schools["nbhd_id"])]
+    schools["transit"], feeds = feeds_stage.school_transit(config, schools, neighborhoods.estimate_utm_crs(), problems) \
+        if config.gtfs else ([[] for _ in range(len(schools))], [])
     schools["slug"] = unique_slugs(schools["name"].tolist(), schools["school_id"].tolist())
     schools = schools.sort_values("slug", kind="stable").reset_index(drop=True)
     return BuildResult(config, schools, neighborhoods, problems, _reconcile(counts), merged.candidates, merged.conflicts,
-                       closed + merged.excluded)
+                       closed + merged.excluded, feeds)
 
 
 def _merge_rules(config: CityConfig) -> MergeRules:

@@ -33,6 +33,7 @@ class SchoolPagesGenerator(Generator):
             "reconciliation": data["reconciliation"],
             "open_data_columns": manifest["open_data_columns"],
             "tiers": manifest["tiers"],
+            "feeds": manifest.get("feeds", []),
             "rating_sources": manifest["rating_sources"],
             "subgroups": sorted({g for s in self.schools for g in s["tier"].get("subgroups", {})}),
         }

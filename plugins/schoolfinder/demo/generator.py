@@ -10,7 +10,7 @@ import unicodedata
 import shapely
 from shapely.geometry import MultiPoint, Point, box, mapping
 
-from . import extras
+from . import extras, gtfs
 
 CITY = "Port Meridian"
 CENTER_LAT, CENTER_LON = -31.0, -24.0  # open South Atlantic: no real city underneath
@@ -274,7 +274,8 @@ def generate(out_dir: pathlib.Path, seed: int = 2026) -> dict:
         Seed of the random sources; the same seed gives byte-identical files. Geography, schools and
         overall ratings come from ``Random(seed)``; the enrollment, discipline, application and
         subgroup-rating columns (see :mod:`schoolfinder.demo.extras`) from ``Random(seed + 1)``, so
-        adding those columns changed nothing that was drawn before.
+        adding those columns changed nothing that was drawn before. The GTFS feed ``gtfs.zip`` (see
+        :mod:`schoolfinder.demo.gtfs`) comes from ``Random(seed + 2)``.
 
     Returns
     -------
@@ -321,6 +322,7 @@ def generate(out_dir: pathlib.Path, seed: int = 2026) -> dict:
     _write_geojson(out_dir / "neighborhoods.geojson", neighborhoods)
     _write_geojson(out_dir / "small_areas.geojson", areas)
     _write_csv(out_dir / "children.csv", ["AREA_ID", "AGE_5_9", "AGE_10_14", "AGE_15_17"], children)
+    transit = gtfs.write_feed(out_dir, random.Random(seed + 2))
 
     planted = {"seed": seed, "city": CITY, "center": [CENTER_LAT, CENTER_LON], "n_district_rows": len(d_rows),
                "n_charter_rows": len(c_rows), "n_both": len(both), "n_closed": len(closed),
@@ -329,5 +331,6 @@ def generate(out_dir: pathlib.Path, seed: int = 2026) -> dict:
                "n_sentinel_counts": n_sentinel, "n_suppressed_subgroups": n_suppressed}
     for key, group in (("closed", closed), ("both", both), ("missing_coords", missing)):
         planted[f"{key}_state_ids"] = sorted(s["state_id"] for s in group)
+    planted.update(transit)
     _write_json(out_dir / "planted.json", planted, indent=2)
     return planted
