@@ -15,13 +15,14 @@ from .errors import Problem
 FAR_M = 100_000
 
 
-def school_transit(config: CityConfig, schools: pd.DataFrame, metric_crs, problems: list[Problem]) -> tuple[list[list[dict]], list[dict]]:
-    """Return per school a list of per-feed facts, and a summary of each feed (dates, schedules, warnings)."""
+def school_transit(config: CityConfig, schools: pd.DataFrame, metric_crs,
+                   problems: list[Problem]) -> tuple[list[list[dict]], list[dict], dict[str, tuple[pd.DataFrame, pd.DataFrame]]]:
+    """Return per school a list of per-feed facts, a summary of each feed, and each scheduled feed's (stops, day's times)."""
     located = schools["lat"].notna() & schools["lon"].notna()
     points = gpd.GeoDataFrame(geometry=gpd.points_from_xy(schools.loc[located, "lon"], schools.loc[located, "lat"]), crs="EPSG:4326")
     per_school: list[list[dict]] = [[] for _ in range(len(schools))]
     positions = list(located[located].index)
-    summaries = []
+    summaries, day = [], {}
     th = config.thresholds
     radius = th["walk_to_stop_minutes"] * th["walk_speed_kmh"] * 1000 / 60 / th["walk_detour_factor"]
     center = points.to_crs(metric_crs).union_all().centroid if len(points) else None
@@ -29,15 +30,27 @@ def school_transit(config: CityConfig, schools: pd.DataFrame, metric_crs, proble
         feed = gtfs.load_feed(config.source_path(spec["path"]))
         summary, times = _feed_summary(feed, spec, problems)
         summaries.append(summary)
+        names = _route_names(feed.routes)
         stops = _plausible(_boardable(feed.stops), center, metric_crs, spec["path"], problems)
         nearest = transit.nearest_stops(points, stops, metric_crs)
         pairs = transit.stops_near(points, stops, radius, metric_crs)
+        if times is not None:
+            day[spec["id"]] = (stops, times[times["stop_id"].isin(set(stops["stop_id"]))])
         by_point = pairs.groupby("i")["stop_id"].apply(list).to_dict()
         for i, position in enumerate(positions):
             school = schools.loc[position]
             per_school[schools.index.get_loc(position)].append(
-                _facts(spec, summary, nearest.loc[i], by_point.get(i, []), times, school, th))
-    return per_school, summaries
+                _facts(spec, summary, nearest.loc[i], by_point.get(i, []), times, school, th, names))
+    return per_school, summaries, day
+
+
+def _route_names(routes: pd.DataFrame | None) -> dict[str, str]:
+    """route_id -> the name riders see (short name, else long name, else the id)."""
+    if routes is None:
+        return {}
+    short = routes.get("route_short_name", pd.Series(pd.NA, index=routes.index)).fillna("")
+    long = routes.get("route_long_name", pd.Series(pd.NA, index=routes.index)).fillna("")
+    return {str(r): str(s or l or r) for r, s, l in zip(routes["route_id"], short, long)}
 
 
 def _boardable(stops: pd.DataFrame) -> pd.DataFrame:
@@ -82,14 +95,15 @@ def _feed_summary(feed, spec: dict, problems: list[Problem]) -> tuple[dict, pd.D
     return summary, times
 
 
-def _facts(spec, summary, nearest, stop_ids, times, school, th) -> dict:
+def _facts(spec, summary, nearest, stop_ids, times, school, th, route_names) -> dict:
     start, end = transit.bell_times(school.get("school_hours", ""), th["bell_start"], th["dismissal"])
     facts = {"feed": spec["id"], "label": spec["label"], "schedules": summary["schedules"],
              "nearest_stop": str(nearest["stop_name"]), "nearest_m": int(round(nearest["distance_m"])),
-             "nearest_walk_min": int(round(transit.walk_minutes(nearest["distance_m"], th["walk_detour_factor"], th["walk_speed_kmh"]))),
+             "nearest_walk_min": max(1, int(round(transit.walk_minutes(nearest["distance_m"], th["walk_detour_factor"], th["walk_speed_kmh"])))),
              "stops_nearby": len(stop_ids), "bell": transit.clock(start), "dismissal": transit.clock(end)}
     if times is not None:
         facts.update(transit.service_at_stops(times, stop_ids, start, end))
+        facts["route_names"] = [route_names.get(r, r) for r in facts["routes"]]
     return facts
 
 

@@ -16,7 +16,7 @@ SCHOOL_FIELDS = (
     "special_ed", "el_supports", "ratings", "tier", "sources", "field_sources", "ids",
     "enrollment", "count_swd", "count_el", "count_low_income", "suspensions_per_100", "expulsions_per_100",
     "how_to_apply", "application_url", "application_deadline", "entry_grades", "midyear_entry", "school_hours",
-    "transit_bus", "transit_rail", "map_xy", "transit",
+    "transit_bus", "transit_rail", "map_xy", "transit", "reach",
 )
 
 
@@ -91,6 +91,15 @@ def manifest(result: BuildResult) -> dict:
                        "by_sector": {k: int(v) for k, v in sector_counts.items()}}}
 
 
+def travel_meta(travel: dict) -> dict:
+    """What the raw travel-time files hold: origins (H3 cells), school keys, shape and encoding."""
+    origins = travel["origins"]
+    return {"cells": origins["cell"].tolist(), "cell_nbhd": origins["nbhd_id"].tolist(),
+            "schools": [str(k) for k in travel["school_keys"]], "shape": list(travel["transit"].shape),
+            "encoding": "uint8 minutes, row-major origins x schools, 255 = not reachable within the limit",
+            "files": {"transit": "travel-transit.u8", "walk": "travel-walk.u8"}}
+
+
 def write_processed(result: BuildResult, out_dir: Path) -> dict[str, Path]:
     """Write every processed file into ``out_dir`` and return their paths."""
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -106,8 +115,13 @@ def write_processed(result: BuildResult, out_dir: Path) -> dict[str, Path]:
         "problems.json": dumps([p.as_dict() for p in result.problems]),
         "reconciliation.json": dumps(result.reconciliation),
     }
+    if result.travel is not None:
+        contents["travel.json"] = dumps(travel_meta(result.travel))
     paths = {}
     (out_dir / "open-data").mkdir(exist_ok=True)
+    if result.travel is not None:  # raw uint8 rows (origins) x columns (schools): deterministic bytes, compact
+        for name in ("transit", "walk"):
+            (out_dir / f"travel-{name}.u8").write_bytes(result.travel[name].tobytes())
     for name in contents:
         path = out_dir / name
         path.write_text(contents[name], encoding="utf-8")

@@ -8,7 +8,7 @@ import geopandas as gpd
 import pandas as pd
 
 from . import feeds as feeds_stage
-from . import geo, ingest, ratings, svgmap, validate
+from . import geo, ingest, ratings, svgmap, travelstage, validate
 from .config import CityConfig
 from .errors import DataError, Problem
 from .merge import MergeRules, merge_sources
@@ -29,6 +29,7 @@ class BuildResult:
     conflicts: list[dict] = field(default_factory=list)
     excluded: list[dict] = field(default_factory=list)
     feeds: list[dict] = field(default_factory=list)
+    travel: dict | None = None
 
 
 def run(config: CityConfig) -> BuildResult:
@@ -54,12 +55,16 @@ def run(config: CityConfig) -> BuildResult:
     frames = svgmap.neighborhood_frames(neighborhoods)
     neighborhoods["svg_path"] = [frames[i]["path"] for i in neighborhoods["nbhd_id"]]
     schools["map_xy"] = [svgmap.place(lat, lon, frames.get(n)) for lat, lon, n in zip(schools["lat"], schools["lon"], schools["nbhd_id"])]
-    schools["transit"], feeds = feeds_stage.school_transit(config, schools, neighborhoods.estimate_utm_crs(), problems) \
-        if config.gtfs else ([[] for _ in range(len(schools))], [])
+    metric = neighborhoods.estimate_utm_crs()
+    schools["transit"], feeds, day = feeds_stage.school_transit(config, schools, metric, problems) \
+        if config.gtfs else ([[] for _ in range(len(schools))], [], {})
+    travel = travelstage.travel_times(config, schools, neighborhoods, metric, day) if day else None
+    reach = travelstage.reach_summary(travel, neighborhoods, config.thresholds["reach_minutes"]) if travel else {}
+    schools["reach"] = [reach.get(k) for k in schools["key"]]
     schools["slug"] = unique_slugs(schools["name"].tolist(), schools["school_id"].tolist())
     schools = schools.sort_values("slug", kind="stable").reset_index(drop=True)
     return BuildResult(config, schools, neighborhoods, problems, _reconcile(counts), merged.candidates, merged.conflicts,
-                       closed + merged.excluded, feeds)
+                       closed + merged.excluded, feeds, travel)
 
 
 def _merge_rules(config: CityConfig) -> MergeRules:

@@ -82,6 +82,21 @@ def _csr(rows: np.ndarray, n_rows: int) -> tuple[np.ndarray, np.ndarray]:
     return order, start
 
 
+def _dense_ids(ids: np.ndarray) -> tuple[np.ndarray, int]:
+    """Renumber arbitrary integer ids to ``0 .. n - 1``: O(n) through a lookup table when their span is small."""
+    ids = np.asarray(ids).astype(np.int64)
+    if not ids.size:
+        return ids.astype(np.int32), 0
+    low, span = int(ids.min()), int(ids.max()) - int(ids.min()) + 1
+    if span > 4 * ids.size + 1024:
+        uniq, dense = np.unique(ids, return_inverse=True)
+        return dense.astype(np.int32), int(uniq.size)
+    present = np.zeros(span, dtype=bool)
+    present[ids - low] = True
+    table = np.cumsum(present, dtype=np.int64) - 1
+    return table[ids - low].astype(np.int32), int(present.sum())
+
+
 def build_network(connections, footpaths, n_stops: int) -> Network:
     """Sort a day's connections once for reverse scans and index the footpaths.
 
@@ -108,14 +123,14 @@ def build_network(connections, footpaths, n_stops: int) -> Network:
     if dep_time.size and (dep_time.min() < 0 or arr_time.max() >= 2**30 or (arr_time < dep_time).any()):
         raise ValueError("connection times must satisfy 0 <= dep_time <= arr_time < 2**30")
     order = np.lexsort((arr_time, dep_time))[::-1]  # stable ascending, reversed: latest first, last-given first
-    trip_ids, trip = np.unique(trip[order], return_inverse=True)
+    trip, n_trips = _dense_ids(trip[order])
     from_stop, to_stop, walk = _columns(footpaths, FOOTPATH_FIELDS)
     fp_order, fp_start = _csr(_stops(to_stop, n_stops, "footpaths.to_stop"), n_stops)
     return Network(_stops(dep_stop, n_stops, "connections.dep_stop")[order],
                    _stops(arr_stop, n_stops, "connections.arr_stop")[order],
                    dep_time[order].astype(np.int32), arr_time[order].astype(np.int32), trip.astype(np.int32),
                    fp_start, _stops(from_stop, n_stops, "footpaths.from_stop")[fp_order], _seconds(walk)[fp_order],
-                   int(n_stops), int(trip_ids.size))
+                   int(n_stops), n_trips)
 
 
 def _window(network: Network, earliest: int, latest: int) -> tuple[int, int]:
