@@ -46,6 +46,7 @@ test: setup  ## the whole test suite (unit, stages, site build, real browser)
 bench: setup  ## page generation (10k, 100k schools) and ingest+validate+match (100k rows)
 	$(PY) -m schoolfinder_site.bench
 	$(PY) -m schoolfinder.bench --rows 100000
+	$(PY) -m schoolfinder.routerbench
 
 messages: $(VENV)/.installed  ## extract UI strings to theme/translations/messages.pot
 	$(VENV)/bin/pybabel extract -F babel.cfg -o theme/translations/messages.pot --no-location --sort-output theme/templates

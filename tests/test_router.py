@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import random
-from functools import lru_cache
+from functools import cache
+from itertools import pairwise
 
 import numpy as np
 import pytest
@@ -23,7 +24,7 @@ def trip_rows(trips: dict[int, list[tuple[int, str]]]) -> list[tuple[int, int, i
     """{trip: [(stop, 'hh:mm'), ...]} (arrival = departure at each stop) to connection rows."""
     rows = []
     for trip, calls in trips.items():
-        for (u, tu), (v, tv) in zip(calls, calls[1:]):
+        for (u, tu), (v, tv) in pairwise(calls):
             rows.append((u, v, hms(tu), hms(tv), trip))
     return rows
 
@@ -54,7 +55,7 @@ def reference_latest(trips, footpaths, n_stops, targets, arrive_by, change):
     def can_finish(stop, t):
         return t <= egress_by.get(stop, -INF) or any(t + w <= egress_by.get(b, -INF) for b, w in walks[stop])
 
-    @lru_cache(maxsize=None)
+    @cache
     def ride(k, i):  # aboard trip k as hop i leaves
         _, v, _, ta = trips[k][i]
         return after_alight(v, ta) or (i + 1 < len(trips[k]) and ride(k, i + 1))
@@ -85,7 +86,7 @@ def random_feed(rnd: random.Random):
     for _ in range(rnd.randint(3, 8)):
         stops = rnd.sample(range(n_stops), rnd.randint(2, min(6, n_stops)))
         t, hops = rnd.randint(hms("07:00"), hms("07:45")), []
-        for u, v in zip(stops, stops[1:]):
+        for u, v in pairwise(stops):
             dep = t + rnd.choice([0, 0, 30, 60])
             t = dep + rnd.randint(1, 420)
             hops.append((u, v, dep, t))
@@ -265,3 +266,6 @@ def test_connections_may_be_a_mapping_and_trip_ids_any_ints():
              "trip": [-7, 2**31 - 1]}
     net = router.build_network(conns, {"from_stop": [], "to_stop": [], "walk_seconds": []}, 3)
     assert net.n_trips == 2 and router.latest_departures(net, [2], [0], 300).tolist() == [100, 200, 300]
+    gaps = router.build_network(([0, 1, 1], [1, 2, 2], [100, 200, 250], [150, 300, 260], [30, 10, 30]), ([], [], []), 3)
+    assert gaps.n_trips == 2 and gaps.trip.tolist() == [1, 0, 1]  # 10 -> 0, 30 -> 1; rows latest first
+    assert router.latest_departures(gaps, [2], [0], 300).tolist() == [100, 250, 300]  # stay on trip 30 to stop 2

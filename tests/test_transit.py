@@ -123,3 +123,40 @@ def test_every_chicago_school_has_a_nearest_cta_stop(chicago):
     assert len(cta) == 654 and all(t["nearest_stop"] and t["nearest_m"] < 2000 for t in cta)
     assert np.median([t["nearest_m"] for t in cta]) < 200
     assert all(not t["schedules"] for t in cta)
+
+
+def test_demo_travel_matrix(demo_city, tmp_path, monkeypatch):
+    from schoolfinder import pipeline
+    from schoolfinder.config import load_config
+
+    monkeypatch.setenv("SCHOOLFINDER_CACHE", str(tmp_path / "cache"))
+    result = pipeline.run(load_config(demo_city))
+    travel = result.travel
+    n_cells, n_schools = travel["transit"].shape
+    assert n_cells > 200 and n_schools == result.schools["lat"].notna().sum()
+    both, walk = travel["transit"].astype(int), travel["walk"].astype(int)
+    assert (both <= walk).all()  # walk + transit is never longer than walking (255 = unreachable)
+    assert (both < walk).mean() > 0.2  # and transit actually helps for many trips
+    cached = list((tmp_path / "cache").glob("travel-*.npz"))
+    assert len(cached) == 1
+    again = pipeline.run(load_config(demo_city))  # unchanged inputs: the stored matrix is reused
+    assert again.travel["cache"] == travel["cache"] and (again.travel["transit"] == travel["transit"]).all()
+
+
+def test_gtfs03_calendar_gap(tmp_path):
+    files = {**FEED, "calendar.txt": FEED["calendar.txt"].replace("WE,0,0,0,0,0,1,1,20260901,20261231",
+                                                                  "WE,0,0,0,0,0,1,1,20270101,20270131")}
+    files["calendar.txt"] = files["calendar.txt"].replace("WK,1,1,1,1,1,0,0,20260901,20261231", "WK,1,1,1,1,1,0,0,20260901,20261130")
+    feed = gtfs.load_feed(write_zip(tmp_path / "f.zip", files))
+    assert gtfs.calendar_gaps(feed) == [("2026-11-30", "2027-01-02")]
+
+
+def test_gtfs06_far_away_stop_is_left_out():
+    from schoolfinder.errors import Problem  # noqa: F401
+    from schoolfinder.feeds import _plausible
+
+    stops = pd.DataFrame({"stop_id": ["near", "swapped"], "stop_lat": [-31.0, -24.0], "stop_lon": [-24.0, -31.0]})
+    center = gpd.GeoSeries(gpd.points_from_xy([-24.0], [-31.0]), crs="EPSG:4326").to_crs("EPSG:32726").iloc[0]
+    problems = []
+    kept = _plausible(stops, center, "EPSG:32726", "f", problems)
+    assert list(kept["stop_id"]) == ["near"] and [p.code for p in problems] == ["STOP_COORDS_SUSPECT"]

@@ -29,6 +29,8 @@ class Network(NamedTuple):
     Ties in departure time are ordered by arrival time (latest first), then by input position (last first), so a
     trip's connections must be given in travel order. ``trip`` holds dense ids ``0 .. n_trips - 1``. Incoming
     footpaths of stop ``s`` are ``fp_from[fp_start[s]:fp_start[s + 1]]`` with walks ``fp_walk[...]``.
+    Known limit of one scan: with ``min_change_seconds=0``, a change from a zero-second hop onto another trip's
+    zero-second hop leaving in that very second (same stop or a zero-second footpath) may be missed.
     """
 
     dep_stop: np.ndarray
@@ -240,7 +242,8 @@ def travel_matrix(network: Network, origins_to_stops, schools_to_stops, direct_w
     network : Network
         From :func:`build_network`.
     origins_to_stops, schools_to_stops : tuple of three arrays
-        Sparse ``(origin or school index, stop index, walk seconds)`` links between a place and its nearby stops.
+        Sparse ``(origin or school index, stop index, walk seconds)`` links between a place and its nearby stops;
+        walks are rounded up to whole seconds.
     direct_walk_seconds : array_like, shape (n_origins, n_schools)
         Walk-only time; NaN or inf where walking is not an option. Its shape fixes the numbers of origins and schools.
     arrive_by : int

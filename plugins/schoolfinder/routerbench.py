@@ -65,7 +65,7 @@ def routes(rng: np.random.Generator, ids: np.ndarray, n_routes: int = 130, n_rai
         rail = r >= n_routes - n_rail
         stops = line[::8] if rail else line
         hop = (8 * CELL_M / 11.0) if rail else (CELL_M / 5.0)  # ~40 km/h rail, ~18 km/h bus incl. dwell
-        out.append((stops, hop, rng.uniform(5, 8) if rail else rng.uniform(5, 8)))
+        out.append((stops, hop, rng.uniform(5, 7) if rail else rng.uniform(5, 8)))
     return out
 
 
@@ -80,8 +80,8 @@ def connections(rng: np.random.Generator, route_list) -> tuple[dict, int]:
             parts.append((np.tile(seq[:-1], n_trips), np.tile(seq[1:], n_trips), times[:, :-1].ravel(),
                           times[:, 1:].ravel(), np.repeat(np.arange(trip0, trip0 + n_trips), seq.size - 1)))
             trip0, stop_times = trip0 + n_trips, stop_times + times.size
-    cols = [np.concatenate(c) for c in zip(*parts)]
-    return dict(zip(router.CONNECTION_FIELDS, cols)), stop_times
+    cols = [np.concatenate(c) for c in zip(*parts, strict=True)]
+    return dict(zip(router.CONNECTION_FIELDS, cols, strict=True)), stop_times
 
 
 def synthesise(seed: int = 11, n_origins: int = 3000, n_schools: int = 650) -> dict:
@@ -110,6 +110,7 @@ def warm_up() -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Synthesise the city, time network build + travel matrix, print the figures; exit 1 if the target is missed."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--arrive-by", default="08:00", help="bell time hh:mm (default 08:00)")
