@@ -85,6 +85,7 @@ SCHEMA: dict[str, dict[str, Any]] = {
         "encoding": (str, "utf-8", "Encoding of the table."),
         "skip_rows": (list, [], "Data rows (1-based, after the header) to skip."),
         "children_columns": (list, REQUIRED, "Columns summed to give school-age children per area."),
+        "bands": (dict, {}, "Children per grade band: `{ elementary = { COL = weight, ... }, middle = {...}, high = {...} }` (weights split an age column between bands). Needed for the access and desert measures."),
         "as_of": (str, REQUIRED, "Year or date of the estimates."),
     },
     "tiers": {
@@ -97,6 +98,12 @@ SCHEMA: dict[str, dict[str, Any]] = {
         "label": (str, REQUIRED, "Agency or feed name shown to families."),
         "path": (str, REQUIRED, "GTFS folder or zip, relative to `data_dir`."),
         "service_date": (str, "", "Representative school day (YYYY-MM-DD) for schedules; default: the busiest weekday in the feed."),
+    },
+    "access": {
+        "quality_tier": (str, "", "Id of the lowest common tier that counts as a quality school (empty: no desert measures)."),
+        "minutes": (int, 30, "Time limit for the desert measure; pages also show 15 and 45 minutes (`thresholds.travel_minutes`)."),
+        "definition": (str, "transit", "Desert preset: `transit` (no quality seat within the limit by walk + transit, CRPE's Denver measure), `walk` (on foot), or `choice` (fewer than `choice_min_options` schools of any quality within the limit)."),
+        "choice_min_options": (int, 2, "For `definition = \"choice\"`: fewer schools than this within the limit is a desert."),
     },
     "merge": {
         "field_precedence": (dict, {}, "Per-field order of sources, e.g. `{ name = [\"authorizer\", \"district\"] }`; other fields follow the order of the `[[directory]]` sources."),
@@ -180,6 +187,7 @@ class CityConfig:
     gtfs: list[dict]
     tiers: list[dict]
     merge: dict
+    access: dict
     thresholds: dict
 
     def source_path(self, relative: str) -> Path:
@@ -219,7 +227,7 @@ def parse_config(raw: dict, path: Path) -> CityConfig:
             sections[name] = [_check_table(item, spec, f"{name}[{i}]", path) for i, item in enumerate(items)]
         else:
             sections[name] = None if value is None else _check_table(value, spec, name, path)
-    for name in ("thresholds", "merge"):
+    for name in ("thresholds", "merge", "access"):
         if sections[name] is None:
             sections[name] = _check_table({}, SCHEMA[name], name, path)
     _check_semantics(sections, path)
@@ -273,6 +281,14 @@ def _check_semantics(sections: dict, path: Path) -> None:
         if source["directory"] not in directory_ids:
             raise ConfigError(f"{path}: ratings source '{source['id']}' names directory '{source['directory']}', which is not a [[directory]] id")
     tier_ids = [t["id"] for t in sections["tiers"]]
+    access = sections["access"]
+    if access["quality_tier"] and access["quality_tier"] not in tier_ids:
+        raise ConfigError(f"{path}: [access] quality_tier '{access['quality_tier']}' is not a [[tiers]] id")
+    if access["definition"] not in ("transit", "walk", "choice"):
+        raise ConfigError(f"{path}: [access] definition must be 'transit', 'walk' or 'choice'")
+    bands = (sections["population"] or {}).get("bands", {})
+    if any(b not in ("elementary", "middle", "high") or not isinstance(w, dict) for b, w in bands.items()):
+        raise ConfigError(f"{path}: [population] bands must map elementary/middle/high to {{ column = weight }} tables")
     for source in sections["ratings"]:
         _check_scale(source, tier_ids, path)
     for source in sections["directory"] + sections["ratings"]:

@@ -91,6 +91,58 @@ def manifest(result: BuildResult) -> dict:
                        "by_sector": {k: int(v) for k, v in sector_counts.items()}}}
 
 
+def access_tables(result: BuildResult) -> tuple[dict, dict[str, dict]]:
+    """City-wide desert figures (for the manifest) and per-neighborhood figures (keyed by nbhd_id)."""
+    a, rules = result.access, result.config.access
+    labels = {t["id"]: t["label"] for t in result.config.tiers}
+    city = {"definition": rules["definition"], "minutes": rules["minutes"], "limits": a["limits"],
+            "quality_tier": labels[rules["quality_tier"]],
+            "by_band": {band: {str(limit): _num(v["city"]) for limit, v in lim.items()} for band, lim in a["shares"].items()},
+            "children": {band: int(round(sum(c.values()))) for band, c in a["children"].items()}}
+    areas = {}
+    for nbhd in result.neighborhoods["nbhd_id"]:
+        areas[nbhd] = {band: {"children": int(a["children"][band].get(nbhd, 0)),
+                              "desert_pct": {str(limit): _num(v["areas"].get(nbhd)) for limit, v in lim.items()},
+                              **{k: _num(v) for k, v in a["gaps"][band][nbhd].items()}}
+                       for band, lim in a["shares"].items()}
+    return city, areas
+
+
+def _num(value):
+    if value is None or value != value:
+        return None
+    return round(float(value), 1)
+
+
+def deserts_csv(result: BuildResult, areas: dict[str, dict]) -> str:
+    """One row per neighborhood and grade band: children, desert share per time limit, IFF seat gap."""
+    import csv
+    import io as _io
+
+    limits = result.access["limits"]
+    columns = ["neighborhood", "band", "children", *[f"desert_pct_{m}min" for m in limits], "quality_seats", "seat_gap",
+               "service_level_pct"]
+    buffer = _io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(columns)
+    names = dict(zip(result.neighborhoods["nbhd_id"], result.neighborhoods["name"]))
+    for nbhd, bands in areas.items():
+        for band, v in bands.items():
+            writer.writerow([names[nbhd], band, v["children"], *[v["desert_pct"][str(m)] for m in limits],
+                             v["quality_seats"], v["gap"], v["service_level"]])
+    return buffer.getvalue()
+
+
+def cells_geojson(result: BuildResult) -> str:
+    """H3 cells with, per band, children, quality schools reachable and the desert flag (for maps)."""
+    cells = result.access["cells"][["cell", "nbhd_id", "geometry"]].copy()
+    for band, rows in result.access["cell_rows"].items():
+        cells[f"{band}_children"] = rows["children"].round(1).to_numpy()
+        cells[f"{band}_quality"] = rows["quality_transit"].to_numpy()
+        cells[f"{band}_desert"] = rows["desert"].to_numpy()
+    return cells.set_precision(1e-5).to_json(sort_keys=True, drop_id=True) + "\n"
+
+
 def travel_meta(travel: dict) -> dict:
     """What the raw travel-time files hold: origins (H3 cells), school keys, shape and encoding."""
     origins = travel["origins"]
@@ -117,6 +169,11 @@ def write_processed(result: BuildResult, out_dir: Path) -> dict[str, Path]:
     }
     if result.travel is not None:
         contents["travel.json"] = dumps(travel_meta(result.travel))
+    if result.access is not None:
+        city, areas = access_tables(result)
+        contents["access.json"] = dumps({"city": city, "areas": areas})
+        contents["open-data/deserts.csv"] = deserts_csv(result, areas)
+        contents["cells.geojson"] = cells_geojson(result)
     paths = {}
     (out_dir / "open-data").mkdir(exist_ok=True)
     if result.travel is not None:  # raw uint8 rows (origins) x columns (schools): deterministic bytes, compact

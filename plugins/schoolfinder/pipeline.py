@@ -8,7 +8,8 @@ import geopandas as gpd
 import pandas as pd
 
 from . import feeds as feeds_stage
-from . import geo, ingest, ratings, svgmap, travelstage, validate
+from . import accessstage, geo, ingest, ratings, svgmap, travelstage, validate
+from .grades import grade_bands
 from .config import CityConfig
 from .errors import DataError, Problem
 from .merge import MergeRules, merge_sources
@@ -30,6 +31,7 @@ class BuildResult:
     excluded: list[dict] = field(default_factory=list)
     feeds: list[dict] = field(default_factory=list)
     travel: dict | None = None
+    access: dict | None = None
 
 
 def run(config: CityConfig) -> BuildResult:
@@ -61,10 +63,14 @@ def run(config: CityConfig) -> BuildResult:
     travel = travelstage.travel_times(config, schools, neighborhoods, metric, day) if day else None
     reach = travelstage.reach_summary(travel, neighborhoods, config.thresholds["reach_minutes"]) if travel else {}
     schools["reach"] = [reach.get(k) for k in schools["key"]]
+    schools["bands"] = [grade_bands(lo, hi) if lo == lo and hi == hi and lo is not None and hi is not None else []
+                        for lo, hi in zip(schools["grade_low"], schools["grade_high"])]
+    deserts = accessstage.deserts(config, schools, neighborhoods, travel, metric) \
+        if travel and config.access["quality_tier"] and config.population and config.population["bands"] else None
     schools["slug"] = unique_slugs(schools["name"].tolist(), schools["school_id"].tolist())
     schools = schools.sort_values("slug", kind="stable").reset_index(drop=True)
     return BuildResult(config, schools, neighborhoods, problems, _reconcile(counts), merged.candidates, merged.conflicts,
-                       closed + merged.excluded, feeds, travel)
+                       closed + merged.excluded, feeds, travel, deserts)
 
 
 def _merge_rules(config: CityConfig) -> MergeRules:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -20,9 +21,13 @@ class SchoolPagesGenerator(Generator):
         options = self.settings.get("SCHOOLFINDER", {})
         self.processed = Path(options.get("processed_dir", "data/processed"))
         data = read_processed(self.processed)
+        access_path = self.processed / "access.json"
+        self.access = json.loads(access_path.read_text(encoding="utf-8")) if access_path.is_file() else None
         manifest = data["manifest"]
         self.schools = sorted(data["schools"], key=lambda s: (s["name"].casefold(), s["slug"]))
         self.neighborhoods = data["neighborhoods"]
+        for nbhd in self.neighborhoods:
+            nbhd["access"] = self.access["areas"].get(nbhd["nbhd_id"]) if self.access else None
         self.context["sf"] = {
             "city": manifest["city"],
             "counts": manifest["counts"],
@@ -35,6 +40,7 @@ class SchoolPagesGenerator(Generator):
             "tiers": manifest["tiers"],
             "feeds": manifest.get("feeds", []),
             "rating_sources": manifest["rating_sources"],
+            "access": self.access["city"] if self.access else None,
             "subgroups": sorted({g for s in self.schools for g in s["tier"].get("subgroups", {})}),
         }
 
@@ -57,9 +63,16 @@ class SchoolPagesGenerator(Generator):
         for school in self.schools:
             by_nbhd.setdefault(school["neighborhood_slug"], []).append(school)
         write("neighborhoods/index.html", "neighborhoods", page_name="neighborhoods")
+        near = self._reachable_from()
         for nbhd in self.neighborhoods:
+            here = by_nbhd.get(nbhd["slug"], [])
+            nearby = [s for s in near.get(nbhd["slug"], []) if s["neighborhood_slug"] != nbhd["slug"]]
             write(f"neighborhoods/{nbhd['slug']}/index.html", "neighborhood", neighborhood=nbhd,
-                  schools=by_nbhd.get(nbhd["slug"], []), page_name="neighborhood")
+                  schools=here, nearby=nearby, page_name="neighborhood")
+            if self.access:
+                write(f"neighborhoods/{nbhd['slug']}/embed/index.html", "embed", neighborhood=nbhd, page_name="embed")
+        if self.access:
+            write("deserts/index.html", "deserts", page_name="deserts")
         write("about-the-data/index.html", "about_data", page_name="about_data",
               unlocated=by_nbhd.get("", []))
         write("data/index.html", "open_data", page_name="open_data")
@@ -68,6 +81,14 @@ class SchoolPagesGenerator(Generator):
         for group, ranked in self._by_subgroup().items():
             write(f"students/{group.replace('_', '-')}/index.html", "students", page_name="students", group=group, schools=ranked)
         self._copy_open_data()
+
+    def _reachable_from(self) -> dict[str, list[tuple[int, dict]]]:
+        """Neighborhood slug -> schools a typical trip from there reaches within the reach limit, quickest first."""
+        near: dict[str, list] = {}
+        for school in self.schools:
+            for _name, slug, minutes in (school.get("reach") or {}).get("within", []):
+                near.setdefault(slug, []).append((minutes, school))
+        return {slug: [s for _m, s in sorted(found, key=lambda x: (x[0], x[1]["name"]))] for slug, found in near.items()}
 
     def _by_subgroup(self) -> dict[str, list[dict]]:
         """Schools ordered by their result for each group of students: reported best first, then the rest."""
@@ -84,3 +105,5 @@ class SchoolPagesGenerator(Generator):
         for source in sorted((self.processed / "open-data").glob("schools.*")):
             shutil.copyfile(source, target / source.name)
         shutil.copyfile(self.processed / "compare.json", Path(self.output_path) / "compare" / "schools.json")
+        if (self.processed / "open-data" / "deserts.csv").is_file():
+            shutil.copyfile(self.processed / "open-data" / "deserts.csv", target / "deserts.csv")
