@@ -1,0 +1,224 @@
+"""The quality-desert map: self-hosted assets only, escaped data, deterministic bytes, small output, a static PNG."""
+
+from __future__ import annotations
+
+import gzip
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import branca.element
+import folium
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+
+from schoolfinder import maps
+from schoolfinder.errors import SchoolfinderError
+
+ROOT = Path(__file__).resolve().parent.parent
+LEAFLET = ROOT / "theme" / "static" / "vendor" / "leaflet"
+BASE = "/theme/vendor/leaflet/"
+PAYLOADS = ["<img src=x onerror=alert(1)>", "Lincoln ${alert(document.domain)} Elementary", "`",
+            "A\\`);alert(2);//", "</script><script>alert(3)</script>"]
+STRINGS = {"map_label": "Map of quality deserts", "legend_title": "Legend", "desert": "Quality desert", "served": "Served",
+           "outline": "Neighborhood boundary", "stop": "Transit stop", "unrated": "Not rated",
+           "osm_attribution": "OpenStreetMap contributors", "tiers": {r: f"Tier {r}" for r in range(1, 6)}}
+ATTR = re.compile(r"""(?:src|href)\s*=\s*\\?["']?([^"'\\\s>]+)""", re.IGNORECASE)
+
+
+def boxes(nx: int, ny: int, size: float = 0.005, x0: float = -87.8, y0: float = 41.7) -> list:
+    return [shapely.box(x0 + i * size, y0 + j * size, x0 + (i + 1) * size, y0 + (j + 1) * size)
+            for j in range(ny) for i in range(nx)]
+
+
+def tiny() -> tuple:
+    """Four cells, two neighborhoods (one hostile), one school per payload, hostile stops."""
+    cells = gpd.GeoDataFrame({"desert": [True, False, False, True], "quality_reachable": [0, 2, 1, 0]},
+                             geometry=boxes(2, 2, size=0.05), crs=4326)
+    outline = gpd.GeoDataFrame({"name": [PAYLOADS[0], "North Side"]},
+                               geometry=[shapely.box(-87.8, 41.7, -87.75, 41.8), shapely.box(-87.75, 41.7, -87.7, 41.8)], crs=4326)
+    n = len(PAYLOADS)
+    schools = pd.DataFrame({"name": PAYLOADS, "lat": [41.71 + 0.018 * i for i in range(n)], "lon": [-87.74] * n,
+                            "tier_rank": [1, 2, None, 4, 5], "tier_label": [PAYLOADS[4], "Tier 2", None, "Tier 4", "Tier 5"],
+                            "url": [f"schools/school-{i}/" for i in range(n)]})
+    stops = pd.DataFrame({"name": PAYLOADS, "lat": [41.79] * n, "lon": [-87.79 + 0.005 * i for i in range(n)]})
+    return cells, schools, stops, outline
+
+
+def large(seed: int = 1) -> tuple:
+    """650 schools, 3,000 cells, 1,000 stops: a city-sized map."""
+    rng = np.random.default_rng(seed)
+    cells = gpd.GeoDataFrame({"desert": rng.random(3000) < 0.3, "quality_reachable": rng.integers(0, 5, 3000)},
+                             geometry=boxes(60, 50), crs=4326)
+    outline = gpd.GeoDataFrame({"name": [f"Neighborhood {i}" for i in range(6)]},
+                               geometry=[shapely.box(-87.8 + 0.1 * i, 41.7, -87.7 + 0.1 * i, 41.95) for i in range(3)] +
+                                        [shapely.box(-87.8 + 0.1 * i, 41.6, -87.7 + 0.1 * i, 41.7) for i in range(3)], crs=4326)
+    schools = pd.DataFrame({"name": [f"Sample School {i} Elementary" for i in range(650)],
+                            "lat": 41.7 + rng.random(650) * 0.25, "lon": -87.8 + rng.random(650) * 0.3,
+                            "tier_rank": [None if i % 9 == 0 else i % 5 + 1 for i in range(650)],
+                            "tier_label": [f"Tier {i % 5 + 1}" for i in range(650)],
+                            "url": [f"schools/sample-school-{i}-elementary/" for i in range(650)]})
+    stops = pd.DataFrame({"name": [f"Ashland & {i}th Street" for i in range(1000)],
+                          "lat": 41.7 + rng.random(1000) * 0.25, "lon": -87.8 + rng.random(1000) * 0.3})
+    return cells, schools, stops, outline
+
+
+def render(data=None, **kwargs) -> dict:
+    return maps.desert_map(*(data or tiny()), asset_base=kwargs.pop("asset_base", BASE), strings=STRINGS, **kwargs)
+
+
+@pytest.fixture(scope="module")
+def pieces() -> dict:
+    return render()
+
+
+def test_only_vendored_assets(pieces):
+    urls = [u for text in pieces.values() for u in ATTR.findall(text)]
+    assert f"{BASE}leaflet.js" in urls and f"{BASE}leaflet.css" in urls
+    remote = [u for u in urls if u.lower().startswith(("http", "//"))]
+    assert set(remote) <= {maps.OSM_COPYRIGHT}, remote
+    everything = "".join(pieces.values()).lower()
+    for word in ("jquery", "bootstrap", "fontawesome", "font-awesome", "awesome-markers", "cdn", "glyphicons"):
+        assert word not in everything
+    assert any(url.startswith("https://cdn") for _, url in folium.Map.default_js), "folium's module-level lists were mutated"
+
+
+def test_a_remote_asset_raises():
+    with pytest.raises(SchoolfinderError, match="cdn.example"):
+        maps.check_no_remote_assets({"head": '<script src="https://cdn.example/x.js"></script>'})
+    with pytest.raises(SchoolfinderError):
+        maps.check_no_remote_assets({"head": '<link rel="stylesheet" href="//cdn.example/x.css">'})
+    maps.check_no_remote_assets({"script": f'L.tileLayer("{maps.TILE_URL}")'})
+
+
+def test_hostile_names_are_escaped_and_script_stays_valid(pieces, tmp_path):
+    for piece in pieces.values():
+        for payload in PAYLOADS[:2] + PAYLOADS[3:]:
+            assert payload not in piece
+    script = pieces["script"]
+    assert "${alert" not in script and "alert(2);//" not in script and "onerror=alert" not in script
+    assert "</script" not in script.lower() and "<script" not in script.lower()
+    assert "&amp;lt;img src=x onerror=alert(1)&amp;gt;" not in script, "escaped twice"
+    (tmp_path / "map.js").write_text(script)
+    node = shutil.which("node")
+    if node:
+        proc = subprocess.run([node, "--check", str(tmp_path / "map.js")], capture_output=True, text=True)
+        assert proc.returncode == 0, proc.stderr
+
+
+def test_safe_text():
+    assert maps.safe_text("<a href='x'>`${y}\\") == "&lt;a href=&#x27;x&#x27;&gt;&#96;&#36;{y}&#92;"
+
+
+def test_legend_is_escaped():
+    hostile = {**STRINGS, "legend_title": PAYLOADS[0], "desert": PAYLOADS[4]}
+    body = maps.desert_map(*tiny(), asset_base=BASE, strings=hostile)["body"]
+    assert PAYLOADS[0] not in body and PAYLOADS[4] not in body and "&lt;img src=x onerror=alert(1)&gt;" in body
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "//evil.example/x", "https://evil.example/", "a\"onmouseover=x"])
+def test_school_links_must_be_relative(url):
+    cells, schools, stops, outline = tiny()
+    schools.loc[0, "url"] = url
+    with pytest.raises(SchoolfinderError, match="relative"):
+        maps.desert_map(cells, schools, stops, outline, asset_base=BASE, strings=STRINGS)
+
+
+def test_missing_strings_are_named():
+    with pytest.raises(SchoolfinderError, match="legend_title"):
+        maps.desert_map(*tiny(), asset_base=BASE, strings={k: v for k, v in STRINGS.items() if k != "legend_title"})
+
+
+def test_two_renders_are_identical_and_ids_restored(pieces):
+    original = branca.element.Element.__dict__["_generate_id"]
+    assert render() == pieces
+    assert branca.element.Element.__dict__["_generate_id"] is original
+    assert re.fullmatch(r"[0-9a-f]{32}", branca.element.Element()._id)
+    with pytest.raises(RuntimeError), maps.stable_ids("x"):
+        raise RuntimeError
+    assert branca.element.Element.__dict__["_generate_id"] is original
+
+
+def test_tiles_only_when_asked(pieces):
+    assert maps.TILE_URL in pieces["script"] and maps.OSM_COPYRIGHT in pieces["script"]
+    without = render(tiles=False)
+    everything = "".join(without.values())
+    assert "openstreetmap" not in everything and "tileLayer" not in everything and "http" not in everything
+
+
+def test_head_leaves_the_page_in_charge(pieces):
+    head = pieces["head"].lower()
+    assert "viewport" not in head and "user-scalable" not in head and "<title" not in head
+    assert "charset" not in head and "html, body" not in head and "#map {" not in head
+    assert 'role="region" aria-label="Map of quality deserts"' in pieces["body"]
+    assert "sf-map-legend" in pieces["body"]
+
+
+def test_size_budget(record_property):
+    out = render(large())
+    raw = sum(len(p.encode()) for p in out.values())
+    gz = len(gzip.compress("".join(out.values()).encode(), 9))
+    record_property("map_bytes_raw", raw)
+    record_property("map_bytes_gzip", gz)
+    print(f"\n650 schools + 3,000 cells + 1,000 stops: {raw:,} bytes raw, {gz:,} bytes gzip")
+    assert raw <= 1_200_000
+    assert not re.search(r"\d\.\d{6,}", out["script"]), "coordinates must be rounded to 5 decimals"
+
+
+def test_static_png(tmp_path):
+    from PIL import Image
+
+    first, second = tmp_path / "a.png", tmp_path / "b.png"
+    for path in (first, second):
+        maps.static_map_png(*tiny()[:2], tiny()[3], path, title="Quality $deserts$ in ${city}", strings=STRINGS)
+    assert Image.open(first).size == (1200, 630)
+    assert first.read_bytes() == second.read_bytes()
+    assert b"Software" not in first.read_bytes()
+
+
+def page_html(pieces: dict) -> str:
+    return ("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>Map</title>"
+            f"{pieces['head']}</head><body><main><h1>Map</h1>{pieces['body']}</main>"
+            f"<script>{pieces['script']}</script></body></html>")
+
+
+@pytest.mark.browser
+def test_in_browser_hostile_names_shown_literally(browser, tmp_path):
+    from tests.browser import PageWatch, serve
+
+    if not (LEAFLET / "leaflet.js").exists():
+        pytest.skip("run `make vendor` to vendor Leaflet")
+    shutil.copytree(LEAFLET, tmp_path / "vendor" / "leaflet")
+    cells, schools, stops, outline = tiny()
+    (tmp_path / "index.html").write_text(page_html(render((cells, schools, stops, outline), asset_base="vendor/leaflet/")))
+    with serve(tmp_path) as base:
+        page = browser.new_page(viewport={"width": 800, "height": 900})
+        watch = PageWatch(page)
+        page.goto(base + "/index.html", wait_until="load")
+        rect = page.eval_on_selector(".folium-map", "e => { const r = e.getBoundingClientRect(); return [r.x, r.y]; }")
+
+        def point(lat, lon):
+            x, y = page.evaluate("ll => { const p = map_desert_1.latLngToContainerPoint(ll); return [p.x, p.y]; }", [lat, lon])
+            return rect[0] + x, rect[1] + y
+
+        for name, lat, lon in zip(schools["name"], schools["lat"], schools["lon"]):
+            page.mouse.move(*point(lat, lon))
+            assert name in page.locator(".leaflet-tooltip").inner_text()
+            page.mouse.click(*point(lat, lon))
+            popup = page.locator(".leaflet-popup-content")
+            assert name in popup.inner_text()
+            assert popup.locator("a").get_attribute("href").startswith("schools/school-")
+        page.mouse.move(*point(41.78, -87.77))  # inside the hostile neighborhood, away from markers
+        assert PAYLOADS[0] in page.locator(".leaflet-tooltip").inner_text()
+        page.mouse.move(*point(schools["lat"][0], schools["lon"][0]))  # hover the school whose tier label is hostile
+        assert PAYLOADS[4] in page.locator(".leaflet-tooltip").inner_text()
+        assert watch.dialogs == []
+        assert page.locator("main img:not(.leaflet-tile), main script, main iframe").count() == 0
+        errors = [e for e in watch.console_errors if "Failed to load resource" not in e]  # the blocked tiles
+        assert errors == []
+        assert watch.blocked and all(u.startswith("https://tile.openstreetmap.org/") for u in watch.blocked)
