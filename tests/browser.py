@@ -57,6 +57,12 @@ class PageWatch:
             self.blocked.append(route.request.url)
             route.abort()
 
+    @property
+    def errors(self) -> list[str]:
+        """Console errors, less the ones Chromium logs for the map tiles this watcher aborted on purpose."""
+        aborted_tiles = self.blocked and all("tile.openstreetmap.org" in url for url in self.blocked)
+        return [e for e in self.console_errors if not (aborted_tiles and e == "Failed to load resource: net::ERR_FAILED")]
+
     def _dialog(self, dialog):
         self.dialogs.append(dialog.message)
         dialog.dismiss()

@@ -140,7 +140,12 @@ def cells_geojson(result: BuildResult) -> str:
         cells[f"{band}_children"] = rows["children"].round(1).to_numpy()
         cells[f"{band}_quality"] = rows["quality_transit"].to_numpy()
         cells[f"{band}_desert"] = rows["desert"].to_numpy()
-    return cells.set_precision(1e-5).to_json(sort_keys=True, drop_id=True) + "\n"
+    return _precise(cells, 1e-5).to_json(sort_keys=True, drop_id=True) + "\n"
+
+
+def _precise(frame, grid: float):
+    """The frame with coordinates snapped to ``grid`` degrees (smaller, stable files), properties kept."""
+    return frame.set_geometry(frame.geometry.set_precision(grid))
 
 
 def travel_meta(travel: dict) -> dict:
@@ -163,7 +168,7 @@ def write_processed(result: BuildResult, out_dir: Path) -> dict[str, Path]:
         "manifest.json": dumps(manifest(result)),
         "schools.json": dumps(records),
         "neighborhoods.json": dumps([{k: _plain(v) for k, v in r.items()} for r in nbhd.drop(columns="geometry").to_dict("records")]),
-        "neighborhoods.geojson": nbhd.drop(columns="svg_path").set_precision(1e-6).to_json(sort_keys=True, drop_id=True) + "\n",
+        "neighborhoods.geojson": _precise(nbhd.drop(columns="svg_path"), 1e-6).to_json(sort_keys=True, drop_id=True) + "\n",
         "problems.json": dumps([p.as_dict() for p in result.problems]),
         "reconciliation.json": dumps(result.reconciliation),
     }
@@ -174,6 +179,7 @@ def write_processed(result: BuildResult, out_dir: Path) -> dict[str, Path]:
         contents["access.json"] = dumps({"city": city, "areas": areas})
         contents["open-data/deserts.csv"] = deserts_csv(result, areas)
         contents["cells.geojson"] = cells_geojson(result)
+        contents["stops.json"] = dumps(result.stops)
     paths = {}
     (out_dir / "open-data").mkdir(exist_ok=True)
     if result.travel is not None:  # raw uint8 rows (origins) x columns (schools): deterministic bytes, compact

@@ -31,6 +31,14 @@ REQUIRED_STRINGS = ("map_label", "legend_title", "desert", "served", "outline", 
 _ABSOLUTE_URL = re.compile(r"https?://[^\s\"'`<>()\\]*", re.IGNORECASE)
 _PROTOCOL_RELATIVE = re.compile(r"(?:(?:src|href)\s*=\s*\\?[\"']?|url\(\s*[\"']?)\s*//[^\s\"'`<>()\\]*", re.IGNORECASE)
 _RELATIVE_URL = re.compile(r"(?![/\\]{2})[A-Za-z0-9._~%/?#=&+-]*\Z")
+_OUTLINE_STYLE = {"color": OUTLINE_COLOR, "weight": 1.5, "opacity": 0.8, "fill": True, "fillOpacity": 0}  # fill: hover works
+_JS_ESCAPES = {ord(c): f"\\u{ord(c):04x}" for c in "<>&'\u2028\u2029"}
+_LEGEND_CSS = (
+    "<style>.sf-map-legend ul{list-style:none;margin:.25rem 0;padding:0;display:flex;flex-wrap:wrap;gap:.25rem 1rem}"
+    ".sf-map-legend li{display:flex;align-items:center;gap:.4rem}"
+    ".sf-key{display:inline-block;width:1rem;height:1rem;border:1px solid #222;background:var(--c)}"
+    ".sf-key-area-light{opacity:.45}.sf-key-line{height:0;border-width:2px 0 0}"
+    ".sf-key-dot,.sf-key-stop{border-radius:50%}.sf-key-stop{width:.45rem;height:.45rem}</style>")
 
 
 def safe_text(s) -> str:
@@ -49,15 +57,18 @@ def safe_text(s) -> str:
     return html.escape(str(s), quote=True).replace("`", "&#96;").replace("$", "&#36;").replace("\\", "&#92;")
 
 
+def _missing(s) -> bool:
+    return s is None or (not isinstance(s, str) and pd.isna(s))
+
+
 def _text(s) -> str:
     """Escape one data string for the map; '/' too, so data can never spell ``</script`` or ``//host``."""
-    missing = s is None or (not isinstance(s, str) and pd.isna(s))
-    return "" if missing else safe_text(s).replace("/", "&#47;")
+    return "" if _missing(s) else safe_text(s).replace("/", "&#47;")
 
 
 def _relative_url(url) -> str:
     """Return an escaped relative link, or raise when it has a scheme or host (``javascript:``, ``//evil``)."""
-    url = "" if url is None or (not isinstance(url, str) and pd.isna(url)) else str(url)
+    url = "" if _missing(url) else str(url)
     if not _RELATIVE_URL.match(url):
         raise SchoolfinderError(f"map link must be a plain relative URL, got {url!r}")
     return html.escape(url, quote=True)
@@ -65,11 +76,7 @@ def _relative_url(url) -> str:
 
 def _js_json(obj) -> str:
     """Compact JSON that is safe inside an inline <script>."""
-    text = json.dumps(obj, separators=(",", ":"), ensure_ascii=False, sort_keys=True, allow_nan=False)
-    for char, code in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("'", "\\u0027"),
-                       ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
-        text = text.replace(char, code)
-    return text
+    return json.dumps(obj, separators=(",", ":"), ensure_ascii=False, sort_keys=True, allow_nan=False).translate(_JS_ESCAPES)
 
 
 @contextlib.contextmanager
@@ -80,10 +87,6 @@ def stable_ids(prefix: str = "m") -> Iterator[None]:
     ----------
     prefix : str
         Start of every id, so that two maps on one page never share an id.
-
-    Yields
-    ------
-    None
     """
     original = branca.element.Element.__dict__["_generate_id"]
     counter = itertools.count(1)
@@ -95,37 +98,31 @@ def stable_ids(prefix: str = "m") -> Iterator[None]:
 
 
 class _Map(folium.Map):
-    """A folium Map for embedding: no viewport/global page styles in the head, a labelled region div."""
+    """A folium Map for embedding: no viewport or page-wide styles in the head, a labelled region div."""
 
     _template = Template("""
-        {% macro header(this, kwargs) %}
-        <style>#{{ this.get_name() }}{position:relative;width:100%;height:70vh;min-height:18rem;max-height:40rem}
-        .leaflet-container{font-size:1rem}</style>
-        {% endmacro %}
-        {% macro html(this, kwargs) %}
-        <div class="folium-map" id={{ this.get_name()|tojson }} role="region" aria-label="{{ this.aria_label }}"></div>
-        {% endmacro %}
-        {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = L.map({{ this.get_name()|tojson }},
-            {center: {{ this.location|tojson }}, crs: L.CRS.{{ this.crs }}, ...{{ this.options|tojavascript }}});
-        {% endmacro %}
+        {% macro header(this, kwargs) %}<style>#{{ this.get_name() }}{position:relative;width:100%;height:70vh;
+        min-height:18rem;max-height:40rem}.leaflet-container{font-size:1rem}</style>{% endmacro %}
+        {% macro html(this, kwargs) %}<div class="folium-map" id={{ this.get_name()|tojson }} role="region"
+        aria-label="{{ this.aria_label }}"></div>{% endmacro %}
+        {% macro script(this, kwargs) %}var {{ this.get_name() }} = L.map({{ this.get_name()|tojson }},
+            {center: {{ this.location|tojson }}, crs: L.CRS.{{ this.crs }}, ...{{ this.options|tojavascript }}});{% endmacro %}
     """)
 
 
 class _Points(branca.element.MacroElement):
-    """Many circle markers from one compact array: [lat, lon, colour index, name, detail?, link?]."""
+    """Many circle markers from one compact array of rows [lat, lon, colour index, name, detail?, link?]."""
 
     _template = Template("""
         {% macro script(this, kwargs) %}
         var {{ this.get_name() }} = L.featureGroup().addTo({{ this._parent.get_name() }});
-        (function (group, rows, colors, opts) {
-            for (var i = 0; i < rows.length; i++) {
-                var r = rows[i], m = L.circleMarker([r[0], r[1]], Object.assign({fillColor: colors[r[2]]}, opts));
-                m.bindTooltip(r[4] ? r[3] + "<br>" + r[4] : r[3]);
-                if (r[5]) { m.bindPopup('<a href="' + r[5] + '">' + r[3] + "</a>" + (r[4] ? "<br>" + r[4] : "")); }
-                group.addLayer(m);
-            }
-        })({{ this.get_name() }}, {{ this.rows }}, {{ this.colors }}, {{ this.opts }});
+        (function (group, rows, colors, opts) { rows.forEach(function (r) {
+            var m = L.circleMarker([r[0], r[1]], Object.assign({fillColor: colors[r[2]]}, opts));
+            var more = r[4] ? "<br>" + r[4] : "";
+            m.bindTooltip(r[3] + more);
+            if (r[5]) { m.bindPopup('<a href="' + r[5] + '">' + r[3] + "</a>" + more); }
+            group.addLayer(m);
+        }); })({{ this.get_name() }}, {{ this.rows }}, {{ this.colors }}, {{ this.opts }});
         {% endmacro %}
     """)
 
@@ -137,28 +134,20 @@ class _Points(branca.element.MacroElement):
 
 def _tier_index(rank) -> int:
     """Index into TIER_COLORS: 0-4 for tiers 1-5, 5 for unrated."""
-    if rank is None or pd.isna(rank) or int(rank) not in range(1, 6):
-        return 5
-    return int(rank) - 1
+    return int(rank) - 1 if not _missing(rank) and int(rank) in range(1, 6) else 5
 
 
 def _school_rows(schools: pd.DataFrame, strings: Mapping) -> list:
     """One compact row per located school."""
-    rows = []
-    for s in schools[["lat", "lon", "tier_rank", "name", "tier_label", "url"]].itertuples(index=False):
-        if pd.isna(s.lat) or pd.isna(s.lon):
-            continue
-        label = _text(s.tier_label) or _text(strings["unrated"])
-        rows.append([round(float(s.lat), 5), round(float(s.lon), 5), _tier_index(s.tier_rank), _text(s.name), label,
-                     _relative_url(s.url)])
-    return rows
+    return [[round(float(s.lat), 5), round(float(s.lon), 5), _tier_index(s.tier_rank), _text(s.name),
+             _text(s.tier_label) or _text(strings["unrated"]), _relative_url(s.url)]
+            for s in schools.dropna(subset=["lat", "lon"]).itertuples(index=False)]
 
 
 def _stop_rows(stops: pd.DataFrame) -> list:
     """One compact row per located transit stop."""
-    located = stops.dropna(subset=["lat", "lon"])
-    return [[round(float(lat), 5), round(float(lon), 5), 0, _text(name)]
-            for lat, lon, name in zip(located["lat"], located["lon"], located["name"])]
+    return [[round(float(s.lat), 5), round(float(s.lon), 5), 0, _text(s.name)]
+            for s in stops.dropna(subset=["lat", "lon"]).itertuples(index=False)]
 
 
 def _round(geometry):
@@ -166,24 +155,23 @@ def _round(geometry):
     return shapely.transform(geometry, lambda xy: np.round(xy, 5))
 
 
+def _feature(fid: str, properties: dict, geometry) -> dict:
+    return {"type": "Feature", "id": fid, "properties": properties, "geometry": shapely.geometry.mapping(_round(geometry))}
+
+
 def _cell_features(cells) -> dict:
     """Desert and served cells dissolved into (at most) two features."""
-    features = []
-    for desert in (True, False):
-        part = cells.geometry[cells["desert"].astype(bool) == desert]
-        if len(part):
-            shape = _round(shapely.union_all(_round(part.values)))
-            features.append({"type": "Feature", "id": "desert" if desert else "served", "properties": {"desert": desert},
-                             "geometry": shapely.geometry.mapping(shape)})
+    desert = cells["desert"].astype(bool)
+    features = [_feature(fid, {"desert": flag}, shapely.union_all(_round(cells.geometry[desert == flag].values)))
+                for fid, flag in (("desert", True), ("served", False)) if (desert == flag).any()]
     return {"type": "FeatureCollection", "features": features}
 
 
 def _outline_features(outline) -> dict:
     """Neighborhood polygons with their escaped names."""
-    return {"type": "FeatureCollection", "features": [
-        {"type": "Feature", "id": f"n{i}", "properties": {"name": _text(name)},
-         "geometry": shapely.geometry.mapping(_round(geometry))}
-        for i, (name, geometry) in enumerate(zip(outline["name"], outline.geometry))]}
+    named = enumerate(zip(outline["name"], outline.geometry))
+    return {"type": "FeatureCollection",
+            "features": [_feature(f"n{i}", {"name": _text(name)}, shape) for i, (name, shape) in named]}
 
 
 def _cell_style(feature: dict) -> dict:
@@ -192,32 +180,16 @@ def _cell_style(feature: dict) -> dict:
             "fillOpacity": DESERT_OPACITY if desert else SERVED_OPACITY}
 
 
-def _outline_style(feature: dict) -> dict:
-    return {"color": OUTLINE_COLOR, "weight": 1.5, "opacity": 0.8, "fill": True, "fillOpacity": 0}
-
-
-def _legend_items(strings: Mapping, with_stops: bool) -> list[tuple[str, str, str]]:
-    """(kind, colour, escaped label) for every legend line."""
-    tiers = strings["tiers"]
+def _legend_html(strings: Mapping, with_stops: bool) -> str:
+    """The legend as a plain list; every label escaped."""
     items = [("area", DESERT_COLOR, strings["desert"]), ("area-light", SERVED_COLOR, strings["served"]),
              ("line", OUTLINE_COLOR, strings["outline"])]
-    items += [("dot", TIER_COLORS[rank - 1], tiers[rank]) for rank in range(1, 6)]
-    items.append(("dot", TIER_COLORS[5], strings["unrated"]))
-    if with_stops:
-        items.append(("stop", STOP_COLOR, strings["stop"]))
-    return [(kind, colour, safe_text(label)) for kind, colour, label in items]
-
-
-def _legend_html(strings: Mapping, with_stops: bool) -> str:
-    lines = "".join(f'<li><span class="sf-key sf-key-{kind}" style="--c:{colour}" aria-hidden="true"></span>{label}</li>'
-                    for kind, colour, label in _legend_items(strings, with_stops))
-    return f'<div class="sf-map-legend"><p class="sf-map-legend-title">{safe_text(strings["legend_title"])}</p><ul>{lines}</ul></div>'
-
-
-_LEGEND_CSS = """<style>.sf-map-legend ul{list-style:none;margin:.25rem 0;padding:0;display:flex;flex-wrap:wrap;gap:.25rem 1rem}
-.sf-map-legend li{display:flex;align-items:center;gap:.4rem}.sf-key{display:inline-block;width:1rem;height:1rem;
-border:1px solid #222;background:var(--c)}.sf-key-area-light{opacity:.45}.sf-key-line{height:0;border-width:2px 0 0}
-.sf-key-dot,.sf-key-stop{border-radius:50%}.sf-key-stop{width:.45rem;height:.45rem}</style>"""
+    items += [("dot", TIER_COLORS[rank - 1], strings["tiers"][rank]) for rank in range(1, 6)]
+    items += [("dot", TIER_COLORS[5], strings["unrated"])] + ([("stop", STOP_COLOR, strings["stop"])] if with_stops else [])
+    lines = "".join(f'<li><span class="sf-key sf-key-{kind}" style="--c:{colour}" aria-hidden="true"></span>'
+                    f"{safe_text(label)}</li>" for kind, colour, label in items)
+    title = safe_text(strings["legend_title"])
+    return f'<div class="sf-map-legend"><p class="sf-map-legend-title">{title}</p><ul>{lines}</ul></div>'
 
 
 def _check_strings(strings: Mapping) -> None:
@@ -228,17 +200,12 @@ def _check_strings(strings: Mapping) -> None:
 
 
 def check_no_remote_assets(pieces: Mapping[str, str]) -> None:
-    """Raise unless every absolute or protocol-relative URL in the rendered pieces is allowed.
+    """Raise when any URL but the tile template and the OSM copyright link appears in the rendered pieces.
 
     Parameters
     ----------
     pieces : mapping of str to str
-        The rendered ``head``, ``body`` and ``script`` pieces.
-
-    Raises
-    ------
-    SchoolfinderError
-        When a CDN (or any other) URL would be requested, e.g. a plugin's ``default_js``.
+        The rendered ``head``, ``body`` and ``script`` pieces; a CDN ``default_js`` (say) raises SchoolfinderError.
     """
     for piece, text in pieces.items():
         for found in [*_ABSOLUTE_URL.findall(text), *_PROTOCOL_RELATIVE.findall(text)]:
@@ -251,16 +218,16 @@ def _build(cells, schools, stops, outline, asset_base: str, strings: Mapping, ti
     m = _Map(location=[round((miny + maxy) / 2, 5), round((minx + maxx) / 2, 5)], tiles=None, prefer_canvas=True,
              scroll_wheel_zoom=False)
     m.aria_label = safe_text(strings["map_label"])
-    m.default_js = [("leaflet", f"{asset_base}leaflet.js")]
+    m.default_js = [("leaflet", f"{asset_base}leaflet.js")]  # on the instance: folium's module lists stay untouched
     m.default_css = [("leaflet_css", f"{asset_base}leaflet.css")]
     m.get_root().header._children.pop("meta_http", None)  # the page has its own charset
     if tiles:
-        attribution = f'&copy; <a href="{OSM_COPYRIGHT}">{safe_text(strings["osm_attribution"])}</a>'
+        attribution = f'<a href="{OSM_COPYRIGHT}">{safe_text(strings["osm_attribution"])}</a>'  # the caller's text has the ©
         folium.TileLayer(TILE_URL, attr=attribution, max_zoom=19).add_to(m)
     folium.GeoJson(_cell_features(cells), style_function=_cell_style, interactive=False).add_to(m)
-    folium.GeoJson(_outline_features(outline), style_function=_outline_style,
+    folium.GeoJson(_outline_features(outline), style_function=lambda feature: _OUTLINE_STYLE,
                    tooltip=folium.GeoJsonTooltip(fields=["name"], labels=False)).add_to(m)
-    if len(stops):
+    if stops is not None and len(stops):
         _Points(_stop_rows(stops), [STOP_COLOR], {"radius": 2.5, "weight": 1, "color": "#ffffff", "fillOpacity": 0.9}).add_to(m)
     _Points(_school_rows(schools, strings), list(TIER_COLORS),
             {"radius": 7, "weight": 1.5, "color": "#111111", "fillOpacity": 0.95}).add_to(m)
@@ -278,7 +245,7 @@ def desert_map(cells, schools, stops, outline, *, asset_base: str, strings: Mapp
         WGS84 polygons with ``desert`` (bool) and ``quality_reachable`` (int).
     schools : pandas.DataFrame
         ``name``, ``lat``, ``lon``, ``tier_rank`` (1 best ... 5, or None), ``tier_label`` and relative ``url``.
-    stops : pandas.DataFrame
+    stops : pandas.DataFrame or None
         Transit stops with ``name``, ``lat``, ``lon``; may be empty.
     outline : geopandas.GeoDataFrame
         WGS84 neighborhood polygons with ``name``; the map opens fitted to them.
@@ -286,7 +253,8 @@ def desert_map(cells, schools, stops, outline, *, asset_base: str, strings: Mapp
         URL prefix of the vendored Leaflet, ending in ``/`` (``leaflet.js`` and ``leaflet.css`` are appended).
     strings : mapping
         Translated UI strings: ``map_label``, ``legend_title``, ``desert``, ``served``, ``outline``, ``stop``,
-        ``unrated``, ``osm_attribution`` and ``tiers`` (a mapping of rank 1-5 to its label).
+        ``unrated``, ``osm_attribution`` (whole text, e.g. "© OpenStreetMap contributors") and ``tiers``
+        (a mapping of int rank 1-5 to its label).
     tiles : bool
         Draw OpenStreetMap tiles (the only third-party request); False draws no tile layer at all.
     map_id : str
@@ -295,13 +263,13 @@ def desert_map(cells, schools, stops, outline, *, asset_base: str, strings: Mapp
     Returns
     -------
     dict
-        ``head`` (link/style tags), ``body`` (map div and legend) and ``script`` (JavaScript without the
-        ``<script>`` tags). Same inputs give byte-identical pieces.
+        ``head`` (link and style tags), ``body`` (map div and legend) and ``script`` (JavaScript to put inside
+        ``<script>`` after the body piece). The same inputs give byte-identical pieces.
 
     Raises
     ------
     SchoolfinderError
-        For missing strings, a school link that is not a plain relative URL, or any remote asset URL.
+        For missing strings, a school link that is not plain relative, or any remote asset URL.
     """
     _check_strings(strings)
     if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", map_id):
@@ -310,7 +278,8 @@ def desert_map(cells, schools, stops, outline, *, asset_base: str, strings: Mapp
         root = _build(cells, schools, stops, outline, asset_base, strings, tiles).get_root()
         root.render()
         root.header.add_child(branca.element.Element(_LEGEND_CSS), name="sf_legend_css")
-        root.html.add_child(branca.element.Element(_legend_html(strings, len(stops) > 0)), name="sf_legend")
+        legend = _legend_html(strings, stops is not None and len(stops) > 0)
+        root.html.add_child(branca.element.Element(legend), name="sf_legend")
         pieces = {"head": root.header.render().strip(), "body": root.html.render().strip(),
                   "script": root.script.render().strip()}
     check_no_remote_assets(pieces)
@@ -328,14 +297,12 @@ def _legend_handles(strings: Mapping) -> list:
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
-    tiers = strings["tiers"]
     handles = [Patch(facecolor=DESERT_COLOR, alpha=DESERT_OPACITY, label=_mpl_text(strings["desert"])),
                Patch(facecolor=SERVED_COLOR, alpha=SERVED_OPACITY * 2, label=_mpl_text(strings["served"])),
                Line2D([], [], color=OUTLINE_COLOR, linewidth=1, label=_mpl_text(strings["outline"]))]
-    labels = [tiers[rank] for rank in range(1, 6)] + [strings["unrated"]]
-    handles += [Line2D([], [], linestyle="", marker="o", markersize=8, markerfacecolor=colour, markeredgecolor="#111111",
-                       label=_mpl_text(label)) for colour, label in zip(TIER_COLORS, labels)]
-    return handles
+    labels = [strings["tiers"][rank] for rank in range(1, 6)] + [strings["unrated"]]
+    return handles + [Line2D([], [], linestyle="", marker="o", markersize=8, markerfacecolor=colour,
+                             markeredgecolor="#111111", label=_mpl_text(label)) for colour, label in zip(TIER_COLORS, labels)]
 
 
 def static_map_png(cells, schools, outline, path, *, title: str, strings: Mapping, width_px: int = 1200,
@@ -362,23 +329,24 @@ def static_map_png(cells, schools, outline, path, *, title: str, strings: Mappin
     _check_strings(strings)
     with matplotlib.rc_context({"font.family": "DejaVu Sans", "axes.unicode_minus": False}):
         fig = Figure(figsize=(width_px / 100, height_px / 100), dpi=100, facecolor="white")
-        FigureCanvasAgg(fig)
+        FigureCanvasAgg(fig)  # Agg without pyplot: no global backend switch, no open figures left behind
         ax = fig.add_axes((0.01, 0.02, 0.68, 0.86))
         ax.set_axis_off()
         desert = cells["desert"].astype(bool)
-        if desert.any():
-            cells[desert].plot(ax=ax, color=DESERT_COLOR, alpha=DESERT_OPACITY, linewidth=0)
-        if (~desert).any():
-            cells[~desert].plot(ax=ax, color=SERVED_COLOR, alpha=SERVED_OPACITY, linewidth=0)
-        outline.boundary.plot(ax=ax, color=OUTLINE_COLOR, linewidth=0.8)
+        for part, colour, alpha in ((cells[desert], DESERT_COLOR, DESERT_OPACITY),
+                                    (cells[~desert], SERVED_COLOR, SERVED_OPACITY * 2)):
+            if len(part):
+                part.plot(ax=ax, color=colour, alpha=alpha, linewidth=0)
+        if len(outline):
+            outline.boundary.plot(ax=ax, color=OUTLINE_COLOR, linewidth=0.8)
         located = schools.dropna(subset=["lat", "lon"])
         colours = [TIER_COLORS[_tier_index(rank)] for rank in located["tier_rank"]]
         ax.scatter(located["lon"], located["lat"], s=18, c=colours, edgecolors="#111111", linewidths=0.5, zorder=3)
         minx, miny, maxx, maxy = (outline if len(outline) else cells).total_bounds
-        ax.set_aspect(1 / max(math.cos(math.radians((miny + maxy) / 2)), 0.01))
         pad = 0.02 * max(maxx - minx, maxy - miny)
         ax.set_xlim(minx - pad, maxx + pad)
         ax.set_ylim(miny - pad, maxy + pad)
+        ax.set_aspect(1 / max(math.cos(math.radians((miny + maxy) / 2)), 0.01))
         fig.text(0.02, 0.95, _mpl_text(title), fontsize=20, fontweight="bold", va="top")
         fig.legend(handles=_legend_handles(strings), title=_mpl_text(strings["legend_title"]), loc="center right",
                    frameon=False, fontsize=12, title_fontsize=13, bbox_to_anchor=(0.99, 0.45))

@@ -32,6 +32,7 @@ class BuildResult:
     feeds: list[dict] = field(default_factory=list)
     travel: dict | None = None
     access: dict | None = None
+    stops: list[dict] = field(default_factory=list)
 
 
 def run(config: CityConfig) -> BuildResult:
@@ -70,7 +71,14 @@ def run(config: CityConfig) -> BuildResult:
     schools["slug"] = unique_slugs(schools["name"].tolist(), schools["school_id"].tolist())
     schools = schools.sort_values("slug", kind="stable").reset_index(drop=True)
     return BuildResult(config, schools, neighborhoods, problems, _reconcile(counts), merged.candidates, merged.conflicts,
-                       closed + merged.excluded, feeds, travel, deserts)
+                       closed + merged.excluded, feeds, travel, deserts, _stops(day))
+
+
+def _stops(day: dict) -> list[dict]:
+    """Stops of the feeds with schedules (the ones travel times use), for maps."""
+    return [{"feed": feed, "name": str(n), "lat": round(float(y), 6), "lon": round(float(x), 6)}
+            for feed, (stops, _times) in sorted(day.items())
+            for n, y, x in zip(stops["stop_name"].fillna(""), stops["stop_lat"], stops["stop_lon"])]
 
 
 def _merge_rules(config: CityConfig) -> MergeRules:

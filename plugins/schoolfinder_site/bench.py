@@ -40,12 +40,15 @@ def demo_processed(tmp: Path) -> Path:
 
 
 def synth_neighborhoods(demo: list[dict]) -> list[dict]:
-    """Cycle the demo neighborhoods to N_NEIGHBORHOODS with unique ids, names and slugs."""
+    """Cycle the demo neighborhoods to N_NEIGHBORHOODS with unique names and slugs.
+
+    A copy keeps its original's ``nbhd_id``, so side files keyed by it (access.json) still describe it.
+    """
     out = []
     for i in range(N_NEIGHBORHOODS):
         base, k = demo[i % len(demo)], i // len(demo)
         out.append({**base, "name": base["name"] + (f" {k + 1}" if k else ""), "school_count": 0,
-                    "slug": base["slug"] + (f"-{k + 1}" if k else ""), "nbhd_id": f"{base['nbhd_id']}-{k}"})
+                    "slug": base["slug"] + (f"-{k + 1}" if k else "")})
     return out
 
 

@@ -10,6 +10,8 @@ from pelican.generators import Generator
 
 from schoolfinder.io import read_processed
 
+from .maps import DesertMaps, map_strings
+
 PER_PAGE = 500
 
 
@@ -64,15 +66,21 @@ class SchoolPagesGenerator(Generator):
             by_nbhd.setdefault(school["neighborhood_slug"], []).append(school)
         write("neighborhoods/index.html", "neighborhoods", page_name="neighborhoods")
         near = self._reachable_from()
+        drawer = self._maps()
+        out = Path(self.output_path)
         for nbhd in self.neighborhoods:
             here = by_nbhd.get(nbhd["slug"], [])
             nearby = [s for s in near.get(nbhd["slug"], []) if s["neighborhood_slug"] != nbhd["slug"]]
+            area_map = drawer.pieces("../../", nbhd["nbhd_id"]) if drawer else None
             write(f"neighborhoods/{nbhd['slug']}/index.html", "neighborhood", neighborhood=nbhd,
-                  schools=here, nearby=nearby, page_name="neighborhood")
-            if self.access:
-                write(f"neighborhoods/{nbhd['slug']}/embed/index.html", "embed", neighborhood=nbhd, page_name="embed")
-        if self.access:
-            write("deserts/index.html", "deserts", page_name="deserts")
+                  schools=here, nearby=nearby, page_name="neighborhood", area_map=area_map)
+            if drawer:
+                write(f"neighborhoods/{nbhd['slug']}/embed/index.html", "embed", neighborhood=nbhd, page_name="embed",
+                      area_map=drawer.pieces("../../../", nbhd["nbhd_id"]))
+                drawer.png(out / "neighborhoods" / nbhd["slug"] / "map.png", nbhd["name"], nbhd["nbhd_id"])
+        if drawer:
+            write("deserts/index.html", "deserts", page_name="deserts", city_map=drawer.pieces("../"))
+            drawer.png(out / "deserts" / "map.png", self.context["sf"]["city"]["name"])
         write("about-the-data/index.html", "about_data", page_name="about_data",
               unlocated=by_nbhd.get("", []))
         write("data/index.html", "open_data", page_name="open_data")
@@ -81,6 +89,13 @@ class SchoolPagesGenerator(Generator):
         for group, ranked in self._by_subgroup().items():
             write(f"students/{group.replace('_', '-')}/index.html", "students", page_name="students", group=group, schools=ranked)
         self._copy_open_data()
+
+    def _maps(self) -> DesertMaps | None:
+        """The desert map drawer, when the pipeline computed access figures."""
+        if not self.access:
+            return None
+        strings = map_strings(self.translations.gettext, self.context["sf"]["tiers"])
+        return DesertMaps(self.processed, self.schools, strings)
 
     def _reachable_from(self) -> dict[str, list[tuple[int, dict]]]:
         """Neighborhood slug -> schools a typical trip from there reaches within the reach limit, quickest first."""

@@ -23,6 +23,7 @@ def install_gettext(generator):
                                        languages=[settings["DEFAULT_LANG"]], fallback=True)
     generator.env.add_extension("jinja2.ext.i18n")
     generator.env.install_gettext_translations(translations, newstyle=True)
+    generator.translations = translations  # for strings made in Python (map legends)
 
 
 def register():

@@ -77,6 +77,9 @@
       body.appendChild(tr);
     });
     var wrap = el("div", null, "compare-wrap");
+    wrap.tabIndex = 0;  // keyboard users can scroll a wide comparison
+    wrap.setAttribute("role", "region");
+    wrap.setAttribute("aria-label", T.caption);
     wrap.appendChild(table);
     view.appendChild(wrap);
   }
