@@ -131,3 +131,22 @@ def test_chicago_budgets_and_axe(browser, chicago_site, record_property):
             assert total <= budget, sizes
             assert axe_violations(page) == []
         page.close()
+
+
+def test_chicago_desert_pages(browser, chicago_site, record_property):
+    from tests.browser import PHONE, PageWatch, axe_violations, serve, transferred_gzip_bytes
+
+    text = (chicago_site / "deserts" / "index.html").read_text(encoding="utf-8")
+    assert "publishes no schedules" in text and "Chicago Transit Authority" in text  # travel is walking + Metra only
+    assert (chicago_site / "data" / "deserts.csv").read_text(encoding="utf-8").count("\n") == 1 + 77 * 3
+    with serve(chicago_site) as base:
+        page = browser.new_page(viewport=PHONE)
+        watch = PageWatch(page)
+        for path in ("/deserts/", "/neighborhoods/austin/"):
+            total, _sizes = transferred_gzip_bytes(page, base + path)
+            record_property(path, total)
+            print(f"chicago {path}: {total} bytes gzip before tiles")
+            assert total <= 350_000
+            assert axe_violations(page) == []
+        assert watch.errors == [] and all("tile.openstreetmap.org" in u for u in watch.blocked)
+        page.close()

@@ -28,7 +28,9 @@ class DesertMaps:
         self.cells = gpd.read_file(processed / "cells.geojson")
         self.cells["desert"] = self.cells["elementary_desert"].astype(bool)
         self.cells["quality_reachable"] = self.cells["elementary_quality"].astype(int)
-        self.areas = gpd.read_file(processed / "neighborhoods.geojson").rename(columns={"name": "name"})
+        self.areas = gpd.read_file(processed / "neighborhoods.geojson")
+        # Boundaries drawn at map scale: ~30 m tolerance keeps the shapes and cuts the bytes phones download.
+        self.areas["geometry"] = self.areas.geometry.simplify(0.0003, preserve_topology=True)
         stops = json.loads((processed / "stops.json").read_text(encoding="utf-8"))
         self.stops = pd.DataFrame(stops, columns=["feed", "name", "lat", "lon"])
         self.schools = pd.DataFrame([{"name": s["name"], "lat": s["lat"], "lon": s["lon"], "slug": s["slug"],
