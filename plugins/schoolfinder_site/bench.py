@@ -132,8 +132,10 @@ def plain_generator(settings: dict) -> SchoolPagesGenerator:
     """Our generator's page logic on a plain jinja2 Environment: no Pelican Generator, env or context."""
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(Path(settings["THEME"]) / "templates"),
                              **settings["JINJA_ENVIRONMENT"])
-    env.install_gettext_translations(gettext.NullTranslations(), newstyle=True)
+    translations = gettext.NullTranslations()
+    env.install_gettext_translations(translations, newstyle=True)
     generator = SchoolPagesGenerator.__new__(SchoolPagesGenerator)  # skips Pelican's Generator.__init__
+    generator.translations = translations
     generator.settings, generator.output_path = settings, settings["OUTPUT_PATH"]
     generator.context = {key: settings[key] for key in ("SITENAME", "SITEURL", "DEFAULT_LANG")}
     generator.get_template = functools.cache(lambda name: env.get_template(f"{name}.html"))  # as Pelican caches them

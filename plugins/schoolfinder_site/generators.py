@@ -13,6 +13,9 @@ from schoolfinder.io import read_processed
 from .maps import DesertMaps, map_strings
 
 PER_PAGE = 500
+NEARBY_MAX = 24  # schools listed as "nearby" on a neighborhood page, quickest first
+RANKED_MAX = 500  # schools listed on a "how schools do for ..." page, best first
+COMPARE_LIST_MAX = 3000  # above this, the compare page links to the paged list instead of listing every school
 
 
 class SchoolPagesGenerator(Generator):
@@ -70,7 +73,7 @@ class SchoolPagesGenerator(Generator):
         out = Path(self.output_path)
         for nbhd in self.neighborhoods:
             here = by_nbhd.get(nbhd["slug"], [])
-            nearby = [s for s in near.get(nbhd["slug"], []) if s["neighborhood_slug"] != nbhd["slug"]]
+            nearby = [s for s in near.get(nbhd["slug"], []) if s["neighborhood_slug"] != nbhd["slug"]][:NEARBY_MAX]
             area_map = drawer.pieces("../../", nbhd["nbhd_id"]) if drawer else None
             write(f"neighborhoods/{nbhd['slug']}/index.html", "neighborhood", neighborhood=nbhd,
                   schools=here, nearby=nearby, page_name="neighborhood", area_map=area_map)
@@ -85,9 +88,11 @@ class SchoolPagesGenerator(Generator):
               unlocated=by_nbhd.get("", []))
         write("data/index.html", "open_data", page_name="open_data")
         write("methodology/index.html", "methodology", page_name="methodology")
-        write("compare/index.html", "compare", page_name="compare", schools=self.schools)
+        listed = self.schools if len(self.schools) <= COMPARE_LIST_MAX else []
+        write("compare/index.html", "compare", page_name="compare", schools=listed)
         for group, ranked in self._by_subgroup().items():
-            write(f"students/{group.replace('_', '-')}/index.html", "students", page_name="students", group=group, schools=ranked)
+            write(f"students/{group.replace('_', '-')}/index.html", "students", page_name="students", group=group,
+                  schools=ranked[:RANKED_MAX], total=len(ranked))
         self._copy_open_data()
 
     def _maps(self) -> DesertMaps | None:
