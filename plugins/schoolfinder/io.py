@@ -20,9 +20,10 @@ SCHOOL_FIELDS = (
 )
 
 
-def dumps(data) -> str:
-    """Serialise deterministically (sorted keys, no NaN)."""
-    return json.dumps(data, sort_keys=True, ensure_ascii=False, indent=1, allow_nan=False) + "\n"
+def dumps(data, compact: bool = False) -> str:
+    """Serialise deterministically (sorted keys, no NaN); ``compact`` drops the indentation for big files."""
+    layout = {"separators": (",", ":")} if compact else {"indent": 1}
+    return json.dumps(data, sort_keys=True, ensure_ascii=False, allow_nan=False, **layout) + "\n"
 
 
 def school_records(result: BuildResult) -> list[dict]:
@@ -166,7 +167,7 @@ def write_processed(result: BuildResult, out_dir: Path) -> dict[str, Path]:
         **{f"open-data/{name}": text for name, text in open_data_files(records).items()},
         "compare.json": compare_records(records) + "\n",
         "manifest.json": dumps(manifest(result)),
-        "schools.json": dumps(records),
+        "schools.json": dumps(records, compact=True),
         "neighborhoods.json": dumps([{k: _plain(v) for k, v in r.items()} for r in nbhd.drop(columns="geometry").to_dict("records")]),
         "neighborhoods.geojson": _precise(nbhd.drop(columns="svg_path"), 1e-6).to_json(sort_keys=True, drop_id=True) + "\n",
         "problems.json": dumps([p.as_dict() for p in result.problems]),
