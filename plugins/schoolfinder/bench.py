@@ -19,6 +19,12 @@ DISTRICT_HEADER = ["SCHOOL_CODE", "STATE_SCHOOL_ID", "SCHOOL_NAME", "GOVERNANCE"
                    "STREET", "CITY", "ZIP", "PHONE", "WEB", "LAT", "LON", "STATUS", "PROGRAMS", "SPED_PROGRAMS", "ELL_SUPPORTS"]
 CHARTER_HEADER = ["Campus ID", "State ID", "Campus Name", "Operator", "Grades Served", "Address", "Zip Code", "Telephone",
                   "Website", "Latitude", "Longitude", "Program Offerings", "Special Education", "EL Services"]
+# Enrollment, equity and application columns the demo config also maps: counts filled, the rest left empty.
+DISTRICT_EXTRA = ["ENROLLMENT", "N_SWD", "N_ELL", "N_FRL", "SUSP_PER_100", "EXPUL_PER_100", "APPLY_HOW", "APPLY_URL",
+                  "APPLY_DEADLINE", "ENTRY_GRADES", "MIDYEAR", "SCHOOL_HOURS"]
+CHARTER_EXTRA = ["Total Enrollment", "SWD Count", "EL Count", "Low Income Count", "Suspension Rate", "Expulsion Rate",
+                 "How to Apply", "Application Link", "Lottery Deadline", "Entry Grades", "Midyear Enrollment", "School Day"]
+EXTRA_VALUES = ["420", "52", "61", "230", "2.1", "0.0", "", "", "", "K", "Y", "8:00 AM - 3:00 PM"]
 
 
 def write_sources(folder: Path, rows: int, seed: int = 7) -> None:
@@ -29,22 +35,23 @@ def write_sources(folder: Path, rows: int, seed: int = 7) -> None:
     shared = n_charter // 4
     with open(folder / "district_sis.csv", "w", newline="", encoding="utf-8") as f:
         out = csv.writer(f)
-        out.writerow(DISTRICT_HEADER)
+        out.writerow(DISTRICT_HEADER + DISTRICT_EXTRA)
         for i in range(n_district):
             lat, lon = -31.0 + rnd.uniform(-0.07, 0.07), -24.0 + rnd.uniform(-0.08, 0.08)
             charter = i < shared
             out.writerow([f"D{i:06d}", f"PM-{i:06d}", f"School Number {i} {'Charter' if charter else 'Elementary'}",
                           "CHARTER" if charter else "DISTRICT", "North Network", "K", "05", f"{i} Harbor St", "Port Meridian",
                           "96123", f"(555) 01{i % 10}-{i % 10000:04d}", f"https://example.org/{i}", f"{lat:.6f}", f"{lon:.6f}",
-                          "Open", "STEM;Fine arts", "Inclusion classrooms", "ESL pull-out"])
+                          "Open", "STEM;Fine arts", "Inclusion classrooms", "ESL pull-out", *EXTRA_VALUES])
     with open(folder / "charter_authorizer.csv", "w", newline="", encoding="cp1252") as f:
         out = csv.writer(f, delimiter=";", lineterminator="\r\n")
-        out.writerow(CHARTER_HEADER)
+        out.writerow(CHARTER_HEADER + CHARTER_EXTRA)
         for k in range(n_charter):
             state = k if k < shared else n_district + k
             lat, lon = -31.0 + rnd.uniform(-0.07, 0.07), -24.0 + rnd.uniform(-0.08, 0.08)
             out.writerow([f"C-{k:05d}", f"PM-{state:06d}", f"Académie {state} Charter", "Meridian Charter Network", "K-8",
-                          f"{state} Quay Rd", "96124", "555.010.1234", "", f"{lat:.6f}", f"{lon:.6f}", "STEM", "", ""])
+                          f"{state} Quay Rd", "96124", "555.010.1234", "", f"{lat:.6f}", f"{lon:.6f}", "STEM", "", "",
+                          *EXTRA_VALUES])
 
 
 def run_stages(city: Path) -> tuple[int, int, dict[str, float]]:

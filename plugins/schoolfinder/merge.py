@@ -93,6 +93,16 @@ def _merge_group(members: list[dict], rules: MergeRules) -> tuple[dict, list[dic
     school = {"key": f"{lead[SOURCE]}:{lead['school_id']}", "school_id": lead["school_id"],
               "ids": {m[SOURCE]: m["school_id"] for m in reversed(members)},
               "sources": list(dict.fromkeys(m[SOURCE] for m in members)), "field_sources": {}}
+    if len(members) == 1:  # most schools come from one row: no ordering, no conflicts to look for
+        source = lead[SOURCE]
+        for name in MERGED_FIELDS:
+            value = lead.get(name)
+            if _has_value(value):
+                school[name] = value
+                school["field_sources"][name] = source
+            else:
+                school[name] = _empty(name)
+        return school, []
     conflicts = []
     for name in MERGED_FIELDS:
         order = _ordered(members, rules.field_precedence.get(name))
