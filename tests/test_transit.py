@@ -152,7 +152,6 @@ def test_gtfs03_calendar_gap(tmp_path):
 
 
 def test_gtfs06_far_away_stop_is_left_out():
-    from schoolfinder.errors import Problem  # noqa: F401
     from schoolfinder.feeds import _plausible
 
     stops = pd.DataFrame({"stop_id": ["near", "swapped"], "stop_lat": [-31.0, -24.0], "stop_lon": [-24.0, -31.0]})

@@ -23,21 +23,6 @@ def cell_polygons(cells: list[str]) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame({"cell": cells}, geometry=shapes, crs="EPSG:4326")
 
 
-def children_by_cell(areas: gpd.GeoDataFrame, counts: pd.DataFrame, cells: gpd.GeoDataFrame, metric_crs) -> pd.DataFrame:
-    """Allocate each small area's children (one column per band) to H3 cells by share of area.
-
-    Children outside every cell (areas beyond the city) are not allocated. Returns one row per cell.
-    """
-    areas = areas.to_crs(metric_crs).reset_index(drop=True)
-    areas["_area"] = areas.area
-    pieces = gpd.overlay(areas[["_area", "geometry"]].assign(_i=np.arange(len(areas))), cells[["cell", "geometry"]].to_crs(metric_crs),
-                         how="intersection", keep_geom_type=True)
-    share = (pieces.area / pieces["_area"]).to_numpy()
-    allocated = counts.to_numpy(dtype=float)[pieces["_i"].to_numpy()] * share[:, None]
-    per_cell = pd.DataFrame(allocated, columns=counts.columns).groupby(pieces["cell"].to_numpy()).sum()
-    return per_cell.reindex(cells["cell"], fill_value=0.0)
-
-
 def reachable(minutes: np.ndarray, limit: float, wanted: np.ndarray, seats: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Per origin: number of wanted schools, and their seats, within ``limit`` minutes (255 = unreachable)."""
     within = (minutes <= limit) & (minutes != UNREACHABLE) & wanted[None, :]

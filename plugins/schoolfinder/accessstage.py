@@ -7,6 +7,7 @@ import pandas as pd
 
 from . import access, ingest
 from .config import CityConfig
+from .geo import allocate_by_area
 
 
 def band_children(config: CityConfig) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
@@ -33,7 +34,7 @@ def deserts(config: CityConfig, schools: pd.DataFrame, neighborhoods: gpd.GeoDat
     origins = travel["origins"]
     cells = access.cell_polygons(origins["cell"].tolist()).assign(nbhd_id=origins["nbhd_id"].to_numpy())
     areas, per_area = band_children(config)
-    children = access.children_by_cell(areas, per_area, cells, metric_crs)
+    children = allocate_by_area(areas, per_area, cells, "cell", metric_crs)
     limits = sorted(set(config.thresholds["travel_minutes"]) | {rules["minutes"]})
     by_band, cell_rows = {}, {}
     for band in per_area.columns:
@@ -53,11 +54,10 @@ def deserts(config: CityConfig, schools: pd.DataFrame, neighborhoods: gpd.GeoDat
 
 def _seat_gaps(located, schools, neighborhoods, per_area, areas, quality_rank, metric_crs) -> dict:
     """IFF-style: children per band in each neighborhood against quality seats located there."""
-    from .geo import children_by_neighborhood
-
+    demands = allocate_by_area(areas, per_area, neighborhoods, "nbhd_id", metric_crs)
     gaps = {}
     for band in per_area.columns:
-        demand = children_by_neighborhood(areas, per_area[band], neighborhoods)
+        demand = demands[band]
         quality = schools[schools["bands"].map(lambda b: band in b) & schools["tier"].map(lambda t: (t.get("rank") or 99) <= quality_rank)]
         seats = quality.groupby("nbhd_id")["enrollment"].sum()
         gaps[band] = {n: dict(zip(("gap", "service_level"), access.seat_gap(demand.get(n, 0), seats.get(n, 0)))) | {

@@ -66,7 +66,7 @@ def _plausible(stops: pd.DataFrame, center, metric_crs, path: str, problems: lis
     """Leave out stops more than 100 km from the schools (swapped or mistyped coordinates, GTFS-06)."""
     if center is None or stops.empty:
         return stops
-    xy = transit._xy(gpd.points_from_xy(stops["stop_lon"].astype(float), stops["stop_lat"].astype(float)), metric_crs)
+    xy = transit.project_xy(stops["stop_lon"], stops["stop_lat"], metric_crs)
     far = ((xy[:, 0] - center.x) ** 2 + (xy[:, 1] - center.y) ** 2) > FAR_M**2
     for stop_id in stops.loc[far, "stop_id"]:
         problems.append(Problem("WARN", "STOP_COORDS_SUSPECT", f"{path}/stops.txt", None, "stop_lat",

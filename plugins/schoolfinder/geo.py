@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import shapely
 
@@ -86,18 +87,27 @@ def assign_neighborhoods(schools: pd.DataFrame, neighborhoods: gpd.GeoDataFrame,
     return result, notes
 
 
-def children_by_neighborhood(areas: gpd.GeoDataFrame, children: pd.Series, neighborhoods: gpd.GeoDataFrame) -> pd.Series:
-    """Allocate children per small area to neighborhoods by share of area (area weighting).
+def allocate_by_area(areas: gpd.GeoDataFrame, counts: pd.DataFrame, zones: gpd.GeoDataFrame, zone_column: str,
+                     metric_crs) -> pd.DataFrame:
+    """Split each small area's counts (one column each) over the zones it overlaps, by share of its area.
 
-    ``children`` is indexed like ``areas``. Returns a Series indexed by ``nbhd_id``.
+    ``counts`` is row-aligned with ``areas``. Counts of area parts outside every zone are not allocated.
+    Returns one row per zone, indexed by ``zones[zone_column]``.
     """
-    metric = neighborhoods.estimate_utm_crs()
-    areas = areas.assign(_children=children.to_numpy(), _area=areas.to_crs(metric).area.to_numpy()).to_crs(metric)
-    pieces = gpd.overlay(areas[["_children", "_area", "geometry"]], neighborhoods[["nbhd_id", "geometry"]].to_crs(metric),
-                         how="intersection", keep_geom_type=True)
-    pieces["allocated"] = pieces["_children"] * pieces.area / pieces["_area"]
-    totals = pieces.groupby("nbhd_id")["allocated"].sum()
-    return totals.reindex(neighborhoods["nbhd_id"], fill_value=0.0)
+    areas = areas.to_crs(metric_crs).reset_index(drop=True)
+    areas["_area"] = areas.area
+    pieces = gpd.overlay(areas[["_area", "geometry"]].assign(_i=np.arange(len(areas))),
+                         zones[[zone_column, "geometry"]].to_crs(metric_crs), how="intersection", keep_geom_type=True)
+    share = (pieces.area / pieces["_area"]).to_numpy()
+    allocated = counts.to_numpy(dtype=float)[pieces["_i"].to_numpy()] * share[:, None]
+    per_zone = pd.DataFrame(allocated, columns=counts.columns).groupby(pieces[zone_column].to_numpy()).sum()
+    return per_zone.reindex(zones[zone_column], fill_value=0.0)
+
+
+def children_by_neighborhood(areas: gpd.GeoDataFrame, children: pd.Series, neighborhoods: gpd.GeoDataFrame) -> pd.Series:
+    """Allocate children per small area to neighborhoods by share of area; a Series indexed by ``nbhd_id``."""
+    frame = pd.DataFrame({"children": np.asarray(children, dtype=float)})
+    return allocate_by_area(areas, frame, neighborhoods, "nbhd_id", neighborhoods.estimate_utm_crs())["children"]
 
 
 def shared_points(schools: pd.DataFrame, threshold: int) -> list[tuple[str, int]]:

@@ -23,17 +23,19 @@ def stops_near(points: gpd.GeoDataFrame, stops: pd.DataFrame, radius_m: float, m
 
     ``points`` is a GeoDataFrame of points (WGS84); ``stops`` has stop_id, stop_lat, stop_lon.
     """
-    stop_xy = _xy(gpd.points_from_xy(stops["stop_lon"].astype(float), stops["stop_lat"].astype(float), crs=WGS84), metric_crs)
-    point_xy = _xy(points.geometry.values, metric_crs)
+    stop_xy = project_xy(stops["stop_lon"], stops["stop_lat"], metric_crs)
+    point_xy = project_xy(points.geometry.x, points.geometry.y, metric_crs)
     tree = shapely.STRtree(shapely.points(stop_xy))
     i, j = tree.query(shapely.points(point_xy), predicate="dwithin", distance=radius_m)
     distance = np.hypot(*(point_xy[i] - stop_xy[j]).T)
     return pd.DataFrame({"i": i, "stop_id": stops["stop_id"].to_numpy()[j], "distance_m": distance})
 
 
-def _xy(geometry, metric_crs) -> np.ndarray:
-    projected = gpd.GeoSeries(geometry, crs=WGS84).to_crs(metric_crs)
-    return np.column_stack([projected.x.to_numpy(), projected.y.to_numpy()])
+def project_xy(lon, lat, metric_crs) -> np.ndarray:
+    """WGS84 longitudes and latitudes as an (n, 2) array of metres in ``metric_crs``."""
+    points = gpd.GeoSeries(gpd.points_from_xy(np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)), crs=WGS84)
+    projected = points.to_crs(metric_crs)
+    return np.column_stack([projected.x.to_numpy(), projected.y.to_numpy()]).reshape(-1, 2)
 
 
 def nearest_stops(points: gpd.GeoDataFrame, stops: pd.DataFrame, metric_crs) -> pd.DataFrame:

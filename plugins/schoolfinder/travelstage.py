@@ -24,8 +24,9 @@ def travel_times(config: CityConfig, schools: pd.DataFrame, neighborhoods: gpd.G
     stops = pd.concat([s.assign(feed=f) for f, (s, _) in sorted(day.items())], ignore_index=True) if day else pd.DataFrame(
         {"feed": [], "stop_id": [], "stop_lat": [], "stop_lon": []})
     stop_index = {(f, str(s)): i for i, (f, s) in enumerate(zip(stops["feed"], stops["stop_id"]))}
-    xy = {name: _xy(frame["lat"] if "lat" in frame else frame["stop_lat"], frame["lon"] if "lon" in frame else frame["stop_lon"], metric_crs)
-          for name, frame in (("origins", origins), ("schools", located), ("stops", stops))}
+    xy = {"origins": transit.project_xy(origins["lon"], origins["lat"], metric_crs),
+          "schools": transit.project_xy(located["lon"], located["lat"], metric_crs),
+          "stops": transit.project_xy(stops["stop_lon"], stops["stop_lat"], metric_crs)}
     walk = (th["walk_detour_factor"], th["walk_speed_kmh"])
     radius = th["walk_to_stop_minutes"] * walk[1] * 1000 / 60 / walk[0]
     bells = np.array([transit.bell_times(h, th["bell_start"], th["dismissal"])[0] for h in located["school_hours"].fillna("")])
@@ -48,12 +49,6 @@ def _compute(inputs: dict, n_stops: int, bells: np.ndarray, max_minutes: float) 
     network = router.build_network(inputs["connections"], inputs["footpaths"], n_stops)
     both, walk = travel.matrix_by_bell(network, inputs["origin_links"], inputs["school_links"], inputs["walk"], bells, max_minutes)
     return {"transit": travel.to_uint8(both), "walk": travel.to_uint8(walk)}
-
-
-def _xy(lat, lon, metric_crs) -> np.ndarray:
-    points = gpd.GeoSeries(gpd.points_from_xy(pd.Series(lon).astype(float), pd.Series(lat).astype(float)), crs="EPSG:4326")
-    projected = points.to_crs(metric_crs)
-    return np.column_stack([projected.x.to_numpy(), projected.y.to_numpy()]).reshape(-1, 2)
 
 
 def reach_summary(result: dict, neighborhoods: gpd.GeoDataFrame, limit: int) -> dict[str, dict]:
