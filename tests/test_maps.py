@@ -189,6 +189,13 @@ def page_html(pieces: dict) -> str:
             f"<script>{pieces['script']}</script></body></html>")
 
 
+def settle(page):
+    """Wait until the map has stopped zooming and panning: the canvas only hit-tests markers at rest."""
+    page.wait_for_function("() => map_desert_1._loaded && !map_desert_1._animatingZoom"
+                           " && !(map_desert_1._panAnim && map_desert_1._panAnim._inProgress)")
+    page.wait_for_timeout(50)
+
+
 @pytest.mark.browser
 def test_in_browser_hostile_names_shown_literally(browser, tmp_path):
     from tests.browser import PageWatch, serve
@@ -202,6 +209,7 @@ def test_in_browser_hostile_names_shown_literally(browser, tmp_path):
         page = browser.new_page(viewport={"width": 800, "height": 900})
         watch = PageWatch(page)
         page.goto(base + "/index.html", wait_until="load")
+        settle(page)
         rect = page.eval_on_selector(".folium-map", "e => { const r = e.getBoundingClientRect(); return [r.x, r.y]; }")
 
         def point(lat, lon):
@@ -209,14 +217,21 @@ def test_in_browser_hostile_names_shown_literally(browser, tmp_path):
             return rect[0] + x, rect[1] + y
 
         def hover(lat, lon) -> str:
-            page.mouse.move(*point(lat, lon))
-            page.wait_for_timeout(300)  # a closed tooltip fades out for 200 ms
-            return page.locator(".leaflet-tooltip").inner_text()
+            settle(page)
+            x, y = point(lat, lon)
+            tooltip = page.locator(".leaflet-tooltip")
+            for nudge in (0, 1, -1):  # the canvas throttles mousemove, so one event can be missed: nudge and retry
+                page.mouse.move(x + nudge, y)
+                page.wait_for_timeout(300)  # a closed tooltip fades out for 200 ms
+                if tooltip.count():
+                    break
+            return tooltip.inner_text(timeout=5000)
 
         for name, lat, lon in zip(schools["name"], schools["lat"], schools["lon"]):
             assert name in hover(lat, lon)
             page.mouse.click(*point(lat, lon))
             page.wait_for_timeout(300)  # let the popup finish opening (and auto-panning)
+            settle(page)
             popup = page.locator(".leaflet-popup-content")
             assert name in popup.inner_text()
             assert popup.locator("a").get_attribute("href").startswith("schools/school-")
