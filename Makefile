@@ -7,7 +7,7 @@ PROCESSED := data/processed
 export PYTHONPATH := plugins
 export SCHOOLFINDER_PROCESSED := $(PROCESSED)
 
-.PHONY: site data html serve test bench clean setup vendor demo-data messages config-docs
+.PHONY: site data html serve test bench clean setup vendor demo-data messages config-docs search
 
 site: setup data html  ## set up, build the data and the pages of $(CITY) into output/
 
@@ -27,6 +27,9 @@ vendor: node_modules/.installed  ## copy pinned front-end files from node_module
 	mkdir -p theme/static/vendor/leaflet
 	cp node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css theme/static/vendor/leaflet/
 	cp -r node_modules/leaflet/dist/images theme/static/vendor/leaflet/
+	mkdir -p theme/static/vendor/search
+	node_modules/.bin/terser node_modules/minisearch/dist/es/index.js --module -c -m -o theme/static/vendor/search/minisearch.js
+	node_modules/.bin/terser node_modules/stemmer/index.js --module -c -m -o theme/static/vendor/search/stemmer.js
 
 demo-data: $(VENV)/.installed
 	$(PY) -m schoolfinder demo --out data/demo/raw
@@ -47,6 +50,9 @@ bench: setup  ## page generation (10k, 100k schools) and ingest+validate+match (
 	$(PY) -m schoolfinder_site.bench
 	$(PY) -m schoolfinder.bench --rows 100000
 	$(PY) -m schoolfinder.routerbench
+
+search: $(VENV)/.installed  ## data staff: query the merged directory, e.g. make search Q="dual language"
+	$(PY) -m schoolfinder search $(PROCESSED) "$(Q)"
 
 messages: $(VENV)/.installed  ## extract UI strings to theme/translations/messages.pot
 	$(VENV)/bin/pybabel extract -F babel.cfg -o theme/translations/messages.pot --no-location --sort-output theme/templates

@@ -1,4 +1,4 @@
-"""Command line: `python -m schoolfinder demo|build ...`; errors print as one line, never a traceback."""
+"""Command line: `python -m schoolfinder demo|build|search ...`; errors print as one line, never a traceback."""
 
 from __future__ import annotations
 
@@ -22,10 +22,16 @@ def main(argv: list[str] | None = None) -> int:
     build.add_argument("city", type=Path, help="folder holding city.toml, or the file itself")
     build.add_argument("--out", type=Path, default=Path("data/processed"))
     build.add_argument("--reports", type=Path, default=Path("reports"), help="folder for the data-staff reports")
+    find = commands.add_parser("search", help="query the merged directory and see each school's sources")
+    find.add_argument("processed", type=Path, help="a processed folder (from `build`)")
+    find.add_argument("query", help='e.g. "dual language" or a school name with a typo')
+    find.add_argument("--limit", type=int, default=10)
     args = parser.parse_args(argv)
     try:
         if args.command == "demo":
             return _demo(args)
+        if args.command == "search":
+            return _search(args)
         return _build(args)
     except SchoolfinderError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -37,6 +43,13 @@ def _demo(args) -> int:
 
     facts = generate(args.out, seed=args.seed)
     print(f"demo city written to {args.out}: {facts['n_schools_expected']} schools expected (seed {args.seed})")
+    return 0
+
+
+def _search(args) -> int:
+    from . import searchcli
+
+    searchcli.print_hits(searchcli.run(args.processed, args.query, args.limit), args.query)
     return 0
 
 

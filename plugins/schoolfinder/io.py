@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import math
+import shutil
 from pathlib import Path
 
+from . import search
 from .grades import grade_bands
 from .opendata import OPEN_DATA_COLUMNS, compare_records, open_data_files
 from .pipeline import BuildResult
@@ -158,6 +160,30 @@ def travel_meta(travel: dict) -> dict:
             "files": {"transit": "travel-transit.u8", "walk": "travel-walk.u8"}}
 
 
+def search_files(result: BuildResult, records: list[dict], folder: Path) -> dict[str, str]:
+    """The browser's search index, and travel minutes from each neighborhood and each origin cell (binary files
+    written here into ``folder``; JSON returned for the caller to write). Columns follow the index's school order."""
+    nbhd = [{k: r[k] for k in ("name", "slug", "nbhd_id")} for r in result.neighborhoods.to_dict("records")]
+    tier_ids = [t["id"] for t in result.config.tiers]
+    contents = {"search/index.json": dumps(search.client_index(records, nbhd, tier_ids), compact=True)}
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    if result.travel is None:
+        return contents
+    (folder / "from").mkdir()
+    keys, meta = [r["key"] for r in records], travel_meta(result.travel) | {"transit": result.travel["transit"]}
+    for i, row in enumerate(search.minutes_from_neighborhoods(meta, keys, [n["nbhd_id"] for n in nbhd])):
+        (folder / "from" / f"n{i}.u8").write_bytes(row.tobytes())
+    cells = search.minutes_from_cells(meta, keys)
+    for start in range(0, len(cells), search.CELL_CHUNK):
+        (folder / "from" / f"c{start // search.CELL_CHUNK}.u8").write_bytes(cells[start:start + search.CELL_CHUNK].tobytes())
+    origins = result.travel["origins"]
+    contents["search/cells.json"] = dumps({"chunk": search.CELL_CHUNK, "schools": len(keys),
+                                           "lat": origins["lat"].round(4).tolist(), "lon": origins["lon"].round(4).tolist()},
+                                          compact=True)
+    return contents
+
+
 def write_processed(result: BuildResult, out_dir: Path) -> dict[str, Path]:
     """Write every processed file into ``out_dir`` and return their paths."""
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -181,6 +207,7 @@ def write_processed(result: BuildResult, out_dir: Path) -> dict[str, Path]:
         contents["open-data/deserts.csv"] = deserts_csv(result, areas)
         contents["cells.geojson"] = cells_geojson(result)
         contents["stops.json"] = dumps(result.stops)
+    contents.update(search_files(result, records, out_dir / "search"))
     paths = {}
     (out_dir / "open-data").mkdir(exist_ok=True)
     if result.travel is not None:  # raw uint8 rows (origins) x columns (schools): deterministic bytes, compact

@@ -10,6 +10,7 @@ from pelican.generators import Generator
 
 from schoolfinder.io import read_processed
 
+from . import browse
 from .maps import DesertMaps, map_strings
 
 PER_PAGE = 500
@@ -33,6 +34,8 @@ class SchoolPagesGenerator(Generator):
         self.neighborhoods = data["neighborhoods"]
         for nbhd in self.neighborhoods:
             nbhd["access"] = self.access["areas"].get(nbhd["nbhd_id"]) if self.access else None
+        index_path = self.processed / "search" / "index.json"
+        self.search_index = json.loads(index_path.read_text(encoding="utf-8")) if index_path.is_file() else None
         self.context["sf"] = {
             "city": manifest["city"],
             "counts": manifest["counts"],
@@ -47,7 +50,11 @@ class SchoolPagesGenerator(Generator):
             "rating_sources": manifest["rating_sources"],
             "access": self.access["city"] if self.access else None,
             "subgroups": sorted({g for s in self.schools for g in s["tier"].get("subgroups", {})}),
+            "search": self.search_index is not None,
         }
+        self.browse_lists = browse.browse_lists(self.schools)
+        self.context["sf"]["browse"] = [{k: e[k] for k in ("kind", "key", "path")} | {"count": len(e["schools"])}
+                                        for e in self.browse_lists]
 
     def generate_output(self, writer):
         """Write every page through Pelican's writer."""
@@ -93,7 +100,20 @@ class SchoolPagesGenerator(Generator):
         for group, ranked in self._by_subgroup().items():
             write(f"students/{group.replace('_', '-')}/index.html", "students", page_name="students", group=group,
                   schools=ranked[:RANKED_MAX], total=len(ranked))
+        self._write_search(write)
         self._copy_open_data()
+
+    def _write_search(self, write):
+        """The search page, its index and travel files, and the browse lists that work without JavaScript."""
+        write("browse/index.html", "browse_index", page_name="browse")
+        for entry in self.browse_lists:
+            for name, chunk, number, count in browse.pages(entry, PER_PAGE):
+                write(name, "browse", page_name="browse", entry=entry, schools=chunk, page_number=number,
+                      page_count=count, total=len(entry["schools"]))
+        if self.search_index is None:
+            return
+        write("search/index.html", "search", page_name="search", index=self.search_index)
+        shutil.copytree(self.processed / "search", Path(self.output_path) / "search", dirs_exist_ok=True)
 
     def _maps(self) -> DesertMaps | None:
         """The desert map drawer, when the pipeline computed access figures."""

@@ -1,0 +1,29 @@
+"""Browse lists for families without JavaScript: schools by grade band, by what they offer, by sector."""
+
+from __future__ import annotations
+
+from schoolfinder.search import offers
+from schoolfinder.slugs import slugify, unique_slugs
+
+BANDS = ("elementary", "middle", "high")
+
+
+def browse_lists(schools: list[dict]) -> list[dict]:
+    """Every browse list: kind, key (what the template names it by), URL path, and its schools in site order."""
+    lists = [{"kind": "band", "key": band, "path": f"browse/grades/{band}",
+              "schools": [s for s in schools if band in (s.get("bands") or [])]} for band in BANDS]
+    names = sorted({o for s in schools for o in offers(s)}, key=str.casefold)
+    for name, slug in zip(names, unique_slugs(names, [str(i) for i in range(len(names))])):
+        lists.append({"kind": "offer", "key": name, "path": f"browse/offers/{slug}",
+                      "schools": [s for s in schools if name in offers(s)]})
+    for sector in sorted({s.get("sector") or "" for s in schools}):
+        lists.append({"kind": "sector", "key": sector, "path": f"browse/sectors/{slugify(sector, 'not-reported')}",
+                      "schools": [s for s in schools if (s.get("sector") or "") == sector]})
+    return [entry for entry in lists if entry["schools"]]
+
+
+def pages(entry: dict, per_page: int) -> list[tuple[str, list[dict], int, int]]:
+    """(output file, schools, page number, page count) for one list, ``per_page`` schools a page."""
+    chunks = [entry["schools"][i:i + per_page] for i in range(0, len(entry["schools"]), per_page)] or [[]]
+    return [(f"{entry['path']}/index.html" if n == 1 else f"{entry['path']}/page/{n}/index.html", chunk, n, len(chunks))
+            for n, chunk in enumerate(chunks, start=1)]

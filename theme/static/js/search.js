@@ -1,0 +1,259 @@
+// School search in the browser: MiniSearch over the index the pipeline wrote (search/index.json), facets with
+// counts, travel time from a neighborhood or from "near me", and the whole state in the URL.
+// Data strings only ever reach the page through textContent or attribute setters, never as HTML.
+import MiniSearch from "../vendor/search/minisearch.js";
+import { stemmer } from "../vendor/search/stemmer.js";
+
+const form = document.getElementById("search");
+const root = form.dataset.root;
+const $ = (id) => document.getElementById(id);
+const PAGE = 20;
+const T = JSON.parse(document.getElementById("search-strings").textContent);
+const FACETS = ["grade", "sector", "offer", "tier", "area"];
+const FIELDS = ["q", ...FACETS, "from", "within", "sort"];
+
+const fold = (text) => text.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase().replace(/\u2019/g, "'");
+let STOP, index, engine, schools, phraseRe, concepts, minutes = null, shown = PAGE, fromLabel = "";
+
+function load(data) {
+  const col = Object.fromEntries(data.columns.map((c, i) => [c, i]));
+  schools = data.schools.map((r, id) => ({
+    id, slug: r[col.slug], name: r[col.name], alias: r[col.alias], nbhd: r[col.nbhd], address: r[col.address],
+    offers: r[col.offers], lo: r[col.grade_low], hi: r[col.grade_high], operator: r[col.operator],
+    sector: r[col.sector], tier: r[col.tier], keywords: r[col.keywords],
+  }));
+  const nb = data.neighborhoods, of = data.offers, op = data.operators;
+  engine = new MiniSearch({
+    fields: ["n", "a", "h", "d", "p", "o", "k"],
+    processTerm: (term) => fold(term),
+    extractField: (s, field) => ({
+      id: s.id, n: s.name, a: s.alias, d: s.address, k: s.keywords,
+      h: s.nbhd >= 0 ? nb[s.nbhd][0] + " " + nb[s.nbhd][2] : "",
+      p: s.offers.map((i) => of[i][0] + " " + of[i][1]).join(" "),
+      o: s.operator >= 0 ? op[s.operator][0] + " " + op[s.operator][1] : "",
+    })[field],
+    searchOptions: { boost: { n: 3, a: 2, h: 2, k: 1.5 }, processTerm: (t) => t },
+  });
+  engine.addAll(schools);
+  concepts = new Set(data.concepts);
+  STOP = new Set(data.stop);
+  const phrases = Object.keys(data.phrases).map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+  phraseRe = new RegExp("(?<![\\p{L}\\p{N}])(" + phrases.join("|") + ")(?![\\p{L}\\p{N}])", "gu");
+  index = data;
+}
+
+// "pre-k in Pilsen" -> AND of (prek) and (pilsen | pilsen's stem), typo-tolerant and prefix-matching.
+function query(text) {
+  const replaced = fold(text).replace(phraseRe, (m) => index.phrases[m]);
+  const words = replaced.split(/[^\p{L}\p{N}]+/u).filter((w) => w && !STOP.has(w) && (w.length > 1 || /\d/.test(w)));
+  return words.map((w) => concepts.has(w)
+    ? { queries: [w], prefix: false, fuzzy: false }
+    : { combineWith: "OR", queries: [...new Set([w, stemmer(w)])], prefix: true, fuzzy: w.length >= 4 ? 0.2 : false });
+}
+
+function matches(text) {
+  const parts = query(text);
+  if (!parts.length) return { hits: schools.map((s) => [s, 0]), loose: false };
+  let found = engine.search({ combineWith: "AND", queries: parts });
+  let loose = false;
+  if (!found.length && parts.length > 1) { found = engine.search({ combineWith: "OR", queries: parts }); loose = true; }
+  return { hits: found.map((r) => [schools[r.id], r.score]), loose };
+}
+
+const tests = {
+  grade: (s, v) => s.lo !== null && s.lo <= +v && +v <= s.hi,
+  sector: (s, v) => s.sector === +v,
+  offer: (s, v) => s.offers.includes(+v),
+  tier: (s, v) => s.tier > 0 && s.tier <= +v,
+  area: (s, v) => s.nbhd === +v,
+};
+
+function state() {
+  const st = {};
+  for (const f of FIELDS) st[f] = form.elements[f].value;
+  return st;
+}
+
+function reachable(s, st) {
+  if (!minutes || !st.within) return true;
+  return minutes[s.id] <= +st.within;
+}
+
+function run(st) {
+  const { hits, loose } = matches(st.q);
+  const keep = (s, skip) => FACETS.every((f) => f === skip || !st[f] || tests[f](s, st[f])) && reachable(s, st);
+  const results = hits.filter(([s]) => keep(s));
+  updateCounts(hits.map(([s]) => s), st, keep);
+  const by = {
+    name: (a, b) => a[0].name.localeCompare(b[0].name),
+    tier: (a, b) => (a[0].tier || 99) - (b[0].tier || 99) || b[1] - a[1],
+    travel: (a, b) => (minutes ? minutes[a[0].id] - minutes[b[0].id] : 0) || a[0].name.localeCompare(b[0].name),
+  }[st.sort];
+  if (by) results.sort(by);
+  else if (!st.q) results.sort((a, b) => a[0].name.localeCompare(b[0].name));
+  return { results, loose };
+}
+
+// Disjunctive counts: each option counts the schools that would match if it were chosen, other filters kept.
+function updateCounts(pool, st, keep) {
+  for (const f of FACETS) {
+    const select = form.elements[f];
+    const counts = new Map();
+    for (const s of pool) {
+      if (!keep(s, f)) continue;
+      for (const o of select.options) if (o.value && tests[f](s, o.value)) counts.set(o.value, (counts.get(o.value) || 0) + 1);
+    }
+    for (const o of select.options) {
+      if (!o.value) continue;
+      const text = o.dataset.label + " (" + (counts.get(o.value) || 0) + ")";
+      if (o.textContent !== text) o.textContent = text;
+    }
+  }
+}
+
+function card(s) {
+  const li = document.createElement("li");
+  li.className = "card";
+  const h = li.appendChild(document.createElement("h3"));
+  h.className = "card-title";
+  const a = h.appendChild(document.createElement("a"));
+  a.href = root + "/schools/" + encodeURIComponent(s.slug) + "/";
+  a.textContent = s.name;
+  const facts = li.appendChild(document.createElement("p"));
+  facts.className = "card-facts";
+  const badge = facts.appendChild(document.createElement("span"));
+  const sector = index.sectors[s.sector];
+  badge.className = "badge badge-" + (sector ? sector.replace(/[^a-z0-9-]/g, "") : "unknown");
+  badge.textContent = label("sector", s.sector, T.no_sector);
+  facts.appendChild(document.createElement("span")).textContent = grades(s);
+  facts.appendChild(document.createElement("span")).textContent =
+    s.nbhd >= 0 ? index.neighborhoods[s.nbhd][0] : T.no_location;
+  const rating = li.appendChild(document.createElement("p"));
+  rating.className = "card-rating";
+  const tier = rating.appendChild(document.createElement("span"));
+  tier.className = "tier tier-" + (s.tier || "none");
+  tier.textContent = s.tier ? form.elements.tier.options[s.tier].dataset.tier : T.no_tier;
+  if (minutes) {
+    const t = li.appendChild(document.createElement("p"));
+    t.className = "card-travel";
+    const m = minutes[s.id];
+    t.textContent = m === 255 ? T.no_trip.replace("{from}", fromLabel)
+      : T.trip.replace("{n}", m).replace("{from}", fromLabel);
+  }
+  return li;
+}
+
+function label(facet, value, fallback) {
+  const o = [...form.elements[facet].options].find((x) => x.value === String(value));
+  return o ? o.dataset.label : fallback;
+}
+
+function grades(s) {
+  if (s.lo === null || s.hi === null) return T.no_grades;
+  const g = (n) => (n === -1 ? "PK" : n === 0 ? "K" : String(n));
+  return T.grades.replace("{span}", s.lo === s.hi ? g(s.lo) : g(s.lo) + "\u2013" + g(s.hi));
+}
+
+function render(st, keepPage) {
+  const { results, loose } = run(st);
+  if (!keepPage) shown = PAGE;
+  const list = $("search-results");
+  list.replaceChildren(...results.slice(0, shown).map(([s]) => card(s)));
+  const n = results.length;
+  $("search-status").textContent = (n === 1 ? T.one : T.other.replace("{n}", n))
+    + (loose ? " " + T.loose : "");
+  $("search-more").hidden = n <= shown;
+  return results;
+}
+
+async function setOrigin(st) {
+  minutes = null;
+  fromLabel = "";
+  if (!st.from || st.from === "me") return;
+  const i = index.neighborhoods.findIndex((n) => n[1] === st.from);
+  if (i < 0) return;
+  const response = await fetch(root + "/search/from/n" + i + ".u8");
+  if (response.ok) { minutes = new Uint8Array(await response.arrayBuffer()); fromLabel = index.neighborhoods[i][0]; }
+}
+
+async function nearMe() {
+  const status = $("near-me-status");
+  if (!navigator.geolocation) { status.textContent = T.geo_none; return; }
+  status.textContent = T.geo_ask;
+  navigator.geolocation.getCurrentPosition(async (pos) => {
+    const cells = await (await fetch(root + "/search/cells.json")).json();
+    const { latitude: lat, longitude: lon } = pos.coords;
+    const k = Math.cos((lat * Math.PI) / 180);
+    let best = -1, bestD = Infinity;
+    cells.lat.forEach((la, i) => {
+      const d = (la - lat) ** 2 + ((cells.lon[i] - lon) * k) ** 2;
+      if (d < bestD) { bestD = d; best = i; }
+    });
+    const km = Math.sqrt(bestD) * 111.2;
+    if (best < 0 || km > 2) { status.textContent = T.geo_far; return; }
+    const chunk = Math.floor(best / cells.chunk);
+    const buf = new Uint8Array(await (await fetch(root + "/search/from/c" + chunk + ".u8")).arrayBuffer());
+    const row = best - chunk * cells.chunk;
+    minutes = buf.slice(row * cells.schools, (row + 1) * cells.schools);
+    fromLabel = T.me;
+    form.elements.from.value = "me";
+    status.textContent = T.geo_done;
+    update(true);
+  }, () => { status.textContent = T.geo_denied; });
+}
+
+function toUrl(st) {
+  const params = new URLSearchParams();
+  for (const f of FIELDS) if (st[f]) params.set(f, st[f]);
+  const text = params.toString();
+  return location.pathname + (text ? "?" + text : "");
+}
+
+function fromUrl() {
+  const params = new URLSearchParams(location.search);
+  for (const f of FIELDS) {
+    const el = form.elements[f];
+    const v = params.get(f) || "";
+    if (el.tagName === "SELECT" && v && ![...el.options].some((o) => o.value === v)) continue;
+    el.value = v;
+  }
+}
+
+let timer;
+async function update(push) {
+  const st = state();
+  const url = toUrl(st);
+  if (url !== location.pathname + location.search) history[push ? "pushState" : "replaceState"](null, "", url);
+  render(st);
+}
+
+async function start() {
+  const response = await fetch(form.dataset.index);
+  load(await response.json());
+  fromUrl();
+  const st0 = state();
+  if (FIELDS.some((f) => f !== "q" && st0[f])) $("search-filters").open = true;
+  await setOrigin(st0);
+  form.hidden = false;
+  $("search-nojs").hidden = true;
+  render(state());
+  form.addEventListener("input", (e) => {
+    if (e.target.name !== "q") return;
+    clearTimeout(timer);
+    render(state());
+    timer = setTimeout(() => update(false), 300);
+  });
+  form.addEventListener("change", async (e) => {
+    if (e.target.name === "q") return;
+    if (e.target.name === "from") await setOrigin(state());
+    if (e.target.name === "from" && e.target.value === "me") { nearMe(); return; }
+    update(true);
+  });
+  form.addEventListener("submit", (e) => { e.preventDefault(); update(true); $("search-results").focus(); });
+  $("near-me").addEventListener("click", nearMe);
+  $("search-more").addEventListener("click", () => { shown += PAGE; render(state(), true); });
+  addEventListener("popstate", async () => { fromUrl(); await setOrigin(state()); render(state()); });
+  window.schoolSearch = { run: (st) => run({ ...state(), ...st }).results.map(([s]) => s.slug), ready: true };
+}
+
+start();
