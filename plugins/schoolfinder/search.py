@@ -35,7 +35,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     "highschool": ("hs", "high school", "senior high", "secondary", "preparatoria", "prepa", "escuela superior",
                    "bachillerato", "college prep", "high schools"),
     "ib": ("ib", "international baccalaureate", "bachillerato internacional"),
-    "sped": ("sped", "special education", "special ed", "special needs", "iep", "disability", "disabilities",
+    "sped": ("sped", "special education", "autism", "autismo", "special ed", "special needs", "iep", "disability", "disabilities",
              "modified curriculum", "inclusion", "inclusive", "resource room", "educacion especial",
              "necesidades especiales", "deaf", "hard of hearing", "visual impairment", "visual impairments",
              "sordos", "discapacidad", "discapacidades"),
@@ -65,6 +65,11 @@ def fold(text: str) -> str:
     """Lower-case and strip accents the way the browser does (NFD, drop combining marks)."""
     decomposed = unicodedata.normalize("NFD", str(text or "")).casefold()
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).replace("’", "'")
+
+
+def name_key(text: str) -> str:
+    """A name reduced to folded words, so "Amália  Rocha Elementary School." equals "amalia rocha elementary school"."""
+    return " ".join(re.findall(r"\w+", fold(text)))
 
 
 def phrase_table() -> dict[str, str]:

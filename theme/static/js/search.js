@@ -13,14 +13,15 @@ const FACETS = ["grade", "sector", "offer", "tier", "area"];
 const FIELDS = ["q", ...FACETS, "from", "within", "sort"];
 
 const fold = (text) => text.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase().replace(/\u2019/g, "'");
-let STOP, index, engine, schools, phraseRe, concepts, minutes = null, shown = PAGE, fromLabel = "";
+const nameKey = (text) => fold(text).split(/[^\p{L}\p{N}_]+/u).filter(Boolean).join(" ");
+let options = {}, STOP, index, engine, schools, phraseRe, concepts, minutes = null, shown = PAGE, fromLabel = "";
 
 function load(data) {
   const col = Object.fromEntries(data.columns.map((c, i) => [c, i]));
   schools = data.schools.map((r, id) => ({
     id, slug: r[col.slug], name: r[col.name], alias: r[col.alias], nbhd: r[col.nbhd], address: r[col.address],
     offers: r[col.offers], lo: r[col.grade_low], hi: r[col.grade_high], operator: r[col.operator],
-    sector: r[col.sector], tier: r[col.tier], keywords: r[col.keywords],
+    sector: r[col.sector], tier: r[col.tier], keywords: r[col.keywords], key: nameKey(r[col.name]),
   }));
   const nb = data.neighborhoods, of = data.offers, op = data.operators;
   engine = new MiniSearch({
@@ -35,6 +36,9 @@ function load(data) {
     searchOptions: { boost: { n: 3, a: 2, h: 2, k: 1.5 }, processTerm: (t) => t },
   });
   engine.addAll(schools);
+  const collator = new Intl.Collator(document.documentElement.lang, { sensitivity: "base", numeric: true });
+  [...schools].sort((a, b) => collator.compare(a.name, b.name)).forEach((s, i) => { s.rank = i; });
+  for (const f of FACETS) options[f] = [...form.elements[f].options].filter((o) => o.value);
   concepts = new Set(data.concepts);
   STOP = new Set(data.stop);
   const phrases = Object.keys(data.phrases).map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
@@ -42,22 +46,35 @@ function load(data) {
   index = data;
 }
 
-// "pre-k in Pilsen" -> AND of (prek) and (pilsen | pilsen's stem), typo-tolerant and prefix-matching.
+// "pre-k in Pilsen" -> AND of (prek) and (pilsen | its stem): typo-tolerant; the word being typed also matches
+// as a prefix (earlier words are finished, so they match whole, which keeps every keystroke cheap).
 function query(text) {
   const replaced = fold(text).replace(phraseRe, (m) => index.phrases[m]);
   const words = replaced.split(/[^\p{L}\p{N}]+/u).filter((w) => w && !STOP.has(w) && (w.length > 1 || /\d/.test(w)));
-  return words.map((w) => concepts.has(w)
+  const typing = /[\p{L}\p{N}]$/u.test(text);
+  const last = words[words.length - 1];
+  if (typing && last && last.length < 3 && !concepts.has(last) && !/\d/.test(last)) words.pop();  // "li": wait for more
+  return words.map((w, i) => concepts.has(w)
     ? { queries: [w], prefix: false, fuzzy: false }
-    : { combineWith: "OR", queries: [...new Set([w, stemmer(w)])], prefix: true, fuzzy: w.length >= 4 ? 0.2 : false });
+    : { combineWith: "OR", queries: [...new Set([w, stemmer(w)])], prefix: typing && i === words.length - 1,
+        fuzzy: w.length >= 4 ? 0.2 : false });
 }
 
-function matches(text) {
+// With ``allowLoose`` (once typing pauses), a query no school matches in full falls back to any of its words.
+function matches(text, allowLoose) {
   const parts = query(text);
   if (!parts.length) return { hits: schools.map((s) => [s, 0]), loose: false };
   let found = engine.search({ combineWith: "AND", queries: parts });
   let loose = false;
-  if (!found.length && parts.length > 1) { found = engine.search({ combineWith: "OR", queries: parts }); loose = true; }
-  return { hits: found.map((r) => [schools[r.id], r.score]), loose };
+  if (!found.length && parts.length > 1 && allowLoose) {
+    found = engine.search({ combineWith: "OR", queries: parts });
+    loose = true;
+  }
+  const hits = found.map((r) => [schools[r.id], r.score]);
+  const typed = nameKey(text);  // a school whose whole name was typed comes first
+  const exact = hits.findIndex(([s]) => s.key === typed);
+  if (exact > 0) hits.unshift(...hits.splice(exact, 1));
+  return { hits, loose };
 }
 
 const tests = {
@@ -79,36 +96,48 @@ function reachable(s, st) {
   return minutes[s.id] <= +st.within;
 }
 
-function run(st) {
-  const { hits, loose } = matches(st.q);
-  const keep = (s, skip) => FACETS.every((f) => f === skip || !st[f] || tests[f](s, st[f])) && reachable(s, st);
-  const results = hits.filter(([s]) => keep(s));
-  updateCounts(hits.map(([s]) => s), st, keep);
+// Which facet filters a school fails, as bits (travel time is bit 5): one test per facet and school.
+function failures(s, st) {
+  let mask = 0;
+  FACETS.forEach((f, bit) => { if (st[f] && !tests[f](s, st[f])) mask |= 1 << bit; });
+  return reachable(s, st) ? mask : mask | (1 << FACETS.length);
+}
+
+function run(st, counts, allowLoose = true) {
+  const { hits, loose } = matches(st.q, allowLoose);
+  const masks = hits.map(([s]) => failures(s, st));
+  const results = hits.filter((_, i) => masks[i] === 0);
+  if (counts) updateCounts(hits, masks);
   const by = {
-    name: (a, b) => a[0].name.localeCompare(b[0].name),
+    name: (a, b) => a[0].rank - b[0].rank,
     tier: (a, b) => (a[0].tier || 99) - (b[0].tier || 99) || b[1] - a[1],
-    travel: (a, b) => (minutes ? minutes[a[0].id] - minutes[b[0].id] : 0) || a[0].name.localeCompare(b[0].name),
+    travel: (a, b) => (minutes ? minutes[a[0].id] - minutes[b[0].id] : 0) || a[0].rank - b[0].rank,
   }[st.sort];
   if (by) results.sort(by);
-  else if (!st.q) results.sort((a, b) => a[0].name.localeCompare(b[0].name));
+  else if (!query(st.q).length) results.sort((a, b) => a[0].rank - b[0].rank);
   return { results, loose };
 }
 
 // Disjunctive counts: each option counts the schools that would match if it were chosen, other filters kept.
-function updateCounts(pool, st, keep) {
-  for (const f of FACETS) {
-    const select = form.elements[f];
+const counters = {
+  grade: (s, add) => { if (s.lo !== null) for (let g = s.lo; g <= s.hi; g++) add(g); },
+  sector: (s, add) => add(s.sector),
+  offer: (s, add) => s.offers.forEach(add),
+  tier: (s, add) => { if (s.tier > 0) for (let t = s.tier; t <= index.tiers.length; t++) add(t); },
+  area: (s, add) => add(s.nbhd),
+};
+
+function updateCounts(hits, masks) {
+  FACETS.forEach((f, bit) => {
     const counts = new Map();
-    for (const s of pool) {
-      if (!keep(s, f)) continue;
-      for (const o of select.options) if (o.value && tests[f](s, o.value)) counts.set(o.value, (counts.get(o.value) || 0) + 1);
-    }
-    for (const o of select.options) {
-      if (!o.value) continue;
+    const add = (v) => counts.set(String(v), (counts.get(String(v)) || 0) + 1);
+    const others = ~(1 << bit);
+    hits.forEach(([s], i) => { if ((masks[i] & others) === 0) counters[f](s, add); });
+    for (const o of options[f]) {
       const text = o.dataset.label + " (" + (counts.get(o.value) || 0) + ")";
       if (o.textContent !== text) o.textContent = text;
     }
-  }
+  });
 }
 
 function card(s) {
@@ -154,14 +183,16 @@ function grades(s) {
   return T.grades.replace("{span}", s.lo === s.hi ? g(s.lo) : g(s.lo) + "\u2013" + g(s.hi));
 }
 
-function render(st, keepPage) {
-  const { results, loose } = run(st);
+let drawn = "";
+function render(st, keepPage, typing = false) {
+  const { results, loose } = run(st, $("search-filters").open, !typing);
   if (!keepPage) shown = PAGE;
-  const list = $("search-results");
-  list.replaceChildren(...results.slice(0, shown).map(([s]) => card(s)));
+  const page = results.slice(0, shown);
+  const key = page.map(([s]) => s.id).join(",") + "|" + (minutes ? fromLabel : "");
+  if (key !== drawn) { $("search-results").replaceChildren(...page.map(([s]) => card(s))); drawn = key; }
   const n = results.length;
-  $("search-status").textContent = (n === 1 ? T.one : T.other.replace("{n}", n))
-    + (loose ? " " + T.loose : "");
+  const status = (n === 1 ? T.one : T.other.replace("{n}", n)) + (loose ? " " + T.loose : "");
+  if ($("search-status").textContent !== status) $("search-status").textContent = status;
   $("search-more").hidden = n <= shown;
   return results;
 }
@@ -240,7 +271,7 @@ async function start() {
   form.addEventListener("input", (e) => {
     if (e.target.name !== "q") return;
     clearTimeout(timer);
-    render(state());
+    render(state(), false, true);
     timer = setTimeout(() => update(false), 300);
   });
   form.addEventListener("change", async (e) => {
@@ -251,9 +282,10 @@ async function start() {
   });
   form.addEventListener("submit", (e) => { e.preventDefault(); update(true); $("search-results").focus(); });
   $("near-me").addEventListener("click", nearMe);
+  $("search-filters").addEventListener("toggle", () => { if ($("search-filters").open) render(state(), true); });
   $("search-more").addEventListener("click", () => { shown += PAGE; render(state(), true); });
   addEventListener("popstate", async () => { fromUrl(); await setOrigin(state()); render(state()); });
-  window.schoolSearch = { run: (st) => run({ ...state(), ...st }).results.map(([s]) => s.slug), ready: true };
+  window.schoolSearch = { run: (st) => run({ ...state(), ...st }, false).results.map(([s]) => s.slug), ready: true };
 }
 
 start();
