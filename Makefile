@@ -46,10 +46,11 @@ serve:  ## serve output/ on http://127.0.0.1:8000
 test: setup  ## the whole test suite (unit, stages, site build, real browser)
 	$(PY) -m pytest
 
-bench: setup  ## page generation (10k, 100k schools) and ingest+validate+match (100k rows)
+bench: setup  ## page generation (10k, 100k schools), ingest+validate+match (100k rows), router, search (2,000 schools)
 	$(PY) -m schoolfinder_site.bench
 	$(PY) -m schoolfinder.bench --rows 100000
 	$(PY) -m schoolfinder.routerbench
+	$(PY) -m schoolfinder_site.searchbench
 
 search: $(VENV)/.installed  ## data staff: query the merged directory, e.g. make search Q="dual language"
 	$(PY) -m schoolfinder search $(PROCESSED) "$(Q)"
