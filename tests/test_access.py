@@ -62,6 +62,34 @@ def test_demo_has_deserts_and_well_served_places(demo_city):
     assert shares[15]["city"] >= shares[30]["city"] >= shares[45]["city"]
 
 
+def test_demo_plants_a_desert_and_a_well_served_neighborhood(demo_city, demo_site):
+    """The generator plants both on purpose (schoolfinder.demo.deserts): check them in the built access.json."""
+    import json
+
+    planted = json.loads((demo_city / "raw" / "planted.json").read_text(encoding="utf-8"))
+    processed = demo_site.parent / "processed"
+    access_json = json.loads((processed / "access.json").read_text(encoding="utf-8"))
+    ids = {n["name"]: n["nbhd_id"] for n in json.loads((processed / "neighborhoods.json").read_text(encoding="utf-8"))}
+    city = access_json["city"]
+    assert (city["definition"], city["minutes"], city["quality_tier"]) == ("transit", 30, "Strong")  # the default preset
+    desert = access_json["areas"][ids[planted["desert_neighborhood"]]]
+    served = access_json["areas"][ids[planted["well_served_neighborhood"]]]
+    for band in ("elementary", "middle", "high"):
+        assert desert[band]["children"] > 0 and desert[band]["desert_pct"]["30"] == pytest.approx(100.0, abs=0.5), band
+        assert desert[band]["quality_seats"] == 0
+        assert served[band]["children"] > 0 and served[band]["desert_pct"]["30"] == 0.0, band
+        assert served[band]["quality_seats"] >= 2 * 80  # several quality schools with seats
+
+
+def test_demo_generator_says_the_planting_is_deliberate():
+    from schoolfinder.demo import deserts, ferry, generator
+
+    assert "DELIBERATE" in deserts.__doc__ and "desert share 100 %" in deserts.__doc__
+    assert "desert share 0 %" in deserts.__doc__
+    assert "deliberately" in generator.generate.__doc__ and "Random(seed + 3)" in generator.generate.__doc__
+    assert ferry.CROSSING_MIN > 30
+
+
 @pytest.mark.real_data
 def test_chicago_children_match_the_equivalency_file(chicago, chicago_dir):
     acs = pd.read_csv(chicago_dir / "census" / "ACS_14_5YR_B01001_with_ann.csv", encoding="latin-1", skiprows=[1], dtype=str)

@@ -43,7 +43,7 @@ def test_same_seed_is_byte_identical_and_other_seed_differs(tmp_path):
     generate(c, seed=8)
     names = sorted(p.name for p in a.iterdir())
     assert names == sorted(p.name for p in b.iterdir()) == sorted(p.name for p in c.iterdir())
-    assert len(names) == 9
+    assert len(names) == 10  # with ferry.zip, the planted desert island's ferry
     for name in names:
         assert (a / name).read_bytes() == (b / name).read_bytes(), name
         assert (a / name).read_bytes() != (c / name).read_bytes(), name
@@ -173,7 +173,9 @@ HOURS = re.compile(r"^(1[0-2]|[1-9]):[0-5]\d [AP]M - (1[0-2]|[1-9]):[0-5]\d [AP]
 MONTH_DAY_YEAR = re.compile(r"^(January|February|March|April|May|June|July|August|September|October|November|"
                             r"December) [1-9]\d?, 20\d\d$")
 # sha256 of the first 18 (the original) columns of district_sis.csv for seed 2026, recorded before the new
-# columns were added: each row's cells joined by tabs, rows (header included) joined by newlines.
+# columns were added: each row's cells joined by tabs, rows (header included) joined by newlines. The rows of
+# the planted access schools (planted.json `planted_access_codes`, drawn from Random(seed + 3) and appended
+# later) are left out, so the digests still prove every original row unchanged.
 ORIGINAL_DISTRICT_SHA256 = "10f8454e2028c12ad6019a18d8c2e4517482520959c93ca3a88794291b987d18"
 ORIGINAL_PROJECTIONS = {  # file -> (encoding, delimiter, number of original columns, sha256), same recipe
     "district_sis.csv": ("utf-8", ",", 18, ORIGINAL_DISTRICT_SHA256),
@@ -209,10 +211,12 @@ def test_new_columns_are_appended_with_each_files_encoding_and_delimiter(city):
 
 
 def test_original_columns_unchanged_for_seed_2026(city):
-    out, _ = city
+    out, planted = city
+    added = set(planted["planted_access_codes"])
+    assert len(added) == 6
     for name, (encoding, delimiter, width, digest) in ORIGINAL_PROJECTIONS.items():
         with open(out / name, encoding=encoding, newline="") as fh:
-            rows = list(csv.reader(fh, delimiter=delimiter))
+            rows = [r for r in csv.reader(fh, delimiter=delimiter) if r[0] not in added]
         text = "\n".join("\t".join(r[:width]) for r in rows)
         assert hashlib.sha256(text.encode("utf-8")).hexdigest() == digest, name
 
@@ -300,3 +304,23 @@ def test_subgroup_ratings_follow_each_scale(city):
         assert {suppressed, ""} <= seen and len(seen & levels) >= 4
         rated = [r for r in rows if r[overall] != not_rated and r[cols[0]] in levels]
         assert 0 < sum(r[cols[0]] == r[overall] for r in rated) < len(rated)  # correlated, not a copy
+
+
+def test_planted_desert_island_and_well_served_neighborhood(city):
+    """schoolfinder.demo.deserts plants both on purpose; the pipeline check is in tests/test_access.py."""
+    out, planted = city
+    feats = {f["properties"]["nbhd_name"]: shape(f["geometry"]) for f in read_geo(out / "neighborhoods.geojson")}
+    island, served = feats[planted["desert_neighborhood"]], feats[planted["well_served_neighborhood"]]
+    children = {r["AREA_ID"]: r for r in read_csv(out / "children.csv")}
+    on_island = [children[f["properties"]["area_id"]] for f in read_geo(out / "small_areas.geojson")
+                 if island.contains(shape(f["geometry"]).representative_point())]
+    assert on_island and all(int(r[c]) > 0 for r in on_island for c in ("AGE_5_9", "AGE_10_14", "AGE_15_17"))
+    latest = {r["SCHOOL_CODE"]: r["STAR_RATING"] for r in read_csv(out / "district_ratings.csv") if r["SCHOOL_YEAR"] == "2025-26"}
+    rows = [r for r in district(out) if r["SCHOOL_CODE"] in planted["planted_access_codes"]]
+    where = {r["SCHOOL_CODE"]: Point(float(r["LON"]), float(r["LAT"])) for r in rows}
+    island_codes = [c for c, p in where.items() if island.contains(p)]
+    served_codes = [c for c, p in where.items() if served.contains(p)]
+    assert len(island_codes) == 2 and all(latest[c] in ("1 star", "2 stars") for c in island_codes)
+    assert len(served_codes) == 2 * planted["well_served_campuses"] >= 2
+    assert all(latest[c] in ("4 stars", "5 stars") for c in served_codes)
+    assert all(int(r["ENROLLMENT"]) >= 80 for r in rows)  # seats, never a sentinel

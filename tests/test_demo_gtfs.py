@@ -169,13 +169,19 @@ def test_frequencies_and_speeds_are_plausible(feed, times):
         assert one[trip_id] != end[trip_id]
 
 
-def test_stops_inside_city_and_every_neighborhood_served(city, feed):
+@pytest.fixture(scope="module")
+def ferry(city):
+    with zipfile.ZipFile(city[0] / "ferry.zip") as zf:
+        return {name: pd.read_csv(zf.open(name), dtype=str, keep_default_na=False) for name in zf.namelist()}
+
+
+def test_stops_inside_city_and_every_neighborhood_served(city, feed, ferry):
     out, _ = city
     polys, to_km = neighborhoods_km(out)
     points = stop_points(feed, to_km)
     outline = shapely.union_all(polys).buffer(0.5)
     assert shapely.contains(outline, points).all()
-    everywhere = shapely.multipoints(points)
+    everywhere = shapely.multipoints(list(points) + list(stop_points(ferry, to_km)))  # the island: by ferry
     for i, poly in enumerate(polys):
         assert poly.distance(everywhere) <= 0.5, f"neighborhood N{i + 1:02d} has no stop within 500 m"
 
@@ -218,3 +224,20 @@ def test_planted_counts_match_feed(city, feed):
     assert planted["n_stop_times"] == len(feed["stop_times.txt"])
     assert 2000 <= planted["n_trips"] and 100_000 <= planted["n_stop_times"] <= 250_000
     assert len(planted["gtfs_service_days"]) == 3
+
+
+def test_ferry_to_the_planted_desert_island_is_slower_than_the_desert_limit(city, feed, ferry):
+    out, planted = city
+    assert ferry["routes.txt"]["route_type"].tolist() == ["4"]
+    st = ferry["stop_times.txt"].assign(secs=lambda f: f["arrival_time"].map(seconds))
+    crossing = st.groupby("trip_id")["secs"].agg(lambda s: s.max() - s.min()) / 60
+    assert len(crossing) == planted["n_ferry_trips"] and (crossing == planted["ferry_crossing_min"]).all()
+    assert planted["ferry_crossing_min"] > 30  # longer than the demo's 30-minute desert limit, on purpose
+    polys, to_km = neighborhoods_km(out)
+    names = [f["properties"]["nbhd_name"] for f in json.loads((out / "neighborhoods.geojson").read_text())["features"]]
+    island = polys[names.index(planted["desert_neighborhood"])]
+    pier, landing = stop_points(ferry, to_km)
+    assert island.contains(pier) and not island.contains(landing)
+    assert island.distance(shapely.union_all([p for p, n in zip(polys, names) if p is not island])) >= 5
+    assert shapely.multipoints(stop_points(feed, to_km)).distance(landing) < 0.4  # transfer to the city's buses
+    assert ferry["calendar.txt"].equals(feed["calendar.txt"]) and ferry["calendar_dates.txt"].equals(feed["calendar_dates.txt"])

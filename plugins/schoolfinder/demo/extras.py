@@ -95,8 +95,11 @@ def _plant_sentinels(rng, rows, start, n_minus9, n_na):
     return len(picks)
 
 
-def district_columns(rng, rows, by_code):
-    """Append DISTRICT_COLUMNS to sorted district SIS rows (in place); returns the number of sentinel cells."""
+def district_columns(rng, rows, by_code, mess=True):
+    """Append DISTRICT_COLUMNS to sorted district SIS rows (in place); returns the number of sentinel cells.
+
+    ``mess=False`` leaves out the unreported rates and sentinel counts (for the planted access schools).
+    """
     start = len(rows[0])
     for row in rows:
         x = by_code[row[0]]["extra"]
@@ -104,6 +107,8 @@ def district_columns(rng, rows, by_code):
         row += [CHOICE_HOW, f"https://choice.pmps.example/apply/{row[0].lower()}", x["deadline"].isoformat()] \
             if x["choice"] else [ZONE_HOW, "", ""]
         row += [";".join(x["entry"]), "Y" if x["midyear"] else "N", x["hours"]]
+    if not mess:
+        return 0
     for i in rng.sample(range(len(rows)), max(2, round(0.015 * len(rows)))):
         rows[i][start + 4] = ""  # suspension rate not reported
     return _plant_sentinels(rng, rows, start, max(2, round(0.03 * len(rows))), max(2, round(0.02 * len(rows))))

@@ -10,7 +10,7 @@ import unicodedata
 import shapely
 from shapely.geometry import MultiPoint, Point, box, mapping
 
-from . import extras, gtfs
+from . import deserts, extras, gtfs
 
 CITY = "Port Meridian"
 CENTER_LAT, CENTER_LON = -31.0, -24.0  # open South Atlantic: no real city underneath
@@ -197,14 +197,14 @@ def _grade_token(rng, g):
     return f"{int(g):02d}" if g.isdigit() and int(g) < 10 and rng.random() < 0.15 else g
 
 
-def _district_rows(rng, district, both):
+def _district_rows(rng, district, both, first_code=101):
     """District SIS rows, with the both-listed charters re-formatted the district's way."""
     records = district + both
     order = rng.sample(range(len(records)), len(records))
     rows = []
     for code, idx in enumerate(order):
         s = records[idx]
-        s["code"] = f"D{101 + code:04d}"
+        s["code"] = f"D{first_code + code:04d}"
         is_charter = s["gov"] == "CHARTER"
         name = s["name"]
         if is_charter:  # the district re-keys charter names its own way: no accents, upper case or "Charter Sch"
@@ -256,11 +256,17 @@ def _write_json(path, obj, indent=None):
         fh.write(json.dumps(obj, sort_keys=True, separators=seps, indent=indent, ensure_ascii=False) + "\n")
 
 
-def _write_geojson(path, features):
+def _as_geojson(features):
+    """Turn the shapely geometries of features into GeoJSON with 6-decimal coordinates (in place)."""
     for f in features:
         geom = f["geometry"]
-        f["geometry"] = {"type": geom.geom_type, "coordinates": _rounded(mapping(geom)["coordinates"])}
-    _write_json(path, {"type": "FeatureCollection", "features": features})
+        if not isinstance(geom, dict):
+            f["geometry"] = {"type": geom.geom_type, "coordinates": _rounded(mapping(geom)["coordinates"])}
+    return features
+
+
+def _write_geojson(path, features):
+    _write_json(path, {"type": "FeatureCollection", "features": _as_geojson(features)})
 
 
 def generate(out_dir: pathlib.Path, seed: int = 2026) -> dict:
@@ -275,7 +281,10 @@ def generate(out_dir: pathlib.Path, seed: int = 2026) -> dict:
         overall ratings come from ``Random(seed)``; the enrollment, discipline, application and
         subgroup-rating columns (see :mod:`schoolfinder.demo.extras`) from ``Random(seed + 1)``, so
         adding those columns changed nothing that was drawn before. The GTFS feed ``gtfs.zip`` (see
-        :mod:`schoolfinder.demo.gtfs`) comes from ``Random(seed + 2)``.
+        :mod:`schoolfinder.demo.gtfs`) comes from ``Random(seed + 2)``. The planted desert island
+        "Albatross Key" (with its schools, children and ``ferry.zip``) and the planted well-served neighborhood
+        around a rail station (see :mod:`schoolfinder.demo.deserts`) come from ``Random(seed + 3)``; they are
+        added deliberately, so the desert map always shows both a desert and a well-served place.
 
     Returns
     -------
@@ -298,6 +307,24 @@ def generate(out_dir: pathlib.Path, seed: int = 2026) -> dict:
     n_sentinel = extras.district_columns(rng_x, d_rows, {s["code"]: s for s in district + both})
     n_sentinel += extras.charter_columns(rng_x, c_rows, charter)
 
+    rated = sorted(s["code"] for s in district if s["status"] == "Open")
+    stars, letters = ["1 star", "2 stars", "3 stars", "4 stars", "5 stars"], ["F", "D", "C", "B", "A"]
+    dr_rows = _ratings(rng, rated, stars, "Not rated", 5)
+    cr_rows = _ratings(rng, [s["campus_id"] for s in charter], letters, "N/R", 3)
+    n_suppressed = extras.subgroup_ratings(rng_x, dr_rows, {s["code"]: s for s in district if s["code"] in rated},
+                                           stars, "Not rated", "*")
+    n_suppressed += extras.subgroup_ratings(rng_x, cr_rows, {s["campus_id"]: s for s in charter}, letters, "N/R",
+                                            "n<10")
+    transit = gtfs.write_feed(out_dir, random.Random(seed + 2), _as_geojson(neighborhoods))
+    access = deserts.plant(out_dir, random.Random(seed + 3), outline, neighborhoods, len(areas) + 1,
+                           101 + len(d_rows), transit["gtfs_exception_date"])
+    d_rows += access["district_rows"]
+    dr_rows += access["rating_rows"]
+    n_suppressed += access["n_suppressed"]
+    neighborhoods.append(access["neighborhood"])
+    areas += access["areas"]
+    children += access["children"]
+
     _write_csv(out_dir / "district_sis.csv",
                ["SCHOOL_CODE", "STATE_SCHOOL_ID", "SCHOOL_NAME", "GOVERNANCE", "NETWORK", "GRADE_LOW", "GRADE_HIGH",
                 "STREET", "CITY", "ZIP", "PHONE", "WEB", "LAT", "LON", "STATUS", "PROGRAMS", "SPED_PROGRAMS",
@@ -307,14 +334,6 @@ def generate(out_dir: pathlib.Path, seed: int = 2026) -> dict:
                ["Campus ID", "State ID", "Campus Name", "Operator", "Grades Served", "Address", "Zip Code",
                 "Telephone", "Website", "Latitude", "Longitude", "Program Offerings", "Special Education",
                 "EL Services"] + extras.CHARTER_COLUMNS, c_rows, **cp1252)
-    rated = sorted(s["code"] for s in district if s["status"] == "Open")
-    stars, letters = ["1 star", "2 stars", "3 stars", "4 stars", "5 stars"], ["F", "D", "C", "B", "A"]
-    dr_rows = _ratings(rng, rated, stars, "Not rated", 5)
-    cr_rows = _ratings(rng, [s["campus_id"] for s in charter], letters, "N/R", 3)
-    n_suppressed = extras.subgroup_ratings(rng_x, dr_rows, {s["code"]: s for s in district if s["code"] in rated},
-                                           stars, "Not rated", "*")
-    n_suppressed += extras.subgroup_ratings(rng_x, cr_rows, {s["campus_id"]: s for s in charter}, letters, "N/R",
-                                            "n<10")
     _write_csv(out_dir / "district_ratings.csv",
                ["SCHOOL_CODE", "SCHOOL_YEAR", "STAR_RATING"] + extras.DISTRICT_RATING_COLUMNS, dr_rows)
     _write_csv(out_dir / "charter_ratings.csv", ["Campus ID", "Year", "Grade"] + extras.CHARTER_RATING_COLUMNS,
@@ -322,7 +341,6 @@ def generate(out_dir: pathlib.Path, seed: int = 2026) -> dict:
     _write_geojson(out_dir / "neighborhoods.geojson", neighborhoods)
     _write_geojson(out_dir / "small_areas.geojson", areas)
     _write_csv(out_dir / "children.csv", ["AREA_ID", "AGE_5_9", "AGE_10_14", "AGE_15_17"], children)
-    transit = gtfs.write_feed(out_dir, random.Random(seed + 2))
 
     planted = {"seed": seed, "city": CITY, "center": [CENTER_LAT, CENTER_LON], "n_district_rows": len(d_rows),
                "n_charter_rows": len(c_rows), "n_both": len(both), "n_closed": len(closed),
@@ -332,5 +350,6 @@ def generate(out_dir: pathlib.Path, seed: int = 2026) -> dict:
     for key, group in (("closed", closed), ("both", both), ("missing_coords", missing)):
         planted[f"{key}_state_ids"] = sorted(s["state_id"] for s in group)
     planted.update(transit)
+    planted.update(access["facts"])
     _write_json(out_dir / "planted.json", planted, indent=2)
     return planted

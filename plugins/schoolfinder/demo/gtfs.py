@@ -35,9 +35,8 @@ MINOR = ["Albatross", "Binnacle", "Capstan", "Dory", "Estuary", "Fathom", "Galle
 MINOR = [f"{name} {kind}" for name in MINOR for kind in ("St", "Lane", "Ct", "Pl", "Terrace")]
 
 
-def _city(path):
-    """Outline and neighborhoods in local km, plus a km -> (lat, lon) function, from neighborhoods.geojson."""
-    feats = json.loads(path.read_text(encoding="utf-8"))["features"]
+def _city(feats):
+    """Outline and neighborhoods in local km, plus a km -> (lat, lon) function, from neighborhood features."""
     union = shapely.union_all([shape(f["geometry"]) for f in feats])
     lon0, lat0 = union.centroid.x, union.centroid.y
     scale = [111.32 * math.cos(math.radians(lat0)), 110.95]
@@ -229,9 +228,15 @@ def _calendar(holiday):
     return calendar, [["WKDY", holiday.strftime(fmt), 2], ["SUN", holiday.strftime(fmt), 1]]
 
 
-def write_feed(out_dir, rng):
-    """Write gtfs.zip for the city in out_dir (reads its neighborhoods.geojson); returns the planted facts."""
-    outline, nbhds, to_latlon = _city(out_dir / "neighborhoods.geojson")
+def write_feed(out_dir, rng, features=None):
+    """Write gtfs.zip for the city in out_dir; returns the planted facts.
+
+    ``features`` are the GeoJSON neighborhoods the buses serve (default: out_dir's neighborhoods.geojson). The
+    generator passes the mainland only: the planted desert island is reached by its own ferry feed.
+    """
+    if features is None:
+        features = json.loads((out_dir / "neighborhoods.geojson").read_text(encoding="utf-8"))["features"]
+    outline, nbhds, to_latlon = _city(features)
     stops = {}
     routes = _bus_routes(rng, outline, nbhds, stops)
     rail, stations = _rail_route(rng, outline, nbhds)
