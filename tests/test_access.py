@@ -100,10 +100,14 @@ def test_chicago_children_match_the_equivalency_file(chicago, chicago_dir):
     by_area = eq.merge(acs, left_on="geoid", right_on="GEO.id2").groupby("CHGOCA")["kids"].sum()
     ours = chicago.neighborhoods.set_index("nbhd_id")["children"]
     assert len(by_area) == 77
-    ratio = ours.reindex(by_area.index).to_numpy() / by_area.to_numpy()
-    # Area weighting of tract polygons loses the parts of tracts outside every community area (about 3 %).
-    assert abs(ours.sum() / by_area.sum() - 1) < 0.04
-    assert np.median(np.abs(ratio - 1)) < 0.05  # and each community area close to the equivalency count
+    # Community-area totals are summed from tracts by the equivalency file ([population.crosswalk]): exact.
+    assert ours.reindex(by_area.index).tolist() == by_area.tolist()
+    bands = chicago.access["children"]
+    assert round(sum(sum(b.values()) for b in bands.values())) == by_area.sum()
+    # Travel-time cells still get children by area weighting of the tract polygons: the cells' total loses the
+    # parts of tracts outside every cell (about 5 %), never more than the exact count.
+    cells = sum(rows["children"].sum() for rows in chicago.access["cell_rows"].values())
+    assert 0.93 < cells / by_area.sum() <= 1
 
 
 @pytest.mark.real_data

@@ -267,3 +267,100 @@ def test_ratings_unknown_value_duplicate_and_unmatched(tmp_path):
     assert (rec["rows_read"], rec["attached"], rec["excluded_no_school"], rec["quarantined"]) == (6, 3, 1, 2)
     g4 = result.schools.set_index("school_id").loc["G4", "ratings"][0]
     assert (g4["status"], g4["level"]) == ("not_rated", None)
+
+
+# --- Population crosswalk ([population.crosswalk]): children summed per neighborhood ----------------------
+
+POPULATION = """
+[population]
+label = "Children"
+areas_path = "areas.geojson"
+area_id_field = "GEOID"
+table_path = "children.csv"
+table_id_column = "GEOID"
+children_columns = ["KIDS"]
+as_of = "2026"
+[population.crosswalk]
+label = "Tract to neighborhood file"
+path = "crosswalk.csv"
+area_column = "TRACT"
+area_width = 4
+area_prefix = "{prefix}"
+neighborhood_column = "AREA_NO"
+"""
+# 990001 lies in neighborhood 1; 990002 straddles the border (the crosswalk puts it all in 2); 990003 is drawn but
+# not in the crosswalk; 990004 is in the crosswalk but not drawn; 880001 is outside the city and in neither.
+CHILDREN = "GEOID,KIDS\n990001,100\n990002,50\n990003,7\n990004,20\n880001,999\n"
+CROSSWALK_OK = "TRACT,AREA_NO\n1,1\n2,2\n4,2\n"
+
+
+def _square(geoid: str, west: float, east: float) -> dict:
+    ring = [[west, -31.04], [east, -31.04], [east, -31.0], [west, -31.0], [west, -31.04]]
+    return {"type": "Feature", "properties": {"GEOID": geoid}, "geometry": {"type": "Polygon", "coordinates": [ring]}}
+
+
+def make_population_city(tmp_path: Path, crosswalk: str, prefix: str = "99") -> Path:
+    city = make_city(tmp_path, rows())
+    with open(city / "city.toml", "a", encoding="utf-8") as fh:
+        fh.write(POPULATION.format(prefix=prefix))
+    areas = [_square("990001", -24.045, -24.02), _square("990002", -24.03, -24.0), _square("990003", -23.99, -23.96)]
+    (city / "areas.geojson").write_text(json.dumps({"type": "FeatureCollection", "features": areas}))
+    (city / "children.csv").write_text(CHILDREN)
+    (city / "crosswalk.csv").write_text(crosswalk)
+    return city
+
+
+def test_crosswalk_counts_every_child_once_and_reports_areas_it_misses(tmp_path):
+    result = run(make_population_city(tmp_path, CROSSWALK_OK))
+    assert result.neighborhoods.set_index("nbhd_id")["children"].to_dict() == {"1": 100, "2": 70}
+    summary = result.population
+    assert (summary["method"], summary["children_counted"], summary["children_in_neighborhoods"]) == ("crosswalk", 170, 170)
+    assert (summary["areas_not_in_crosswalk"], summary["children_not_in_crosswalk"]) == (["990003"], 7)
+    missed = [p for p in result.problems if p.code == "AREA_NOT_IN_CROSSWALK"]
+    assert [(p.severity, p.file, p.row, p.column, p.value) for p in missed] == [("WARN", "children.csv", 4, "GEOID", "990003")]
+    assert "7 children" in missed[0].message
+
+
+def test_without_a_crosswalk_children_are_area_weighted(tmp_path):
+    city = make_population_city(tmp_path, CROSSWALK_OK)
+    toml = (city / "city.toml").read_text()
+    (city / "city.toml").write_text(toml[: toml.index("[population.crosswalk]")])
+    result = run(city)
+    summary = result.population
+    assert summary["method"] == "area_weighting" and summary["children_in_areas"] == 157  # 990004 has no shape
+    assert result.neighborhoods.set_index("nbhd_id")["children"].to_dict() == {"1": 125, "2": 32}  # 990002 split 1:1
+    assert summary["children_in_neighborhoods"] == 157 and summary["children_outside_neighborhoods"] == 0
+
+
+@pytest.mark.parametrize(("crosswalk", "prefix", "expected"), [
+    ("TRACT,AREA_NO\n1,1\n2,3\n", "99", "FAIL CROSSWALK_UNKNOWN_NEIGHBORHOOD: crosswalk.csv, row 3, column AREA_NO"),
+    ("TRACT,AREA_NO\n1,1\n2,2\n0001,2\n", "99", "FAIL DUPLICATE_KEY: crosswalk.csv, row 4, column TRACT"),
+    ("TRACT,AREA_NO\n1,1\n,2\n", "99", "FAIL CROSSWALK_MISSING_VALUE: crosswalk.csv, row 3, column TRACT"),
+    ("TRACT,AREA_NO\n1,1\n2,\n", "99", "FAIL CROSSWALK_MISSING_VALUE: crosswalk.csv, row 3, column AREA_NO"),
+    ("TRACT,AREA_NO\n1,1\n2b,2\n", "99", "FAIL CROSSWALK_BAD_ID: crosswalk.csv, row 3, column TRACT"),
+    ("TRACT,AREA\n1,1\n", "99", "FAIL MISSING_COLUMN: crosswalk.csv, row 1, column AREA_NO"),
+    (CROSSWALK_OK, "17031", "FAIL CROSSWALK_NO_MATCH: crosswalk.csv, row 2, column TRACT"),
+])
+def test_bad_crosswalk_names_file_row_and_column(tmp_path, crosswalk, prefix, expected):
+    assert expected in fails(make_population_city(tmp_path, crosswalk, prefix))
+
+
+def test_crosswalk_area_missing_from_the_table_is_reported(tmp_path):
+    result = run(make_population_city(tmp_path, CROSSWALK_OK + "5,1\n"))
+    missing = [p for p in result.problems if p.code == "CROSSWALK_AREA_NOT_IN_TABLE"]
+    assert [(p.file, p.row, p.column, p.value) for p in missing] == [("crosswalk.csv", 5, "TRACT", "990005")]
+    assert result.population["children_in_neighborhoods"] == 170
+
+
+def test_bad_crosswalk_is_one_line_on_the_command_line(tmp_path):
+    import subprocess
+    import sys
+
+    (tmp_path / "city").mkdir()
+    city = make_population_city(tmp_path / "city", "TRACT,AREA_NO\n1,1\n2,3\n")
+    proc = subprocess.run([sys.executable, "-m", "schoolfinder", "build", str(city), "--out", str(tmp_path / "out"),
+                           "--reports", str(tmp_path / "reports")],
+                          capture_output=True, text=True, env={**__import__("os").environ, "PYTHONPATH": "plugins"},
+                          cwd=Path(__file__).resolve().parent.parent)
+    assert proc.returncode != 0 and "Traceback" not in proc.stderr
+    assert "CROSSWALK_UNKNOWN_NEIGHBORHOOD: crosswalk.csv, row 3, column AREA_NO" in proc.stderr + proc.stdout

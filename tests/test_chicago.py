@@ -53,6 +53,42 @@ def test_children_per_community_area(chicago):
     assert 380_000 < total < 470_000  # ACS 2010-14: about 0.42 million Chicagoans aged 5-17
 
 
+def _acs_children(chicago_dir):
+    """Children 5-17 per tract GEOID, and the equivalency file's tracts, read straight from the shared files."""
+    import pandas as pd
+
+    census = chicago_dir / "census"
+    acs = pd.read_csv(census / "ACS_14_5YR_B01001_with_ann.csv", encoding="latin-1", skiprows=[1], dtype=str)
+    columns = ["HD01_VD04", "HD01_VD05", "HD01_VD06", "HD01_VD28", "HD01_VD29", "HD01_VD30"]
+    kids = acs.set_index("GEO.id2")[columns].astype(int).sum(axis=1)
+    eq = pd.read_csv(census / "2010_Tract_to_Community_Area_Equivalency_File.csv", dtype=str)
+    return kids, ("17031" + eq["TRACT"].str.zfill(6)).tolist()
+
+
+def test_children_summed_by_the_equivalency_file(chicago, chicago_dir):
+    kids, tracts = _acs_children(chicago_dir)
+    expected = int(kids.reindex(tracts).sum())
+    assert (len(tracts), expected) == (806, 431_744)  # every tract of the file is in the ACS table
+    assert len(chicago.neighborhoods) == 77 and int(chicago.neighborhoods["children"].sum()) == expected
+    summary = chicago.population
+    assert summary["method"] == "crosswalk" and summary["crosswalk_areas_in_table"] == 806
+    assert summary["children_counted"] == summary["children_in_neighborhoods"] == expected
+    # The one tract polygon the equivalency file lacks (almost all outside the city) is reported, not lost silently.
+    assert summary["areas_not_in_crosswalk"] == ["17031821402"]
+    assert summary["children_not_in_crosswalk"] == int(kids["17031821402"]) > 0
+    reported = [p for p in chicago.problems if p.code == "AREA_NOT_IN_CROSSWALK"]
+    assert [(p.severity, p.column, p.value) for p in reported] == [("WARN", "GEO.id2", "17031821402")]
+    assert not [p for p in chicago.problems if p.code == "CROSSWALK_AREA_NOT_IN_TABLE"]
+
+
+def test_manifest_says_how_children_were_counted(chicago_site):
+    import json
+
+    manifest = json.loads((chicago_site.parent / "processed" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["population"]["method"] == "crosswalk"
+    assert manifest["population"]["label"].startswith("City of Chicago 2010 census tract to community area")
+
+
 def test_chicago_site_has_654_school_pages(chicago_site):
     site = chicago_site
     pages = [p for p in (site / "schools").glob("*/index.html") if p.parent.name != "page"]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from schoolfinder.config import CANONICAL_FIELDS, SCHEMA, load_config
+from schoolfinder.config import CANONICAL_FIELDS, SCHEMA, SUBSECTIONS, load_config
 from schoolfinder.errors import ConfigError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -60,6 +60,8 @@ def test_every_key_is_documented():
     missing = [f"{section}.{key}" for section, keys in SCHEMA.items() for key in keys
                if f"{section}.{key}" not in documented]
     missing += [f"columns.{field}" for field in CANONICAL_FIELDS if f"columns.{field}" not in documented]
+    nested = set(re.findall(r"`([a-z0-9_]+\.[a-z0-9_]+\.[a-z0-9_]+)`", docs))
+    missing += [f"{s}.{k}.{key}" for (s, k), keys in SUBSECTIONS.items() for key in keys if f"{s}.{k}.{key}" not in nested]
     assert missing == [], f"document these keys in data/README.md: {missing}"
 
 
@@ -74,3 +76,31 @@ def test_readme_key_tables_are_generated_from_the_schema():
     docs = (ROOT / "data" / "README.md").read_text(encoding="utf-8")
     block = docs[docs.index(START) + len(START) + 1: docs.index(END)]
     assert block == key_tables(), "run `make config-docs`"
+
+
+CROSSWALK = '''
+[population.crosswalk]
+label = "Tract to neighborhood file"
+path = "crosswalk.csv"
+area_column = "TRACT"
+neighborhood_column = "NBHD"
+'''
+
+
+def test_population_crosswalk_is_checked_key_by_key(tmp_path):
+    config = load_config(write_variant(tmp_path, "[population.bands]", CROSSWALK + "area_width = 6\n\n[population.bands]"))
+    assert config.population["crosswalk"] == {"label": "Tract to neighborhood file", "path": "crosswalk.csv", "area_column": "TRACT",
+                                              "area_width": 6, "area_prefix": "", "neighborhood_column": "NBHD", "encoding": "utf-8"}
+    assert load_config(DEMO).population["crosswalk"] == {}  # optional: area weighting
+    with pytest.raises(ConfigError, match=r"unknown key 'tract_colum' in \[population\.crosswalk\]"):
+        load_config(write_variant(tmp_path, "[population.bands]", CROSSWALK + 'tract_colum = "X"\n\n[population.bands]'))
+    with pytest.raises(ConfigError, match=r"missing key 'neighborhood_column' in \[population\.crosswalk\]"):
+        load_config(write_variant(tmp_path, "[population.bands]", CROSSWALK.replace('neighborhood_column = "NBHD"', "") + "\n[population.bands]"))
+    with pytest.raises(ConfigError, match=r"key 'area_width' in \[population\.crosswalk\] must be int"):
+        load_config(write_variant(tmp_path, "[population.bands]", CROSSWALK + 'area_width = "6"\n\n[population.bands]'))
+
+
+def test_chicago_counts_children_with_the_equivalency_file():
+    crosswalk = load_config(ROOT / "data" / "chicago").population["crosswalk"]
+    assert (crosswalk["area_column"], crosswalk["area_width"], crosswalk["area_prefix"], crosswalk["neighborhood_column"]) == \
+        ("TRACT", 6, "17031", "CHGOCA")

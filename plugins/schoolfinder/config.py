@@ -86,6 +86,7 @@ SCHEMA: dict[str, dict[str, Any]] = {
         "skip_rows": (list, [], "Data rows (1-based, after the header) to skip."),
         "children_columns": (list, REQUIRED, "Columns summed to give school-age children per area."),
         "bands": (dict, {}, "Children per grade band: `{ elementary = { COL = weight, ... }, middle = {...}, high = {...} }` (weights split an age column between bands). Needed for the access and desert measures."),
+        "crosswalk": (dict, {}, "Optional `[population.crosswalk]` table (keys below): sum each small area's children into the one neighborhood a crosswalk file names, instead of area weighting."),
         "as_of": (str, REQUIRED, "Year or date of the estimates."),
     },
     "tiers": {
@@ -125,6 +126,18 @@ SCHEMA: dict[str, dict[str, Any]] = {
         "reach_minutes": (int, 30, "School pages list the neighborhoods within this many minutes by walk + transit."),
         "city_buffer_m": (float, 5000.0, "Coordinates farther than this outside the neighborhoods are dropped (COORDS_OUTSIDE_CITY)."),
         "shared_point_warn": (int, 3, "Warn when at least this many schools share one coordinate."),
+    },
+}
+# Tables inside a section, checked key by key like a section: (section, key) -> key table.
+SUBSECTIONS: dict[tuple[str, str], dict[str, Any]] = {
+    ("population", "crosswalk"): {
+        "label": (str, REQUIRED, "Name of the crosswalk, shown where the site says how children were counted."),
+        "path": (str, REQUIRED, "CSV (relative to `data_dir`) with one row per small area and the neighborhood it lies in. Neighborhood totals are then exact sums (every child in a listed area counted once); small areas it does not list are reported. Travel-time cells still use area weighting."),
+        "area_column": (str, REQUIRED, "Column holding the small area's id (as in `table_id_column`, after `area_width` and `area_prefix`)."),
+        "area_width": (int, 0, "Zero-pad the `area_column` value to this many digits, e.g. `6` for tract codes written `10100` (0: as written)."),
+        "area_prefix": (str, "", "Text put before the padded value, e.g. `17031` (state and county FIPS codes) to make an 11-digit tract GEOID."),
+        "neighborhood_column": (str, REQUIRED, "Column holding the neighborhood's id (the `neighborhoods.id_field` value)."),
+        "encoding": (str, "utf-8", "Encoding of the crosswalk file."),
     },
 }
 ARRAY_SECTIONS = {"directory", "ratings", "gtfs", "tiers"}
@@ -230,6 +243,9 @@ def parse_config(raw: dict, path: Path) -> CityConfig:
     for name in ("thresholds", "merge", "access"):
         if sections[name] is None:
             sections[name] = _check_table({}, SCHEMA[name], name, path)
+    for (name, key), spec in SUBSECTIONS.items():
+        if sections[name] and sections[name][key]:
+            sections[name][key] = _check_table(sections[name][key], spec, f"{name}.{key}", path)
     _check_semantics(sections, path)
     return CityConfig(path=path.resolve(), data_dir=_data_dir(sections["city"], path), **sections)
 

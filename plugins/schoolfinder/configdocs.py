@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .config import ARRAY_SECTIONS, CANONICAL_FIELDS, REQUIRED, SCHEMA
+from .config import ARRAY_SECTIONS, CANONICAL_FIELDS, REQUIRED, SCHEMA, SUBSECTIONS
 
 START, END = "<!-- keys:start (make config-docs) -->", "<!-- keys:end -->"
 
@@ -15,16 +15,23 @@ def key_tables() -> str:
     out = []
     for section, keys in SCHEMA.items():
         head = f"[[{section}]]" if section in ARRAY_SECTIONS else f"[{section}]"
-        out += [f"### `{head}`", "", "| key | type | default | meaning |", "|---|---|---|---|"]
-        for key, (kind, default, help_text) in keys.items():
-            shown = "required" if default is REQUIRED else "`" + repr(default).replace("'", '"') + "`"
-            out.append(f"| `{section}.{key}` | {kind.__name__} | {shown} | {help_text} |")
-        out.append("")
+        out += _table(head, section, keys)
+        for (parent, key), subkeys in SUBSECTIONS.items():
+            if parent == section:
+                out += _table(f"[{section}.{key}]", f"{section}.{key}", subkeys)
     out += ["### Fields for `[directory.columns]`", "",
             "Map each field to the column that holds it in that file. `school_id` and `name` are required; "
             "give either `grades` or `grade_low` + `grade_high`.", "", "| field | meaning |", "|---|---|"]
     out += [f"| `columns.{name}` | {meaning} |" for name, meaning in CANONICAL_FIELDS.items()]
     return "\n".join(out) + "\n"
+
+
+def _table(head: str, prefix: str, keys: dict) -> list[str]:
+    out = [f"### `{head}`", "", "| key | type | default | meaning |", "|---|---|---|---|"]
+    for key, (kind, default, help_text) in keys.items():
+        shown = "required" if default is REQUIRED else "`" + repr(default).replace("'", '"') + "`"
+        out.append(f"| `{prefix}.{key}` | {kind.__name__} | {shown} | {help_text} |")
+    return out + [""]
 
 
 def update_readme(path: Path) -> bool:

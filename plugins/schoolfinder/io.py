@@ -91,7 +91,8 @@ def manifest(result: BuildResult) -> dict:
                                                   "not_rated_reason", "scale_note", "as_of", "year", "subgroups")}
                                for r in config.ratings],
             "counts": {"schools": len(result.schools), "neighborhoods": len(result.neighborhoods),
-                       "by_sector": {k: int(v) for k, v in sector_counts.items()}}}
+                       "by_sector": {k: int(v) for k, v in sector_counts.items()}},
+            "population": result.population}  # method (crosswalk or area_weighting) and children reconciliation
 
 
 def access_tables(result: BuildResult) -> tuple[dict, dict[str, dict]]:

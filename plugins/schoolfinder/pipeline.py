@@ -8,7 +8,7 @@ import geopandas as gpd
 import pandas as pd
 
 from . import feeds as feeds_stage
-from . import accessstage, geo, ingest, ratings, svgmap, travelstage, validate
+from . import accessstage, geo, ingest, population, ratings, svgmap, travelstage, validate
 from .grades import grade_bands
 from .config import CityConfig
 from .errors import DataError, Problem
@@ -33,6 +33,7 @@ class BuildResult:
     travel: dict | None = None
     access: dict | None = None
     stops: list[dict] = field(default_factory=list)
+    population: dict | None = None  # how children per neighborhood were counted, and what was left out
 
 
 def run(config: CityConfig) -> BuildResult:
@@ -54,7 +55,9 @@ def run(config: CityConfig) -> BuildResult:
     schools = _attach_all_ratings(config, schools, fates, counts, problems)
     neighborhoods = geo.read_neighborhoods(config.source_path(config.neighborhoods["path"]), config.neighborhoods)
     schools = _locate(config, schools, neighborhoods, lead_row, files, problems)
-    neighborhoods = _neighborhood_stats(config, schools, neighborhoods)
+    crosswalk = population.read_crosswalk(config, set(neighborhoods["nbhd_id"])) \
+        if config.population and config.population["crosswalk"] else None
+    neighborhoods, counted = _neighborhood_stats(config, schools, neighborhoods, crosswalk, problems)
     frames = svgmap.neighborhood_frames(neighborhoods)
     neighborhoods["svg_path"] = [frames[i]["path"] for i in neighborhoods["nbhd_id"]]
     schools["map_xy"] = [svgmap.place(lat, lon, frames.get(n)) for lat, lon, n in zip(schools["lat"], schools["lon"], schools["nbhd_id"])]
@@ -66,12 +69,12 @@ def run(config: CityConfig) -> BuildResult:
     schools["reach"] = [reach.get(k) for k in schools["key"]]
     schools["bands"] = [grade_bands(lo, hi) if lo == lo and hi == hi and lo is not None and hi is not None else []
                         for lo, hi in zip(schools["grade_low"], schools["grade_high"])]
-    deserts = accessstage.deserts(config, schools, neighborhoods, travel, metric) \
+    deserts = accessstage.deserts(config, schools, neighborhoods, travel, metric, crosswalk) \
         if travel and config.access["quality_tier"] and config.population and config.population["bands"] else None
     schools["slug"] = unique_slugs(schools["name"].tolist(), schools["school_id"].tolist())
     schools = schools.sort_values("slug", kind="stable").reset_index(drop=True)
     return BuildResult(config, schools, neighborhoods, problems, _reconcile(counts), merged.candidates, merged.conflicts,
-                       closed + merged.excluded, feeds, travel, deserts, _stops(day))
+                       closed + merged.excluded, feeds, travel, deserts, _stops(day), counted)
 
 
 def _stops(day: dict) -> list[dict]:
@@ -188,33 +191,16 @@ def _locate(config, schools, neighborhoods, lead_row, files, problems) -> pd.Dat
     return schools
 
 
-def _neighborhood_stats(config, schools, neighborhoods) -> gpd.GeoDataFrame:
+def _neighborhood_stats(config, schools, neighborhoods, crosswalk, problems) -> tuple[gpd.GeoDataFrame, dict | None]:
     neighborhoods = neighborhoods.copy()
     per = schools.groupby("nbhd_id")["key"].count()
     neighborhoods["school_count"] = neighborhoods["nbhd_id"].map(per).fillna(0).astype(int)
     neighborhoods["children"] = None
-    if config.population:
-        children = _children(config, neighborhoods)
-        neighborhoods["children"] = neighborhoods["nbhd_id"].map(children).round().astype(int)
-    return neighborhoods
-
-
-def _children(config, neighborhoods) -> pd.Series:
-    spec = config.population
-    areas = gpd.read_file(config.source_path(spec["areas_path"]))
-    table_source = {"path": spec["table_path"], "encoding": spec["encoding"], "skip_rows": spec["skip_rows"], "format": "csv"}
-    table = ingest.read_table(config.source_path(spec["table_path"]), table_source)
-    ingest.require_columns(table, [spec["table_id_column"], *spec["children_columns"]], spec["table_path"])
-    counts = table[spec["children_columns"]].apply(pd.to_numeric, errors="coerce")
-    bad = counts.isna().any(axis=1)
-    if bad.any():
-        row = int(table.loc[bad.idxmax(), ingest.ROW])
-        raise DataError(Problem("FAIL", "NOT_A_NUMBER", spec["table_path"], row, ", ".join(spec["children_columns"]),
-                                "child counts must be whole numbers"))
-    per_area = pd.Series(counts.sum(axis=1).to_numpy(), index=table[spec["table_id_column"]].astype(str))
-    per_area = per_area.groupby(level=0).sum()
-    area_ids = areas[spec["area_id_field"]].astype(str)
-    return geo.children_by_neighborhood(areas, area_ids.map(per_area).fillna(0.0), neighborhoods)
+    if not config.population:
+        return neighborhoods, None
+    children, counted = population.children_by_neighborhood(config, neighborhoods, crosswalk, problems)
+    neighborhoods["children"] = neighborhoods["nbhd_id"].map(children).round().astype(int)
+    return neighborhoods, counted
 
 
 def _reconcile(counts: dict) -> dict:
