@@ -55,8 +55,10 @@ bench: setup  ## page generation (10k, 100k schools), ingest+validate+match (100
 search: $(VENV)/.installed  ## data staff: query the merged directory, e.g. make search Q="dual language"
 	$(PY) -m schoolfinder search $(PROCESSED) "$(Q)"
 
-messages: $(VENV)/.installed  ## extract UI strings to theme/translations/messages.pot
-	$(VENV)/bin/pybabel extract -F babel.cfg -o theme/translations/messages.pot --no-location --sort-output theme/templates
+messages: $(VENV)/.installed  ## extract UI strings to theme/translations/messages.pot and merge them into each <lang>.po
+	mkdir -p theme/translations
+	$(VENV)/bin/pybabel extract -F babel.cfg -o theme/translations/messages.pot --no-location --sort-output theme/templates plugins/schoolfinder_site
+	$(VENV)/bin/pybabel update -i theme/translations/messages.pot -d theme/translations --no-fuzzy-matching --ignore-obsolete
 
 clean:
 	rm -rf output $(PROCESSED) data/demo/raw theme/static/vendor build

@@ -15,6 +15,9 @@ PLUGINS = ["schoolfinder_site"]
 SCHOOLFINDER = {
     # Written by `make data` (python -m schoolfinder build ...).
     "processed_dir": os.environ.get("SCHOOLFINDER_PROCESSED", "data/processed"),
+    # One site per language: DEFAULT_LANG at the output root, the others under <lang>/ (plugins/schoolfinder_site/i18n.py).
+    # Catalogs: theme/translations/<lang>/LC_MESSAGES/messages.po, compiled during the build.
+    "languages": {"en": "English", "es": "Español"},
 }
 
 JINJA_ENVIRONMENT = {
@@ -28,7 +31,8 @@ JINJA_ENVIRONMENT = {
 ARTICLE_PATHS = []
 PAGE_PATHS = ["pages"]
 PAGE_URL = "{slug}/"
-PAGE_SAVE_AS = "{slug}/index.html"
+# Written by our generator in every language (content/pages/<slug>.<lang>.md are the translations).
+PAGE_SAVE_AS = PAGE_LANG_SAVE_AS = ""
 DIRECT_TEMPLATES = []
 ARCHIVES_SAVE_AS = AUTHORS_SAVE_AS = CATEGORIES_SAVE_AS = TAGS_SAVE_AS = ""
 AUTHOR_SAVE_AS = CATEGORY_SAVE_AS = TAG_SAVE_AS = ""

@@ -83,10 +83,11 @@ def write_synthetic(demo_dir: Path, n: int, out: Path) -> None:
 
 def settings_for(processed: Path, out: Path) -> dict:
     """pelicanconf.py, pointed at the synthetic data and a scratch output folder."""
-    from pelican.settings import read_settings
+    from pelican.settings import get_settings_from_file, read_settings
 
+    options = get_settings_from_file(str(ROOT / "pelicanconf.py")).get("SCHOOLFINDER", {})  # languages too
     return read_settings(str(ROOT / "pelicanconf.py"), override={
-        "OUTPUT_PATH": str(out), "SCHOOLFINDER": {"processed_dir": str(processed)}})
+        "OUTPUT_PATH": str(out), "SCHOOLFINDER": {**options, "processed_dir": str(processed)}})
 
 
 def run_pelican(processed: Path, out: Path) -> dict:
@@ -135,7 +136,7 @@ def plain_generator(settings: dict) -> SchoolPagesGenerator:
     translations = gettext.NullTranslations()
     env.install_gettext_translations(translations, newstyle=True)
     generator = SchoolPagesGenerator.__new__(SchoolPagesGenerator)  # skips Pelican's Generator.__init__
-    generator.translations = translations
+    generator.translations, generator.env = translations, env  # env: the base of the other languages' environments
     generator.settings, generator.output_path = settings, settings["OUTPUT_PATH"]
     generator.context = {key: settings[key] for key in ("SITENAME", "SITEURL", "DEFAULT_LANG")}
     generator.get_template = functools.cache(lambda name: env.get_template(f"{name}.html"))  # as Pelican caches them

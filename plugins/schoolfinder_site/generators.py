@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import shutil
 from pathlib import Path
 
@@ -10,13 +11,15 @@ from pelican.generators import Generator
 
 from schoolfinder.io import read_processed
 
-from . import browse
+from . import browse, i18n
 from .maps import DesertMaps, map_strings
 
 PER_PAGE = 500
 NEARBY_MAX = 24  # schools listed as "nearby" on a neighborhood page, quickest first
 RANKED_MAX = 500  # schools listed on a "how schools do for ..." page, best first
 COMPARE_LIST_MAX = 3000  # above this, the compare page links to the paged list instead of listing every school
+
+logger = logging.getLogger(__name__)
 
 
 class SchoolPagesGenerator(Generator):
@@ -58,11 +61,28 @@ class SchoolPagesGenerator(Generator):
                                         for e in self.browse_lists]
 
     def generate_output(self, writer):
-        """Write every page through Pelican's writer."""
-        def write(name, template, **kwargs):
-            writer.write_file(name, self.get_template(template), self.context,
-                              relative_urls=self.settings["RELATIVE_URLS"], **kwargs)
+        """Write every page through Pelican's writer, once per language (the default at the root, others under <lang>/)."""
+        self.site = i18n.Site(self.settings, getattr(self, "env", None), self.translations)
+        for lang in self.site.languages:
+            self._write_language(writer, lang)
+        self._copy_open_data()
+        self.site.write_sitemap(self.output_path)
 
+    def _page_writer(self, writer, lang: str):
+        """``write(name, template, **kwargs)`` for one language: its templates, its folder, its URLs."""
+        templates, prefix = self.site.template_getter(lang, self.get_template), self.site.prefix(lang)
+        gettext_fn = self.site.translations(lang).gettext
+        unit, units = i18n.unit_names(gettext_fn, self.context["sf"]["unit"])
+
+        def write(name, template, sitemap=True, **kwargs):
+            writer.write_file(prefix + name, templates(template), self.context, relative_urls=False,
+                              **self.site.page_vars(lang, name, record=sitemap), unit=unit, units=units, **kwargs)
+        return write
+
+    def _write_language(self, writer, lang: str):
+        """Every page of the site in one language."""
+        write = self._page_writer(writer, lang)
+        out = Path(self.output_path) / self.site.prefix(lang)
         write("index.html", "home", page_name="home")
         pages = [self.schools[i:i + PER_PAGE] for i in range(0, len(self.schools), PER_PAGE)] or [[]]
         for number, chunk in enumerate(pages, start=1):
@@ -72,28 +92,9 @@ class SchoolPagesGenerator(Generator):
         for school in self.schools:
             write(f"schools/{school['slug']}/index.html", "school", school=school, page_name="school",
                   nbhd=nbhd_by_slug.get(school["neighborhood_slug"]))
-        by_nbhd: dict[str, list[dict]] = {}
-        for school in self.schools:
-            by_nbhd.setdefault(school["neighborhood_slug"], []).append(school)
-        write("neighborhoods/index.html", "neighborhoods", page_name="neighborhoods")
-        near = self._reachable_from()
-        drawer = self._maps()
-        out = Path(self.output_path)
-        for nbhd in self.neighborhoods:
-            here = by_nbhd.get(nbhd["slug"], [])
-            nearby = [s for s in near.get(nbhd["slug"], []) if s["neighborhood_slug"] != nbhd["slug"]][:NEARBY_MAX]
-            area_map = drawer.pieces("../../", nbhd["nbhd_id"]) if drawer else None
-            write(f"neighborhoods/{nbhd['slug']}/index.html", "neighborhood", neighborhood=nbhd,
-                  schools=here, nearby=nearby, page_name="neighborhood", area_map=area_map)
-            if drawer:
-                write(f"neighborhoods/{nbhd['slug']}/embed/index.html", "embed", neighborhood=nbhd, page_name="embed",
-                      area_map=drawer.pieces("../../../", nbhd["nbhd_id"]))
-                drawer.png(out / "neighborhoods" / nbhd["slug"] / "map.png", nbhd["name"], nbhd["nbhd_id"])
-        if drawer:
-            write("deserts/index.html", "deserts", page_name="deserts", city_map=drawer.pieces("../"))
-            drawer.png(out / "deserts" / "map.png", self.context["sf"]["city"]["name"])
+        self._write_neighborhoods(write, lang, out)
         write("about-the-data/index.html", "about_data", page_name="about_data",
-              unlocated=by_nbhd.get("", []))
+              unlocated=[s for s in self.schools if s["neighborhood_slug"] == ""])
         write("data/index.html", "open_data", page_name="open_data")
         write("methodology/index.html", "methodology", page_name="methodology")
         listed = self.schools if len(self.schools) <= COMPARE_LIST_MAX else []
@@ -102,7 +103,40 @@ class SchoolPagesGenerator(Generator):
             write(f"students/{group.replace('_', '-')}/index.html", "students", page_name="students", group=group,
                   schools=ranked[:RANKED_MAX], total=len(ranked))
         self._write_search(write)
-        self._copy_open_data()
+        self._write_content_pages(write, lang)
+
+    def _write_neighborhoods(self, write, lang: str, out: Path):
+        """The neighborhood list, one page per neighborhood (with its map and embed), and the deserts page."""
+        by_nbhd: dict[str, list[dict]] = {}
+        for school in self.schools:
+            by_nbhd.setdefault(school["neighborhood_slug"], []).append(school)
+        write("neighborhoods/index.html", "neighborhoods", page_name="neighborhoods")
+        near = self._reachable_from()
+        drawer = self._maps(lang)
+        up = "../" if lang != self.site.default else ""  # shared theme files sit at the site root
+        for nbhd in self.neighborhoods:
+            here = by_nbhd.get(nbhd["slug"], [])
+            nearby = [s for s in near.get(nbhd["slug"], []) if s["neighborhood_slug"] != nbhd["slug"]][:NEARBY_MAX]
+            area_map = drawer.pieces("../../", nbhd["nbhd_id"], assets=up + "../../") if drawer else None
+            write(f"neighborhoods/{nbhd['slug']}/index.html", "neighborhood", neighborhood=nbhd,
+                  schools=here, nearby=nearby, page_name="neighborhood", area_map=area_map)
+            if drawer:
+                write(f"neighborhoods/{nbhd['slug']}/embed/index.html", "embed", neighborhood=nbhd, page_name="embed",
+                      area_map=drawer.pieces("../../../", nbhd["nbhd_id"], assets=up + "../../../"), sitemap=False)
+                drawer.png(out / "neighborhoods" / nbhd["slug"] / "map.png", nbhd["name"], nbhd["nbhd_id"])
+        if drawer:
+            write("deserts/index.html", "deserts", page_name="deserts", city_map=drawer.pieces("../", assets=up + "../"))
+            drawer.png(out / "deserts" / "map.png", self.context["sf"]["city"]["name"])
+
+    def _write_content_pages(self, write, lang: str):
+        """The hand-written pages (content/pages), each in this language; a missing translation is a build error."""
+        for page in self.context.get("pages", []):
+            here = page if page.lang == lang else next((t for t in page.translations if t.lang == lang), None)
+            if here is None:
+                logger.error("content page %s has no %s translation (add %s.%s.md with Lang: %s)",
+                             page.source_path, lang, page.slug, lang, lang)
+                continue
+            write(f"{page.slug}/index.html", "page", page=here, page_name="page")
 
     def _write_search(self, write):
         """The search page, its index and travel files, and the browse lists that work without JavaScript."""
@@ -114,14 +148,15 @@ class SchoolPagesGenerator(Generator):
         if self.search_index is None:
             return
         write("search/index.html", "search", page_name="search", index=self.search_index)
-        shutil.copytree(self.processed / "search", Path(self.output_path) / "search", dirs_exist_ok=True)
 
-    def _maps(self) -> DesertMaps | None:
-        """The desert map drawer, when the pipeline computed access figures."""
+    def _maps(self, lang: str) -> DesertMaps | None:
+        """The desert map drawer in one language, when the pipeline computed access figures (data loaded once)."""
         if not self.access:
             return None
-        strings = map_strings(self.translations.gettext, self.context["sf"]["tiers"])
-        return DesertMaps(self.processed, self.schools, strings)
+        strings = map_strings(self.site.translations(lang).gettext, self.context["sf"]["tiers"])
+        if getattr(self, "_drawer", None) is None:
+            self._drawer = DesertMaps(self.processed, self.schools, strings)
+        return self._drawer.speaking(strings)
 
     def _reachable_from(self) -> dict[str, list[tuple[int, dict]]]:
         """Neighborhood slug -> schools a typical trip from there reaches within the reach limit, quickest first."""
@@ -148,3 +183,5 @@ class SchoolPagesGenerator(Generator):
         shutil.copyfile(self.processed / "compare.json", Path(self.output_path) / "compare" / "schools.json")
         if (self.processed / "open-data" / "deserts.csv").is_file():
             shutil.copyfile(self.processed / "open-data" / "deserts.csv", target / "deserts.csv")
+        if self.search_index is not None:  # one copy at the site root, for every language
+            shutil.copytree(self.processed / "search", Path(self.output_path) / "search", dirs_exist_ok=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 from pathlib import Path
 
@@ -38,11 +39,18 @@ class DesertMaps:
                                       "tier_label": s["tier"].get("label", "")} for s in schools if s["lat"] is not None])
         self.strings = strings
 
-    def pieces(self, root: str, nbhd_id: str | None = None, map_id: str = "desert") -> dict:
-        """Map pieces for the whole city or one neighborhood; ``root`` is the relative path to the site root."""
+    def speaking(self, strings: dict) -> DesertMaps:
+        """The same maps with the UI strings of another language (the data is shared, not reloaded)."""
+        other = copy.copy(self)
+        other.strings = strings
+        return other
+
+    def pieces(self, root: str, nbhd_id: str | None = None, map_id: str = "desert", assets: str | None = None) -> dict:
+        """Map pieces for the whole city or one neighborhood; ``root`` is the relative path to the root of the page's
+        language (school links), ``assets`` the one to the site root (theme files; ``root`` when not given)."""
         cells, outline, schools, stops = self._subset(nbhd_id)
         schools = schools.assign(url=[f"{root}schools/{s}/" for s in schools["slug"]])
-        return maps.desert_map(cells, schools, stops, outline, asset_base=f"{root}theme/vendor/leaflet/",
+        return maps.desert_map(cells, schools, stops, outline, asset_base=f"{assets or root}theme/vendor/leaflet/",
                                strings=self.strings, map_id=map_id)
 
     def png(self, path: Path, title: str, nbhd_id: str | None = None) -> None:

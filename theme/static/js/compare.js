@@ -6,6 +6,8 @@
   var T = JSON.parse(document.getElementById("cmp-strings").textContent);
   var view = document.getElementById("cmp-view");
   var data = null;
+  var script = document.currentScript;  // data-data: the site-wide schools.json, shared by every language
+  var source = (script && script.getAttribute("data-data")) || "schools.json";
 
   function chosen() {
     var params = new URLSearchParams(location.search);
@@ -95,5 +97,5 @@
     view.scrollIntoView();
   });
   window.addEventListener("popstate", render);
-  fetch("schools.json").then(function (r) { return r.json(); }).then(function (json) { data = json; render(); });
+  fetch(source).then(function (r) { return r.json(); }).then(function (json) { data = json; render(); });
 }());

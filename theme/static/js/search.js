@@ -5,7 +5,8 @@ import MiniSearch from "../vendor/search/minisearch.js";
 import { stemmer } from "../vendor/search/stemmer.js";
 
 const form = document.getElementById("search");
-const root = form.dataset.root;
+const root = form.dataset.root;  // root of the page's language: links to school pages
+const dataRoot = form.dataset.data || root;  // root of the site: the index and travel files both languages share
 const $ = (id) => document.getElementById(id);
 const PAGE = 20;
 const T = JSON.parse(document.getElementById("search-strings").textContent);
@@ -203,7 +204,7 @@ async function setOrigin(st) {
   if (!st.from || st.from === "me") return;
   const i = index.neighborhoods.findIndex((n) => n[1] === st.from);
   if (i < 0) return;
-  const response = await fetch(root + "/search/from/n" + i + ".u8");
+  const response = await fetch(dataRoot + "/search/from/n" + i + ".u8");
   if (response.ok) { minutes = new Uint8Array(await response.arrayBuffer()); fromLabel = index.neighborhoods[i][0]; }
 }
 
@@ -212,7 +213,7 @@ async function nearMe() {
   if (!navigator.geolocation) { status.textContent = T.geo_none; return; }
   status.textContent = T.geo_ask;
   navigator.geolocation.getCurrentPosition(async (pos) => {
-    const cells = await (await fetch(root + "/search/cells.json")).json();
+    const cells = await (await fetch(dataRoot + "/search/cells.json")).json();
     const { latitude: lat, longitude: lon } = pos.coords;
     const k = Math.cos((lat * Math.PI) / 180);
     let best = -1, bestD = Infinity;
@@ -223,7 +224,7 @@ async function nearMe() {
     const km = Math.sqrt(bestD) * 111.2;
     if (best < 0 || km > 2) { status.textContent = T.geo_far; return; }
     const chunk = Math.floor(best / cells.chunk);
-    const buf = new Uint8Array(await (await fetch(root + "/search/from/c" + chunk + ".u8")).arrayBuffer());
+    const buf = new Uint8Array(await (await fetch(dataRoot + "/search/from/c" + chunk + ".u8")).arrayBuffer());
     const row = best - chunk * cells.chunk;
     minutes = buf.slice(row * cells.schools, (row + 1) * cells.schools);
     fromLabel = T.me;

@@ -1,0 +1,149 @@
+"""One site per language: catalogs compiled at build time, a Jinja environment per language, page URLs.
+
+The default language (English, the source strings) is written at the output root and every other language
+under ``<lang>/``. Each page gets:
+
+- ``SITEURL``: the root of its own language (relative when RELATIVE_URLS), so every link stays in that language;
+- ``SITEROOT``: the root of the whole site, for what both languages share (theme files, search and compare data);
+- ``lang``, ``LANG_LINKS`` (the same page in the other languages, for the switcher);
+- ``CANONICAL`` and ``ALTERNATES`` (hreflang): absolute URLs, only when SITEURL is an absolute http(s) address.
+  With a relative build the site can sit in any folder, so no absolute address exists and these links are left
+  out rather than guessed; the sitemap needs absolute URLs for the same reason (see README, "Languages").
+"""
+
+from __future__ import annotations
+
+import gettext
+import io
+import re
+from pathlib import Path
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from jinja2 import Environment
+
+SITEMAP_MAX = 50_000  # URLs per sitemap file (the protocol's limit); more files get a sitemap index
+
+
+def load_catalog(theme: str | Path, lang: str) -> gettext.GNUTranslations:
+    """Compile ``theme/translations/<lang>/LC_MESSAGES/messages.po`` in memory (no .mo file is kept)."""
+    po_path = Path(theme) / "translations" / lang / "LC_MESSAGES" / "messages.po"
+    with po_path.open("rb") as handle:
+        catalog = read_po(handle, locale=lang)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog, use_fuzzy=False)
+    buffer.seek(0)
+    return gettext.GNUTranslations(buffer)
+
+
+def language_env(base: Environment, settings: dict, translations) -> Environment:
+    """A Jinja environment like ``base`` (loader, filters, tests, globals) speaking another language."""
+    env = Environment(loader=base.loader, **settings["JINJA_ENVIRONMENT"])
+    env.filters.update(base.filters)
+    env.tests.update(base.tests)
+    env.globals.update(base.globals)
+    env.install_gettext_translations(translations, newstyle=True)
+    return env
+
+
+def unit_names(_, unit: str) -> tuple[str, str]:
+    """The city's neighborhood unit in the page's language, singular and plural (other units stay as configured)."""
+    known = {"neighborhood": (_("neighborhood"), _("neighborhoods")),
+             "community area": (_("community area"), _("community areas"))}
+    return known.get(unit, (unit, unit + "s"))
+
+
+def _up(levels: int) -> str:
+    return "/".join([".."] * levels) or "."
+
+
+class Site:
+    """The languages of the site and the URLs of every page in each of them."""
+
+    def __init__(self, settings: dict, base_env: Environment, base_translations):
+        self.settings = settings
+        self.default = settings["DEFAULT_LANG"]
+        self.names = settings.get("SCHOOLFINDER", {}).get("languages") or {self.default: self.default}
+        self.languages = list(self.names)
+        siteurl = settings.get("SITEURL", "").rstrip("/")
+        self.absolute = siteurl if re.match(r"https?://", siteurl) else None
+        self.relative = settings.get("RELATIVE_URLS", False)
+        self.siteurl = siteurl
+        self.written: list[tuple[str, str]] = []  # (lang, URL path) of every page, for the sitemap
+        self._base_env, self._translations, self._envs = base_env, {self.default: base_translations}, {}
+
+    def prefix(self, lang: str) -> str:
+        """Folder of a language inside the output ("" for the default language)."""
+        return "" if lang == self.default else f"{lang}/"
+
+    def translations(self, lang: str):
+        """The compiled catalog of ``lang`` (the default language's is the one the plugin installed)."""
+        if lang not in self._translations:
+            self._translations[lang] = load_catalog(self.settings["THEME"], lang)
+        return self._translations[lang]
+
+    def template_getter(self, lang: str, default_getter):
+        """``name -> Template`` for a language; the default language uses the generator's own templates."""
+        if lang == self.default:
+            return default_getter
+        if lang not in self._envs:
+            self._envs[lang] = language_env(self._base_env, self.settings, self.translations(lang))
+        env = self._envs[lang]
+        return lambda name: env.get_template(f"{name}.html")
+
+    def roots(self, lang: str, name: str) -> tuple[str, str]:
+        """(root of the page's language, root of the site) as seen from output file ``name`` of that language."""
+        if self.relative:
+            depth = name.count("/")
+            return _up(depth), _up(depth + (lang != self.default))
+        return self.siteurl + ("" if lang == self.default else f"/{lang}"), self.siteurl
+
+    def page_vars(self, lang: str, name: str, record: bool = True) -> dict:
+        """Template variables that depend on the page's language and place."""
+        lang_root, site_root = self.roots(lang, name)
+        path = name[: -len("index.html")] if name.endswith("index.html") else name
+        if record:
+            self.written.append((lang, path))
+        links = [{"lang": other, "name": self.names[other], "href": f"{site_root}/{self.prefix(other)}{path}"}
+                 for other in self.languages if other != lang]
+        page = {"SITEURL": lang_root, "SITEROOT": site_root, "lang": lang, "LANG_LINKS": links,
+                "CANONICAL": None, "ALTERNATES": []}
+        if self.absolute:
+            page["CANONICAL"] = f"{self.absolute}/{self.prefix(lang)}{path}"
+            page["ALTERNATES"] = [{"lang": other, "href": f"{self.absolute}/{self.prefix(other)}{path}"}
+                                  for other in self.languages]
+            page["ALTERNATES"].append({"lang": "x-default", "href": f"{self.absolute}/{path}"})
+        return page
+
+    def write_sitemap(self, output: str | Path) -> None:
+        """robots.txt always; sitemap.xml (both languages) only when SITEURL is absolute."""
+        output = Path(output)
+        robots = "User-agent: *\nAllow: /\n"
+        if self.absolute:
+            urls = sorted({f"{self.absolute}/{self.prefix(lang)}{path}" for lang, path in self.written})
+            chunks = [urls[i:i + SITEMAP_MAX] for i in range(0, len(urls), SITEMAP_MAX)]
+            if len(chunks) == 1:
+                (output / "sitemap.xml").write_text(_urlset(chunks[0]), encoding="utf-8")
+            else:
+                names = [f"sitemap-{n}.xml" for n in range(1, len(chunks) + 1)]
+                for file_name, chunk in zip(names, chunks):
+                    (output / file_name).write_text(_urlset(chunk), encoding="utf-8")
+                (output / "sitemap.xml").write_text(_index([f"{self.absolute}/{n}" for n in names]), encoding="utf-8")
+            robots += f"\nSitemap: {self.absolute}/sitemap.xml\n"
+        (output / "robots.txt").write_text(robots, encoding="utf-8")
+
+
+def _xml(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _urlset(urls: list[str]) -> str:
+    rows = "".join(f"<url><loc>{_xml(u)}</loc></url>\n" for u in urls)
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n'
+            f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n{rows}</urlset>\n')
+
+
+def _index(urls: list[str]) -> str:
+    rows = "".join(f"<sitemap><loc>{_xml(u)}</loc></sitemap>\n" for u in urls)
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n'
+            f'<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n{rows}</sitemapindex>\n')
