@@ -24,10 +24,10 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 @contextlib.contextmanager
-def serve(folder: Path):
-    """Serve ``folder`` on a free port of 127.0.0.1 and yield its base URL."""
+def serve(folder: Path, port: int = 0):
+    """Serve ``folder`` on 127.0.0.1 (a free port unless ``port`` is given) and yield its base URL."""
     handler = functools.partial(_QuietHandler, directory=str(folder))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

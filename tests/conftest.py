@@ -52,6 +52,22 @@ def demo_site(demo_city, tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def published_site(demo_site, tmp_path_factory) -> tuple[Path, str]:
+    """The demo city built with publishconf.py for an absolute address on a free local port: (output, base URL).
+
+    Canonical links, hreflang alternates and the sitemap exist only with an absolute SITEURL."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        base = f"http://127.0.0.1:{probe.getsockname()[1]}"
+    output = tmp_path_factory.mktemp("published") / "output"
+    run_ok([sys.executable, "-m", "pelican", "content", "-s", "publishconf.py", "-o", str(output), "--fatal", "errors", "-q"],
+           env={"SCHOOLFINDER_PROCESSED": str(demo_site.parent / "processed"), "SCHOOLFINDER_SITEURL": base})
+    return output, base
+
+
+@pytest.fixture(scope="session")
 def hostile_site(tmp_path_factory) -> Path:
     """A tiny city whose data tries XSS and path tricks, built into a temporary folder."""
     return build_site(FIXTURES / "hostile", tmp_path_factory.mktemp("hostile-site"))
