@@ -7,7 +7,8 @@ PROCESSED := data/processed
 export PYTHONPATH := plugins
 export SCHOOLFINDER_PROCESSED := $(PROCESSED)
 
-.PHONY: site data html serve test bench clean setup vendor demo-data messages config-docs search
+.PHONY: site data html serve test bench clean setup vendor demo-data messages config-docs search nightly rollback
+PUBLISH ?= published
 
 site: setup data html  ## set up, build the data and the pages of $(CITY) into output/
 
@@ -52,6 +53,12 @@ bench: setup  ## page generation (10k, 100k schools), ingest+validate+match (100
 	$(PY) -m schoolfinder.routerbench
 	$(PY) -m schoolfinder_site.searchbench
 
+nightly: setup $(if $(filter data/demo,$(CITY:/=)),demo-data)  ## fetch, validate, build, check, publish atomically into $(PUBLISH)/current
+	$(PY) -m schoolfinder nightly $(CITY) --root $(PUBLISH) $(NIGHTLY_FLAGS)
+
+rollback: $(VENV)/.installed  ## point $(PUBLISH)/current back at the previous build
+	$(PY) -m schoolfinder rollback --root $(PUBLISH)
+
 search: $(VENV)/.installed  ## data staff: query the merged directory, e.g. make search Q="dual language"
 	$(PY) -m schoolfinder search $(PROCESSED) "$(Q)"
 
@@ -61,7 +68,7 @@ messages: $(VENV)/.installed  ## extract UI strings to theme/translations/messag
 	$(VENV)/bin/pybabel update -i theme/translations/messages.pot -d theme/translations --no-fuzzy-matching --ignore-obsolete
 
 clean:
-	rm -rf output $(PROCESSED) data/demo/raw theme/static/vendor build
+	rm -rf output $(PROCESSED) data/demo/raw theme/static/vendor build $(PUBLISH)
 
 config-docs: $(VENV)/.installed  ## regenerate the key tables in data/README.md from the config schema
 	$(PY) -m schoolfinder.configdocs

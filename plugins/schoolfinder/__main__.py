@@ -1,4 +1,4 @@
-"""Command line: `python -m schoolfinder demo|build|search ...`; errors print as one line, never a traceback."""
+"""Command line: `python -m schoolfinder demo|build|search|nightly|rollback ...`; errors print as one line, never a traceback."""
 
 from __future__ import annotations
 
@@ -26,12 +26,21 @@ def main(argv: list[str] | None = None) -> int:
     find.add_argument("processed", type=Path, help="a processed folder (from `build`)")
     find.add_argument("query", help='e.g. "dual language" or a school name with a typo')
     find.add_argument("--limit", type=int, default=10)
+    night = commands.add_parser("nightly", help="fetch, validate, build, check and publish atomically under a root folder")
+    night.add_argument("city", type=Path, help="folder holding city.toml, or the file itself")
+    night.add_argument("--root", type=Path, default=Path("published"), help="publish root: builds/, current -> the live build")
+    night.add_argument("--allow-delta", action="store_true", help="publish even if the delta guard objects (a person checked)")
+    night.add_argument("--force", action="store_true", help="rebuild even when inputs and code are unchanged")
+    back = commands.add_parser("rollback", help="point the published site back at the build before it")
+    back.add_argument("--root", type=Path, default=Path("published"))
     args = parser.parse_args(argv)
     try:
         if args.command == "demo":
             return _demo(args)
         if args.command == "search":
             return _search(args)
+        if args.command in ("nightly", "rollback"):
+            return _nightly(args)
         return _build(args)
     except SchoolfinderError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -43,6 +52,21 @@ def _demo(args) -> int:
 
     facts = generate(args.out, seed=args.seed)
     print(f"demo city written to {args.out}: {facts['n_schools_expected']} schools expected (seed {args.seed})")
+    return 0
+
+
+def _nightly(args) -> int:
+    from .nightly import publish
+    from .nightly.run import nightly
+
+    if args.command == "nightly":
+        return nightly(args.city, args.root, allow_delta=args.allow_delta, force=args.force)
+    try:
+        build_id = publish.rollback(args.root.resolve())
+    except publish.PublishError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 7
+    print(f"rolled back: {args.root}/current -> builds/{build_id}")
     return 0
 
 

@@ -126,6 +126,18 @@ SCHEMA: dict[str, dict[str, Any]] = {
         "reach_minutes": (int, 30, "School pages list the neighborhoods within this many minutes by walk + transit."),
         "city_buffer_m": (float, 5000.0, "Coordinates farther than this outside the neighborhoods are dropped (COORDS_OUTSIDE_CITY)."),
         "shared_point_warn": (int, 3, "Warn when at least this many schools share one coordinate."),
+        "stale_after_days": (int, 400, "Every page shows an 'out of date' banner when the newest source's `as_of` date is more than this many days before `BUILD_DATE` (default: today)."),
+    },
+    "nightly": {
+        "fetch": (dict, {}, "Where tonight's copy of an input comes from: `{ \"path as in this file\" = \"https://...\" }` (http, https or file URLs). Inputs not listed are read from `data_dir`. Every input's size and SHA-256 go into `build-manifest.json`."),
+        "keep_builds": (int, 7, "Published builds kept for `make rollback` (the live one is always kept)."),
+        "max_count_drop": (float, 0.05, "Delta guard: refuse to publish when the school count falls by more than this share of the last published build."),
+        "max_moved_share": (float, 0.01, "Delta guard: refuse when more than this share of schools moved farther than `moved_km`."),
+        "moved_km": (float, 1.0, "Delta guard: a school moving farther than this counts as moved far."),
+        "budgets": (dict, {"index.html": 30000, "schools/*/index.html": 20000, "neighborhoods/*/index.html": 60000,
+                           "deserts/index.html": 120000, "search/index.json": 80000, "*.html": 150000},
+                    "Byte budgets (gzip) checked before publishing: `{ \"glob relative to the site\" = bytes }`; the first matching glob applies."),
+        "axe_pages": (int, 2, "axe-core (WCAG 2.2 AA) runs on the home, search, deserts, data and browse pages plus this many school and neighborhood pages; 0 turns the check off."),
     },
 }
 # Tables inside a section, checked key by key like a section: (section, key) -> key table.
@@ -202,6 +214,7 @@ class CityConfig:
     merge: dict
     access: dict
     thresholds: dict
+    nightly: dict
 
     def source_path(self, relative: str) -> Path:
         """Resolve a source path against the data folder."""
@@ -240,7 +253,7 @@ def parse_config(raw: dict, path: Path) -> CityConfig:
             sections[name] = [_check_table(item, spec, f"{name}[{i}]", path) for i, item in enumerate(items)]
         else:
             sections[name] = None if value is None else _check_table(value, spec, name, path)
-    for name in ("thresholds", "merge", "access"):
+    for name in ("thresholds", "merge", "access", "nightly"):
         if sections[name] is None:
             sections[name] = _check_table({}, SCHEMA[name], name, path)
     for (name, key), spec in SUBSECTIONS.items():

@@ -7,7 +7,7 @@ import math
 import shutil
 from pathlib import Path
 
-from . import search
+from . import buildinfo, search
 from .grades import grade_bands
 from .opendata import OPEN_DATA_COLUMNS, compare_records, open_data_files
 from .pipeline import BuildResult
@@ -92,7 +92,8 @@ def manifest(result: BuildResult) -> dict:
                                for r in config.ratings],
             "counts": {"schools": len(result.schools), "neighborhoods": len(result.neighborhoods),
                        "by_sector": {k: int(v) for k, v in sector_counts.items()}},
-            "population": result.population}  # method (crosswalk or area_weighting) and children reconciliation
+            "population": result.population,  # method (crosswalk or area_weighting) and children reconciliation
+            "build": buildinfo.build_info(config, buildinfo.source_dates(config), config.thresholds["stale_after_days"])}
 
 
 def access_tables(result: BuildResult) -> tuple[dict, dict[str, dict]]:

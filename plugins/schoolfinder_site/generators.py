@@ -32,7 +32,7 @@ class SchoolPagesGenerator(Generator):
         data = read_processed(self.processed)
         access_path = self.processed / "access.json"
         self.access = json.loads(access_path.read_text(encoding="utf-8")) if access_path.is_file() else None
-        manifest = data["manifest"]
+        manifest = self.manifest = data["manifest"]
         self.schools = sorted(data["schools"], key=lambda s: (s["name"].casefold(), s["slug"]))
         self.neighborhoods = data["neighborhoods"]
         for nbhd in self.neighborhoods:
@@ -67,6 +67,7 @@ class SchoolPagesGenerator(Generator):
             self._write_language(writer, lang)
         self._copy_open_data()
         self.site.write_sitemap(self.output_path)
+        self._write_build_manifest()
 
     def _page_writer(self, writer, lang: str):
         """``write(name, template, **kwargs)`` for one language: its templates, its folder, its URLs."""
@@ -137,6 +138,14 @@ class SchoolPagesGenerator(Generator):
                              page.source_path, lang, page.slug, lang, lang)
                 continue
             write(f"{page.slug}/index.html", "page", page=here, page_name="page")
+
+    def _write_build_manifest(self):
+        """build-manifest.json at the site root: build id, input hashes, code version, counts (no timings: reproducible)."""
+        manifest = self.manifest
+        if manifest.get("build"):
+            data = {**manifest["build"], "counts": manifest["counts"], "city": manifest["city"]["name"]}
+            (Path(self.output_path) / "build-manifest.json").write_text(
+                json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
 
     def _write_search(self, write):
         """The search page, its index and travel files, and the browse lists that work without JavaScript."""

@@ -1,0 +1,1 @@
+"""Nightly regeneration: fetch, validate, build, check, guard, publish atomically, report what changed."""

@@ -1,0 +1,127 @@
+"""Gates a built site must pass before it is published: internal links, origins, byte budgets, axe on a sample."""
+
+from __future__ import annotations
+
+import contextlib
+import fnmatch
+import functools
+import gzip
+import http.server
+import re
+import threading
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+from .progress import Progress
+
+ROOT = Path(__file__).resolve().parents[3]
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--no-first-run", "--disable-quic", "--disable-sync"]
+TILES = "https://tile.openstreetmap.org/"
+_ATTR = re.compile(r"""<(a|link|script|img|iframe|source|form)\b[^>]*?\s(href|src|action)\s*=\s*["']([^"']*)["']""", re.I)
+_LOADS = {"link", "script", "img", "iframe", "source"}  # tags whose URL the browser fetches by itself
+
+
+def link_problems(site: Path) -> list[str]:
+    """Internal links and assets that point at nothing, and ``javascript:`` URLs; one line each."""
+    problems, pages = [], sorted(site.rglob("*.html"))
+    bar = Progress("check links", len(pages))
+    for page in pages:
+        for tag, _attr, url in _ATTR.findall(page.read_text(encoding="utf-8")):
+            parsed = urlparse(url)
+            if parsed.scheme.lower() == "javascript":
+                problems.append(f"{page.relative_to(site)}: javascript: URL in <{tag}>")
+            elif not parsed.scheme and not parsed.netloc and parsed.path and not _exists(site, page, parsed.path):
+                problems.append(f"{page.relative_to(site)}: <{tag}> {url} -> missing")
+        bar.advance()
+    bar.done()
+    return problems
+
+
+def _exists(site: Path, page: Path, path: str) -> bool:
+    target = (site / path.lstrip("/")) if path.startswith("/") else (page.parent / unquote(path))
+    target = target.resolve()
+    if site.resolve() not in target.parents and target != site.resolve():
+        return False
+    return (target / "index.html").is_file() if target.is_dir() or path.endswith("/") else target.is_file()
+
+
+def origin_problems(site: Path, allowed: tuple[str, ...] = (TILES,)) -> list[str]:
+    """Resources a page would load from another site (links to other sites are fine; map tiles are allowed)."""
+    problems = []
+    for page in sorted(site.rglob("*.html")):
+        text = page.read_text(encoding="utf-8")
+        for tag, _attr, url in _ATTR.findall(text):
+            if tag.lower() in _LOADS and urlparse(url).netloc and not url.startswith(allowed):
+                problems.append(f"{page.relative_to(site)}: <{tag}> loads {url}")
+        for url in re.findall(r"""url\(\s*["']?(https?://[^"')\s]+)""", text):
+            problems.append(f"{page.relative_to(site)}: CSS loads {url}")
+    for sheet in sorted(site.rglob("*.css")):
+        for url in re.findall(r"""url\(\s*["']?(https?://[^"')\s]+)""", sheet.read_text(encoding="utf-8")):
+            problems.append(f"{sheet.relative_to(site)}: CSS loads {url}")
+    return problems
+
+
+def budget_problems(site: Path, budgets: dict[str, int]) -> list[str]:
+    """Files over their gzip byte budget; ``budgets`` maps a glob (relative to the site) to a maximum."""
+    problems = []
+    for path in sorted(p for p in site.rglob("*") if p.is_file()):
+        name = str(path.relative_to(site))
+        for pattern, limit in budgets.items():
+            if fnmatch.fnmatch(name, pattern):
+                size = len(gzip.compress(path.read_bytes(), 6))
+                if size > limit:
+                    problems.append(f"{name}: {size:,} bytes gzip > budget {limit:,} ({pattern})")
+                break
+    return problems
+
+
+def sample_pages(site: Path, extra: int) -> list[str]:
+    """Home, search, and the first pages of each kind (school, neighborhood, deserts, data), as URL paths."""
+    wanted = ["index.html", "search/index.html", "deserts/index.html", "about-the-data/index.html", "browse/index.html"]
+    for folder in ("schools", "neighborhoods"):
+        pages = sorted(p for p in (site / folder).glob("*/index.html") if p.parent.name != "page")
+        wanted += [str(p.relative_to(site)) for p in pages[:extra]]
+    return ["/" + p.removesuffix("index.html") for p in wanted if (site / p).is_file()]
+
+
+def axe_problems(site: Path, paths: list[str]) -> list[str]:
+    """WCAG 2.2 AA violations that axe-core finds on ``paths`` in headless Chromium, other origins blocked."""
+    from playwright.sync_api import sync_playwright
+
+    problems = []
+    with sync_playwright() as p, serve(site) as base:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 390, "height": 844})
+        page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(base) else r.abort())
+        bar = Progress("axe", len(paths))
+        for path in paths:
+            page.goto(base + path, wait_until="load")
+            page.add_script_tag(path=str(AXE))
+            result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS)
+            problems += [f"{path}: {v['id']} ({v['help']}) on {len(v['nodes'])} element(s)" for v in result["violations"]]
+            bar.advance()
+        bar.done()
+        browser.close()
+    return problems
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@contextlib.contextmanager
+def serve(folder: Path):
+    """Serve ``folder`` on a free port of 127.0.0.1 and yield its base URL."""
+    handler = functools.partial(_QuietHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
