@@ -52,6 +52,7 @@ bench: setup  ## page generation (10k, 100k schools), ingest+validate+match (100
 	$(PY) -m schoolfinder.bench --rows 100000
 	$(PY) -m schoolfinder.routerbench
 	$(PY) -m schoolfinder_site.searchbench
+	$(PY) -m schoolfinder.nightly.bench
 
 nightly: setup $(if $(filter data/demo,$(CITY:/=)),demo-data)  ## fetch, validate, build, check, publish atomically into $(PUBLISH)/current
 	$(PY) -m schoolfinder nightly $(CITY) --root $(PUBLISH) $(NIGHTLY_FLAGS)

@@ -40,8 +40,9 @@ def toml_value(value) -> str:
     return json.dumps(value)
 
 
-def run_nightly(city: Path, root: Path, *flags: str, cache: Path, timeout: int = 600) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "plugins"), "BUILD_DATE": BUILD_DATE, "SCHOOLFINDER_CACHE": str(cache)}
+def run_nightly(city: Path, root: Path, *flags: str, cache: Path, timeout: int = 600,
+                build_date: str = BUILD_DATE) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "plugins"), "BUILD_DATE": build_date, "SCHOOLFINDER_CACHE": str(cache)}
     return subprocess.run([sys.executable, "-m", "schoolfinder", "nightly", str(city), "--root", str(root), *flags],
                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout)
 
@@ -233,6 +234,18 @@ def test_two_builds_are_byte_identical(night, tmp_path):
     differ = [str(p.relative_to(second)) for p in sorted(second.rglob("*")) if p.is_file()
               and (not (first / p.relative_to(second)).is_file() or (first / p.relative_to(second)).read_bytes() != p.read_bytes())]
     assert differ == [] and tree_hash(second) == tree_hash(first)
+
+
+def test_stale_data_shows_a_banner_and_passes_axe(night, tmp_path):
+    """Data 2 years old by BUILD_DATE: every page says so, and the axe gate (on a sample) still passes."""
+    old = run_nightly(night["city"], tmp_path / "stale", cache=night["cache"], build_date="2028-12-01")
+    assert old.returncode == 0, old.stdout + old.stderr
+    site = (tmp_path / "stale" / "current").resolve() / "site"
+    manifest = json.loads((site / "build-manifest.json").read_text())
+    assert manifest["stale"] and manifest["data_age_days"] > manifest["stale_after_days"]
+    for page in (site / "index.html", next((site / "schools").glob("*/index.html"))):
+        assert 'class="notice stale"' in page.read_text() and manifest["data_as_of"] in page.read_text()
+    assert 'class="notice stale"' not in (night["first_build"] / "site" / "index.html").read_text()
 
 
 def test_delta_rules_on_tiny_frames():
