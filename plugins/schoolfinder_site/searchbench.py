@@ -21,15 +21,14 @@ import numpy as np
 
 from schoolfinder import search
 from schoolfinder.io import dumps, read_processed
+from schoolfinder.nightly.checks import CHROMIUM, CHROMIUM_ARGS, serve
 
-from .bench import ROOT, demo_processed, run_pelican, write_synthetic
+from .bench import demo_processed, run_pelican, write_synthetic
 
 BYTES_TARGET, KEYSTROKE_TARGET_MS, THROTTLE = 100_000, 50.0, 4
 FROM = "harbor-point"  # a demo neighborhood (the synthetic city keeps the demo's names)
 QUERIES = ("lincon elementary", "dual language", "pre-k", "montesori", "escuela primaria", "harbor network 7",
            "ib diploma", "high school stem")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--no-first-run", "--disable-quic", "--disable-sync"]
 
 
 def synthetic_search(demo_dir: Path, out: Path) -> None:
@@ -55,11 +54,8 @@ def measure(site: Path) -> dict:
     """Open the search page in Chromium: bytes before the first result, then per-keystroke time at 4x throttling."""
     from playwright.sync_api import sync_playwright
 
-    sys.path.insert(0, str(ROOT))
-    from tests.browser import serve
-
     with sync_playwright() as p, serve(site) as base:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 390, "height": 844})
         sizes: dict[str, int] = {}
         def record(response):
