@@ -53,6 +53,16 @@ class DesertMaps:
         return maps.desert_map(cells, schools, stops, outline, asset_base=f"{assets or root}theme/vendor/leaflet/",
                                strings=self.strings, map_id=map_id)
 
+    def deferred(self, pieces: dict, script_path: Path) -> dict:
+        """Pieces that never block the first paint: Leaflet with ``defer``, the map's own script in a file beside the
+        page (``src`` relative to it), run after Leaflet in document order; its variables stay global."""
+        head = pieces["head"].replace("<script src=", "<script defer src=")
+        if head == pieces["head"]:
+            raise ValueError("map head has no external script to defer")
+        script_path.parent.mkdir(parents=True, exist_ok=True)
+        script_path.write_text(pieces["script"] + "\n", encoding="utf-8")
+        return {**pieces, "head": head, "src": script_path.name}
+
     def png(self, path: Path, title: str, nbhd_id: str | None = None) -> None:
         """The same map as a static image (no JavaScript, printing, share card)."""
         cells, outline, schools, _stops = self._subset(nbhd_id)

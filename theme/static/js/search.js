@@ -262,7 +262,9 @@ async function update(push) {
 async function start() {
   const response = await fetch(form.dataset.index);
   load(await response.json());
+  const typed = form.elements.q.value;  // typed while the index loaded (the form shows from the first paint)
   fromUrl();
+  if (!new URLSearchParams(location.search).get("q") && typed) form.elements.q.value = typed;
   const st0 = state();
   if (FIELDS.some((f) => f !== "q" && st0[f])) $("search-filters").open = true;
   await setOrigin(st0);
