@@ -15,7 +15,7 @@ pytestmark = pytest.mark.browser
 # Anything on the page that data could have injected: images, scripts other than ours, inline handlers, stray SVG.
 INJECTED = """() => Array.from(document.querySelectorAll('*')).filter(e =>
   (e.tagName === 'IMG' && !['leaflet-tile', 'print-map'].some(c => e.classList.contains(c))) || e.tagName === 'IFRAME' ||
-  (e.tagName === 'SCRIPT' && !(/\\/theme\\/(js|vendor\\/leaflet)\\/[a-z]+\\.js$/.test(e.src) || e.dataset.sf === 'map' ||
+  (e.tagName === 'SCRIPT' && !(/\\/theme\\/(js|vendor\\/leaflet)\\/[a-z]+\\.js$/.test(e.src) || ['map', 'js'].includes(e.dataset.sf) ||
     ['application/json', 'application/ld+json'].includes(e.type))) ||
   (e.tagName === 'svg' && !e.closest('figure.minimap, .leaflet-container')) ||
   Array.from(e.attributes).some(a => a.name.startsWith('on'))).map(e => e.outerHTML.slice(0, 80))"""

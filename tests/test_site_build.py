@@ -22,7 +22,8 @@ def test_demo_has_a_page_per_published_school(demo_city, demo_site):
 
 def test_every_demo_page_says_fictional(demo_site):
     for page in html_pages(demo_site):
-        assert "Fictional demo city" in page.read_text(encoding="utf-8"), page
+        spanish = page.relative_to(demo_site).parts[0] == "es"
+        assert ("Ciudad ficticia de demostración" if spanish else "Fictional demo city") in page.read_text(encoding="utf-8"), page
 
 
 def test_demo_output_has_no_replacement_characters(demo_site):
