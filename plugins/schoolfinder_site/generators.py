@@ -55,6 +55,7 @@ class SchoolPagesGenerator(Generator):
             "subgroups": sorted({g for s in self.schools for g in s["tier"].get("subgroups", {})}),
             "search": self.search_index is not None,
             "build": manifest.get("build"),
+            "population": manifest.get("population"),
         }
         self.browse_lists = browse.browse_lists(self.schools)
         self.context["sf"]["browse"] = [{k: e[k] for k in ("kind", "key", "path")} | {"count": len(e["schools"])}
