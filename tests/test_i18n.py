@@ -10,6 +10,7 @@ from html import unescape
 from pathlib import Path
 from types import SimpleNamespace
 
+import pytest
 from babel.messages.pofile import read_po
 
 from schoolfinder_site import i18n
@@ -152,3 +153,26 @@ def test_a_content_page_without_spanish_is_a_build_error(caplog):
         generator._write_content_pages(lambda name, template, **kw: written.append((name, kw["page"].lang)), "en")
     assert written == [("help/index.html", "en")]
     assert "help.md has no es translation" in caplog.text
+
+
+def test_tier_labels_follow_the_page_language(demo_site):
+    """The common tiers are named in each language from the city config; the agency's own values stay as published."""
+    english = (demo_site / "schools" / "index.html").read_text(encoding="utf-8")
+    spanish = (demo_site / "es" / "schools" / "index.html").read_text(encoding="utf-8")
+    assert '">Excellent</span>' in english and '">Excelente</span>' in spanish
+    assert '">Excellent</span>' not in spanish and '">Strong</span>' not in spanish
+    method = (demo_site / "es" / "methodology" / "index.html").read_text(encoding="utf-8")
+    assert "El nivel más alto de la agencia que califica." in method
+    assert "stars" in spanish, "the agency's original rating values are data and stay as published"
+
+
+def test_tier_translations_are_checked(tmp_path):
+    from schoolfinder.config import load_config
+    from schoolfinder.errors import ConfigError
+
+    text = (ROOT / "data" / "demo" / "city.toml").read_text(encoding="utf-8")
+    bad = text.replace('translations = { es = { label = "Excelente"', 'translations = { es = { name = "Excelente"', 1)
+    assert bad != text
+    (tmp_path / "city.toml").write_text(bad, encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"translations\.es"):
+        load_config(tmp_path)

@@ -104,6 +104,10 @@ def _check_table(table: Any, spec: dict, where: str, path: Path) -> dict:
 
 def _check_semantics(sections: dict, path: Path) -> None:
     city = sections["city"]
+    for i, tier in enumerate(sections["tiers"]):
+        for lang, text in tier["translations"].items():
+            if not isinstance(text, dict) or set(text) - {"label", "description"} or not all(isinstance(v, str) for v in text.values()):
+                raise ConfigError(f"{path}: [tiers[{i}]] translations.{lang} must be {{ label = \"...\", description = \"...\" }}")
     try:
         zoneinfo.ZoneInfo(city["timezone"])
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):

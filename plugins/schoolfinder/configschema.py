@@ -86,6 +86,7 @@ SCHEMA: dict[str, dict[str, Any]] = {
         "id": (str, REQUIRED, "Short id of a common tier, used in `ratings.tiers` and `ratings.cut_points`."),
         "label": (str, REQUIRED, "Plain-language name families see, e.g. \"Strong\"."),
         "description": (str, REQUIRED, "One sentence on what the tier means, shown on the methodology page."),
+        "translations": (dict, {}, "The label and description in the site's other languages, e.g. `{ es = { label = \"Sólido\", description = \"...\" } }`; pages in a language without one show the label as written."),
     },
     "gtfs": {
         "id": (str, REQUIRED, "Short identifier of the feed."),

@@ -63,7 +63,7 @@ class SchoolPagesGenerator(Generator):
 
     def generate_output(self, writer):
         """Write every page through Pelican's writer, once per language (the default at the root, others under <lang>/)."""
-        self.site = i18n.Site(self.settings, getattr(self, "env", None), self.translations)
+        self.site = i18n.Site(self.settings, getattr(self, "env", None), self.translations, self.context["sf"]["tiers"])
         for lang in self.site.languages:
             self._write_language(writer, lang)
         self._copy_open_data()
@@ -100,7 +100,8 @@ class SchoolPagesGenerator(Generator):
         write("data/index.html", "open_data", page_name="open_data")
         write("methodology/index.html", "methodology", page_name="methodology")
         listed = self.schools if len(self.schools) <= COMPARE_LIST_MAX else []
-        write("compare/index.html", "compare", page_name="compare", schools=listed)
+        write("compare/index.html", "compare", page_name="compare", schools=listed,
+              tier_labels=i18n.tier_texts(self.context["sf"]["tiers"], lang))
         for group, ranked in self._by_subgroup().items():
             write(f"students/{group.replace('_', '-')}/index.html", "students", page_name="students", group=group,
                   schools=ranked[:RANKED_MAX], total=len(ranked))
@@ -167,7 +168,9 @@ class SchoolPagesGenerator(Generator):
         """The desert map drawer in one language, when the pipeline computed access figures (data loaded once)."""
         if not self.access:
             return None
-        strings = map_strings(self.site.translations(lang).gettext, self.context["sf"]["tiers"])
+        tl = self.site.tier_text(lang)
+        tiers = [{**t, "label": tl(t["label"])} for t in self.context["sf"]["tiers"]]
+        strings = map_strings(self.site.translations(lang).gettext, tiers)
         if getattr(self, "_drawer", None) is None:
             self._drawer = DesertMaps(self.processed, self.schools, strings)
         return self._drawer.speaking(strings)

@@ -46,6 +46,15 @@ def language_env(base: Environment, settings: dict, translations) -> Environment
     return env
 
 
+def tier_texts(tiers: list[dict], lang: str) -> dict[str, str]:
+    """Tier label and description as the city config writes them -> their ``lang`` version (from ``translations``)."""
+    out = {}
+    for tier in tiers:
+        translated = (tier.get("translations") or {}).get(lang) or {}
+        out.update({tier[key]: translated[key] for key in ("label", "description") if translated.get(key)})
+    return out
+
+
 def unit_names(_, unit: str) -> tuple[str, str]:
     """The city's neighborhood unit in the page's language, singular and plural (other units stay as configured)."""
     known = {"neighborhood": (_("neighborhood"), _("neighborhoods")),
@@ -60,8 +69,10 @@ def _up(levels: int) -> str:
 class Site:
     """The languages of the site and the URLs of every page in each of them."""
 
-    def __init__(self, settings: dict, base_env: Environment, base_translations):
-        self.settings = settings
+    def __init__(self, settings: dict, base_env: Environment, base_translations, tiers: list[dict] = ()):
+        self.settings, self.tiers = settings, list(tiers)
+        if base_env is not None:  # ``tl(text)``: a tier label or description in the page's language
+            base_env.globals["tl"] = self.tier_text(settings["DEFAULT_LANG"])
         self.default = settings["DEFAULT_LANG"]
         self.names = settings.get("SCHOOLFINDER", {}).get("languages") or {self.default: self.default}
         self.languages = list(self.names)
@@ -88,8 +99,14 @@ class Site:
             return default_getter
         if lang not in self._envs:
             self._envs[lang] = language_env(self._base_env, self.settings, self.translations(lang))
+            self._envs[lang].globals["tl"] = self.tier_text(lang)
         env = self._envs[lang]
         return lambda name: env.get_template(f"{name}.html")
+
+    def tier_text(self, lang: str):
+        """``text -> text in lang`` for the config's tier labels and descriptions (other text unchanged)."""
+        texts = tier_texts(self.tiers, lang)
+        return lambda text: texts.get(text, text)
 
     def roots(self, lang: str, name: str) -> tuple[str, str]:
         """(root of the page's language, root of the site) as seen from output file ``name`` of that language."""

@@ -43,6 +43,8 @@ class DesertMaps:
         """The same maps with the UI strings of another language (the data is shared, not reloaded)."""
         other = copy.copy(self)
         other.strings = strings
+        ranked = self.schools["tier_rank"].map(lambda r: strings["tiers"].get(int(r)) if r == r and r else None)
+        other.schools = self.schools.assign(tier_label=ranked.fillna(self.schools["tier_label"]))
         return other
 
     def pieces(self, root: str, nbhd_id: str | None = None, map_id: str = "desert", assets: str | None = None) -> dict:

@@ -31,7 +31,7 @@
   function rows(s) {
     var t = s.t;
     return [
-      [T.tier, t[0] ? t[1] : (t[2] ? T.not_rated : T.no_rating)],
+      [T.tier, t[0] ? (T.tier_labels[t[1]] || t[1]) : (t[2] ? T.not_rated : T.no_rating)],
       [T.rating, t[2] ? t[2] + " (" + t[3] + ", " + t[4] + ")" : T.none],
       [T.sector, T[s.s] || T.none], [T.grades, s.g || T.none], [T.area, s.h || T.none],
       [T.programs, list(s.p)], [T.special_ed, list(s.se)], [T.el, list(s.el)],
