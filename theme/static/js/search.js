@@ -39,7 +39,10 @@ function load(data) {
   engine.addAll(schools);
   const collator = new Intl.Collator(document.documentElement.lang, { sensitivity: "base", numeric: true });
   [...schools].sort((a, b) => collator.compare(a.name, b.name)).forEach((s, i) => { s.rank = i; });
-  for (const f of FACETS) options[f] = [...form.elements[f].options].filter((o) => o.value);
+  for (const f of FACETS) {
+    options[f] = [...form.elements[f].options].filter((o) => o.value);
+    options[f].forEach((o) => { o.slot = slot(f, o.value); });
+  }
   concepts = new Set(data.concepts);
   STOP = new Set(data.stop);
   const phrases = Object.keys(data.phrases).map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
@@ -78,12 +81,13 @@ function matches(text, allowLoose) {
   return { hits, loose };
 }
 
+// Facet tests take the chosen value as a number (grades: -1 = PK, 0 = K).
 const tests = {
-  grade: (s, v) => s.lo !== null && s.lo <= +v && +v <= s.hi,
-  sector: (s, v) => s.sector === +v,
-  offer: (s, v) => s.offers.includes(+v),
-  tier: (s, v) => s.tier > 0 && s.tier <= +v,
-  area: (s, v) => s.nbhd === +v,
+  grade: (s, v) => s.lo !== null && s.lo <= v && v <= s.hi,
+  sector: (s, v) => s.sector === v,
+  offer: (s, v) => s.offers.includes(v),
+  tier: (s, v) => s.tier > 0 && s.tier <= v,
+  area: (s, v) => s.nbhd === v,
 };
 
 function state() {
@@ -98,15 +102,18 @@ function reachable(s, st) {
 }
 
 // Which facet filters a school fails, as bits (travel time is bit 5): one test per facet and school.
-function failures(s, st) {
+function failures(s, chosen, st) {
   let mask = 0;
-  FACETS.forEach((f, bit) => { if (st[f] && !tests[f](s, st[f])) mask |= 1 << bit; });
+  for (let bit = 0; bit < FACETS.length; bit++) {
+    if (chosen[bit] !== null && !tests[FACETS[bit]](s, chosen[bit])) mask |= 1 << bit;
+  }
   return reachable(s, st) ? mask : mask | (1 << FACETS.length);
 }
 
 function run(st, counts, allowLoose = true) {
   const { hits, loose } = matches(st.q, allowLoose);
-  const masks = hits.map(([s]) => failures(s, st));
+  const chosen = FACETS.map((f) => (st[f] === "" ? null : +st[f]));
+  const masks = hits.map(([s]) => failures(s, chosen, st));
   const results = hits.filter((_, i) => masks[i] === 0);
   if (counts) updateCounts(hits, masks);
   const by = {
@@ -120,23 +127,23 @@ function run(st, counts, allowLoose = true) {
 }
 
 // Disjunctive counts: each option counts the schools that would match if it were chosen, other filters kept.
+// Counts per option slot (grades shifted by one so PK is slot 0), in typed arrays: cheap on every keystroke.
 const counters = {
-  grade: (s, add) => { if (s.lo !== null) for (let g = s.lo; g <= s.hi; g++) add(g); },
-  sector: (s, add) => add(s.sector),
-  offer: (s, add) => s.offers.forEach(add),
-  tier: (s, add) => { if (s.tier > 0) for (let t = s.tier; t <= index.tiers.length; t++) add(t); },
-  area: (s, add) => add(s.nbhd),
+  grade: (s, c) => { if (s.lo !== null) for (let g = s.lo; g <= s.hi; g++) c[g + 1]++; },
+  sector: (s, c) => { if (s.sector >= 0) c[s.sector]++; },
+  offer: (s, c) => { for (const o of s.offers) c[o]++; },
+  tier: (s, c) => { if (s.tier > 0) for (let t = s.tier; t < c.length; t++) c[t]++; },
+  area: (s, c) => { if (s.nbhd >= 0) c[s.nbhd]++; },
 };
+const slot = (f, value) => (f === "grade" ? +value + 1 : +value);
 
 function updateCounts(hits, masks) {
   FACETS.forEach((f, bit) => {
-    const counts = new Map();
-    const add = (v) => counts.set(String(v), (counts.get(String(v)) || 0) + 1);
-    const others = ~(1 << bit);
-    hits.forEach(([s], i) => { if ((masks[i] & others) === 0) counters[f](s, add); });
+    const counts = new Int32Array(options[f].reduce((m, o) => Math.max(m, o.slot), 0) + 1);
+    const others = ~(1 << bit), count = counters[f];
+    for (let i = 0; i < hits.length; i++) if ((masks[i] & others) === 0) count(hits[i][0], counts);
     for (const o of options[f]) {
-      const text = o.dataset.label + " (" + (counts.get(o.value) || 0) + ")";
-      if (o.textContent !== text) o.textContent = text;
+      if (o.shown !== counts[o.slot]) { o.shown = counts[o.slot]; o.textContent = o.dataset.label + " (" + o.shown + ")"; }
     }
   });
 }
