@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import json
 import os
 import re
 import shutil
@@ -30,7 +31,9 @@ def run(city: Path, root: Path, *flags: str) -> tuple[float, str]:
     seconds = time.monotonic() - started
     if proc.returncode:
         raise SystemExit(f"nightly failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
-    return seconds, proc.stdout.strip().splitlines()[-1]
+    steps = json.loads((root / "last-run.json").read_text(encoding="utf-8"))["timings"]
+    said = re.sub(r" -> \S+", "", proc.stdout.strip().splitlines()[-1])
+    return seconds, f"{said}; steps " + ", ".join(f"{k} {v:.1f} s" for k, v in steps.items())
 
 
 def changed_copy(source: Path, target: Path, encoding: str, column: str) -> None:
