@@ -8,6 +8,7 @@ the same id (and, with the same ``BUILD_DATE``, byte-identical pages). ``BUILD_D
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import os
 import re
@@ -56,6 +57,7 @@ def input_hashes(config: CityConfig) -> dict[str, dict]:
     return out
 
 
+@functools.lru_cache(maxsize=None)  # the code does not change while a build runs
 def code_version(root: Path = ROOT) -> str:
     """SHA-256 over the code and pinned dependencies that shape the output (not the git history)."""
     digest = hashlib.sha256()
@@ -94,15 +96,17 @@ def _as_date(text: str) -> dt.date | None:
     return dt.date(year, month, day) if day else (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1))
 
 
-def build_info(config: CityConfig, source_dates: list[str], stale_after_days: int) -> dict:
-    """Build id, inputs, code version, BUILD_DATE and whether the newest data is older than ``stale_after_days``."""
-    inputs = input_hashes(config)
+def build_info(config: CityConfig, inputs: dict[str, dict] | None = None) -> dict:
+    """Build id, inputs, code version, BUILD_DATE and whether the newest data is older than the config's
+    ``stale_after_days``. ``inputs`` (path -> bytes, sha256) when the caller has hashed them already."""
+    inputs = input_hashes(config) if inputs is None else {k: {"bytes": v["bytes"], "sha256": v["sha256"]} for k, v in inputs.items()}
+    stale_after_days = config.thresholds["stale_after_days"]
     code = code_version()
     digest = hashlib.sha256(code.encode())
     digest.update(config.path.read_bytes())
     for name, facts in sorted(inputs.items()):
         digest.update(f"{name}\0{facts['sha256']}\0".encode())
-    today, as_of = build_date(), newest_as_of(source_dates)
+    today, as_of = build_date(), newest_as_of(source_dates(config))
     age = (today - _as_date(as_of)).days if as_of else None
     return {"id": digest.hexdigest()[:16], "date": today.isoformat(), "code_version": code[:16],
             "config_sha256": hashlib.sha256(config.path.read_bytes()).hexdigest(), "inputs": inputs,

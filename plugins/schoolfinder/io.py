@@ -73,7 +73,7 @@ def _plain(value):
     return value
 
 
-def manifest(result: BuildResult) -> dict:
+def manifest(result: BuildResult, build: dict | None = None) -> dict:
     """Return the city, its sources with their dates, and headline counts."""
     config = result.config
     sources = [{"id": s["id"], "label": s["label"], "kind": kind, "path": s.get("path", ""), "as_of": s.get("as_of", "")}
@@ -93,7 +93,7 @@ def manifest(result: BuildResult) -> dict:
             "counts": {"schools": len(result.schools), "neighborhoods": len(result.neighborhoods),
                        "by_sector": {k: int(v) for k, v in sector_counts.items()}},
             "population": result.population,  # method (crosswalk or area_weighting) and children reconciliation
-            "build": buildinfo.build_info(config, buildinfo.source_dates(config), config.thresholds["stale_after_days"])}
+            "build": build or buildinfo.build_info(config)}
 
 
 def access_tables(result: BuildResult) -> tuple[dict, dict[str, dict]]:
@@ -186,15 +186,15 @@ def search_files(result: BuildResult, records: list[dict], folder: Path) -> dict
     return contents
 
 
-def write_processed(result: BuildResult, out_dir: Path) -> dict[str, Path]:
-    """Write every processed file into ``out_dir`` and return their paths."""
+def write_processed(result: BuildResult, out_dir: Path, build: dict | None = None) -> dict[str, Path]:
+    """Write every processed file into ``out_dir`` and return their paths (``build``: the build info, when known)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     nbhd = result.neighborhoods
     records = school_records(result)
     contents = {
         **{f"open-data/{name}": text for name, text in open_data_files(records).items()},
         "compare.json": compare_records(records) + "\n",
-        "manifest.json": dumps(manifest(result)),
+        "manifest.json": dumps(manifest(result, build)),
         "schools.json": dumps(records, compact=True),
         "neighborhoods.json": dumps([{k: _plain(v) for k, v in r.items()} for r in nbhd.drop(columns="geometry").to_dict("records")]),
         "neighborhoods.geojson": _precise(nbhd.drop(columns="svg_path"), 1e-6).to_json(sort_keys=True, drop_id=True) + "\n",

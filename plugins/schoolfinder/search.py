@@ -21,8 +21,9 @@ import numpy as np
 from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
 from whoosh.support.charset import accent_map
 
+from .access import UNREACHABLE  # the travel matrix's "not within the limit"
+
 INDEX_VERSION = 1
-UNREACHABLE = 255
 CELL_CHUNK = 64  # origin rows per "near me" travel file
 
 # canonical token -> phrases (English and Spanish) that mean it; matched on folded, lower-cased text
@@ -120,11 +121,15 @@ def keywords(text: str, *concepts: str) -> str:
     return " ".join(sorted(tokens - words))
 
 
+def record_concepts(school: dict) -> set[str]:
+    """Concepts a school has by its record rather than its words: its sector and the grade bands it serves."""
+    return concepts_in(school.get("sector") or "") | grade_concepts(school.get("grade_low"), school.get("grade_high"))
+
+
 def school_keywords(school: dict) -> str:
     """Keywords of the school's own words (name, short name, grades), its sector and the grade bands it serves."""
     text = " ".join(str(school.get(k)) for k in ("name", "short_name", "grades") if school.get(k))
-    bands = grade_concepts(school.get("grade_low"), school.get("grade_high"))
-    return keywords(text, *concepts_in(school.get("sector") or ""), *bands)
+    return keywords(text, *record_concepts(school))
 
 
 def _listed(values) -> tuple[list[list[str]], dict[str, int]]:
@@ -179,7 +184,7 @@ def minutes_from_neighborhoods(travel: dict, school_keys: list[str], nbhd_ids: l
             with warnings.catch_warnings():  # a school no part of the area reaches: NaN, reported as 255
                 warnings.simplefilter("ignore", RuntimeWarning)
                 typical = np.nanmedian(mine, axis=0)
-            out[row, cols_out] = np.where(np.isfinite(typical), np.ceil(np.nan_to_num(typical, nan=255)), UNREACHABLE)
+            out[row, cols_out] = np.where(np.isfinite(typical), np.ceil(typical), UNREACHABLE)
     return out
 
 

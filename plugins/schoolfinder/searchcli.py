@@ -27,9 +27,8 @@ def build_index(schools: list[dict]):
     index = RamStorage().create_index(SCHEMA)
     with index.writer() as writer:
         for s in schools:
-            concept_text = " ".join(sorted(search.concepts_in(" ".join([s.get("name") or "", *search.offers(s)]))
-                                           | search.concepts_in(s.get("sector") or "")
-                                           | search.grade_concepts(s.get("grade_low"), s.get("grade_high"))))
+            words = " ".join([s.get("name") or "", *search.offers(s)])
+            concept_text = " ".join(sorted(search.concepts_in(words) | search.record_concepts(s)))
             writer.add_document(key=s["key"], name=s.get("name") or "", alias=s.get("short_name") or "",
                                 neighborhood=s.get("neighborhood") or "", operator=s.get("operator") or "",
                                 address=" ".join(str(s.get(k) or "") for k in ("address", "zip")),

@@ -12,10 +12,13 @@ def browse_lists(schools: list[dict]) -> list[dict]:
     """Every browse list: kind, key (what the template names it by), URL path, and its schools in site order."""
     lists = [{"kind": "band", "key": band, "path": f"browse/grades/{band}",
               "schools": [s for s in schools if band in (s.get("bands") or [])]} for band in BANDS]
-    names = sorted({o for s in schools for o in offers(s)}, key=str.casefold)
+    by_offer: dict[str, list[dict]] = {}
+    for school in schools:  # one pass, site order kept
+        for name in dict.fromkeys(offers(school)):
+            by_offer.setdefault(name, []).append(school)
+    names = sorted(by_offer, key=str.casefold)
     for name, slug in zip(names, unique_slugs(names, [str(i) for i in range(len(names))])):
-        lists.append({"kind": "offer", "key": name, "path": f"browse/offers/{slug}",
-                      "schools": [s for s in schools if name in offers(s)]})
+        lists.append({"kind": "offer", "key": name, "path": f"browse/offers/{slug}", "schools": by_offer[name]})
     for sector in sorted({s.get("sector") or "" for s in schools}):
         lists.append({"kind": "sector", "key": sector, "path": f"browse/sectors/{slugify(sector, 'not-reported')}",
                       "schools": [s for s in schools if (s.get("sector") or "") == sector]})

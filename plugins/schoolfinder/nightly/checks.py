@@ -22,23 +22,34 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--no-first-run", "--disable-quic", "--disable-sync"]
 TILES = "https://tile.openstreetmap.org/"
 _ATTR = re.compile(r"""<(a|link|script|img|iframe|source|form)\b[^>]*?\s(href|src|action)\s*=\s*["']([^"']*)["']""", re.I)
+_CSS_URL = re.compile(r"""url\(\s*["']?(https?://[^"')\s]+)""")
 _LOADS = {"link", "script", "img", "iframe", "source"}  # tags whose URL the browser fetches by itself
 
 
-def link_problems(site: Path) -> list[str]:
-    """Internal links and assets that point at nothing, and ``javascript:`` URLs; one line each."""
-    problems, pages = [], sorted(site.rglob("*.html"))
-    bar = Progress("check links", len(pages))
+def reference_problems(site: Path, allowed: tuple[str, ...] = (TILES,)) -> dict[str, list[str]]:
+    """One read of every page and style sheet: ``links`` (internal links and assets that point at nothing,
+    ``javascript:`` URLs) and ``origins`` (resources loaded from another site; links out are fine, tiles allowed)."""
+    found: dict[str, list[str]] = {"links": [], "origins": []}
+    pages = sorted(site.rglob("*.html"))
+    bar = Progress("check links and origins", len(pages))
     for page in pages:
-        for tag, _attr, url in _ATTR.findall(page.read_text(encoding="utf-8")):
+        name, text = page.relative_to(site), page.read_text(encoding="utf-8")
+        for tag, _attr, url in _ATTR.findall(text):
             parsed = urlparse(url)
             if parsed.scheme.lower() == "javascript":
-                problems.append(f"{page.relative_to(site)}: javascript: URL in <{tag}>")
-            elif not parsed.scheme and not parsed.netloc and parsed.path and not _exists(site, page, parsed.path):
-                problems.append(f"{page.relative_to(site)}: <{tag}> {url} -> missing")
+                found["links"].append(f"{name}: javascript: URL in <{tag}>")
+            elif parsed.netloc:
+                if tag.lower() in _LOADS and not url.startswith(allowed):
+                    found["origins"].append(f"{name}: <{tag}> loads {url}")
+            elif not parsed.scheme and parsed.path and not _exists(site, page, parsed.path):
+                found["links"].append(f"{name}: <{tag}> {url} -> missing")
+        found["origins"] += [f"{name}: CSS loads {url}" for url in _CSS_URL.findall(text)]
         bar.advance()
     bar.done()
-    return problems
+    for sheet in sorted(site.rglob("*.css")):
+        found["origins"] += [f"{sheet.relative_to(site)}: CSS loads {url}"
+                             for url in _CSS_URL.findall(sheet.read_text(encoding="utf-8"))]
+    return found
 
 
 def _exists(site: Path, page: Path, path: str) -> bool:
@@ -47,22 +58,6 @@ def _exists(site: Path, page: Path, path: str) -> bool:
     if site.resolve() not in target.parents and target != site.resolve():
         return False
     return (target / "index.html").is_file() if target.is_dir() or path.endswith("/") else target.is_file()
-
-
-def origin_problems(site: Path, allowed: tuple[str, ...] = (TILES,)) -> list[str]:
-    """Resources a page would load from another site (links to other sites are fine; map tiles are allowed)."""
-    problems = []
-    for page in sorted(site.rglob("*.html")):
-        text = page.read_text(encoding="utf-8")
-        for tag, _attr, url in _ATTR.findall(text):
-            if tag.lower() in _LOADS and urlparse(url).netloc and not url.startswith(allowed):
-                problems.append(f"{page.relative_to(site)}: <{tag}> loads {url}")
-        for url in re.findall(r"""url\(\s*["']?(https?://[^"')\s]+)""", text):
-            problems.append(f"{page.relative_to(site)}: CSS loads {url}")
-    for sheet in sorted(site.rglob("*.css")):
-        for url in re.findall(r"""url\(\s*["']?(https?://[^"')\s]+)""", sheet.read_text(encoding="utf-8")):
-            problems.append(f"{sheet.relative_to(site)}: CSS loads {url}")
-    return problems
 
 
 def budget_problems(site: Path, budgets: dict[str, int]) -> list[str]:

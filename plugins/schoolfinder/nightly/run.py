@@ -73,16 +73,16 @@ def _steps(run: Run, city: Path, allow_delta: bool, force: bool) -> dict:
     live = publish.current_build(run.root)
     staging = publish.new_staging(run.root, "run")
     snapshot = staging / "inputs"
-    run.step("fetch", lambda: _gate("fetch", lambda: fetch.fetch_inputs(config, rules["fetch"], snapshot)))
+    fetched = run.step("fetch", lambda: _gate("fetch", lambda: fetch.fetch_inputs(config, rules["fetch"], snapshot)))
     config = dataclasses.replace(config, data_dir=snapshot)
-    info = buildinfo.build_info(config, buildinfo.source_dates(config), config.thresholds["stale_after_days"])
+    info = buildinfo.build_info(config, fetched)
     live_info = _live_info(live)
     if not force and live_info and (live_info["id"], live_info["stale"]) == (info["id"], info["stale"]):
         shutil.rmtree(staging, ignore_errors=True)
         print(f"unchanged: inputs and code as in the published build {info['id']}; nothing rebuilt")
         return {"status": "unchanged", "build_id": info["id"]}
     result = run.step("validate", lambda: _gate("validate", lambda: pipeline.run(config)))
-    run.step("write", lambda: (io.write_processed(result, staging / "processed"), reports.write_reports(result, staging / "reports")))
+    run.step("write", lambda: (io.write_processed(result, staging / "processed", info), reports.write_reports(result, staging / "reports")))
     old = changes.load(live / "processed") if live else None
     new = changes.load(staging / "processed")
     report = changes.compare(old, new) if old else None
@@ -127,9 +127,8 @@ def _pelican(processed: Path, out: Path) -> None:
 
 
 def _checks(site: Path, rules: dict) -> None:
-    for name, found in (("links", lambda: checks.link_problems(site)), ("origins", lambda: checks.origin_problems(site)),
-                        ("budgets", lambda: checks.budget_problems(site, rules["budgets"]))):
-        problems = found()
+    found = {**checks.reference_problems(site), "budgets": checks.budget_problems(site, rules["budgets"])}
+    for name, problems in found.items():
         if problems:
             raise GateFailed(f"check:{name}", problems)
     if rules["axe_pages"]:

@@ -15,7 +15,7 @@ const FIELDS = ["q", ...FACETS, "from", "within", "sort"];
 
 const fold = (text) => text.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase().replace(/\u2019/g, "'");
 const nameKey = (text) => fold(text).split(/[^\p{L}\p{N}_]+/u).filter(Boolean).join(" ");
-let options = {}, STOP, index, engine, schools, phraseRe, concepts, minutes = null, shown = PAGE, fromLabel = "";
+let options = {}, byName, STOP, index, engine, schools, phraseRe, concepts, minutes = null, shown = PAGE, fromLabel = "";
 
 function load(data) {
   const col = Object.fromEntries(data.columns.map((c, i) => [c, i]));
@@ -28,17 +28,17 @@ function load(data) {
   engine = new MiniSearch({
     fields: ["n", "a", "h", "d", "p", "o", "k"],
     processTerm: (term) => fold(term),
-    extractField: (s, field) => ({
-      id: s.id, n: s.name, a: s.alias, d: s.address, k: s.keywords,
-      h: s.nbhd >= 0 ? nb[s.nbhd][0] + " " + nb[s.nbhd][2] : "",
-      p: s.offers.map((i) => of[i][0] + " " + of[i][1]).join(" "),
-      o: s.operator >= 0 ? op[s.operator][0] + " " + op[s.operator][1] : "",
-    })[field],
     searchOptions: { boost: { n: 3, a: 2, h: 2, k: 1.5 }, processTerm: (t) => t },
   });
-  engine.addAll(schools);
+  engine.addAll(schools.map((s) => ({  // the text of each field, built once (MiniSearch keeps only the index)
+    id: s.id, n: s.name, a: s.alias, d: s.address, k: s.keywords,
+    h: s.nbhd >= 0 ? nb[s.nbhd][0] + " " + nb[s.nbhd][2] : "",
+    p: s.offers.map((i) => of[i][0] + " " + of[i][1]).join(" "),
+    o: s.operator >= 0 ? op[s.operator][0] + " " + op[s.operator][1] : "",
+  })));
   const collator = new Intl.Collator(document.documentElement.lang, { sensitivity: "base", numeric: true });
-  [...schools].sort((a, b) => collator.compare(a.name, b.name)).forEach((s, i) => { s.rank = i; });
+  byName = [...schools].sort((a, b) => collator.compare(a.name, b.name));
+  byName.forEach((s, i) => { s.rank = i; });
   for (const f of FACETS) {
     options[f] = [...form.elements[f].options].filter((o) => o.value);
     options[f].forEach((o) => { o.slot = slot(f, o.value); });
@@ -67,7 +67,7 @@ function query(text) {
 // With ``allowLoose`` (once typing pauses), a query no school matches in full falls back to any of its words.
 function matches(text, allowLoose) {
   const parts = query(text);
-  if (!parts.length) return { hits: schools.map((s) => [s, 0]), loose: false };
+  if (!parts.length) return { hits: byName.map((s) => [s, 0]), loose: false };  // no words: every school, A-Z
   let found = engine.search({ combineWith: "AND", queries: parts });
   let loose = false;
   if (!found.length && parts.length > 1 && allowLoose) {
@@ -122,7 +122,6 @@ function run(st, counts, allowLoose = true) {
     travel: (a, b) => (minutes ? minutes[a[0].id] - minutes[b[0].id] : 0) || a[0].rank - b[0].rank,
   }[st.sort];
   if (by) results.sort(by);
-  else if (!query(st.q).length) results.sort((a, b) => a[0].rank - b[0].rank);
   return { results, loose };
 }
 
@@ -259,7 +258,7 @@ function fromUrl() {
 }
 
 let timer;
-async function update(push) {
+function update(push) {
   const st = state();
   const url = toUrl(st);
   if (url !== location.pathname + location.search) history[push ? "pushState" : "replaceState"](null, "", url);
