@@ -48,11 +48,11 @@ test: setup  ## the whole test suite (unit, stages, site build, real browser)
 	$(PY) -m pytest
 
 bench: setup  ## page generation (10k, 100k schools), ingest+validate+match (100k rows), router, search (2,000 schools)
-	$(PY) -m schoolfinder_site.bench
-	$(PY) -m schoolfinder.bench --rows 100000
-	$(PY) -m schoolfinder.routerbench
-	$(PY) -m schoolfinder_site.searchbench
-	$(PY) -m schoolfinder.nightly.bench
+	$(PY) -m benchmarks.pages
+	$(PY) -m benchmarks.ingest --rows 100000
+	$(PY) -m benchmarks.router
+	$(PY) -m benchmarks.search
+	$(PY) -m benchmarks.nightly
 
 nightly: setup $(if $(filter data/demo,$(CITY:/=)),demo-data)  ## fetch, validate, build, check, publish atomically into $(PUBLISH)/current
 	$(PY) -m schoolfinder nightly $(CITY) --root $(PUBLISH) $(NIGHTLY_FLAGS)

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from schoolfinder import access
+from schoolfinder.access import measures as access
 
 
 def test_iff_fixture():

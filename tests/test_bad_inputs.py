@@ -14,7 +14,7 @@ import pytest
 
 from schoolfinder import pipeline
 from schoolfinder.config import load_config
-from schoolfinder.errors import DataError
+from schoolfinder.problems import DataError
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 HEADER = "ID,NAME,GRADES,ADDRESS,PHONE,WEBSITE,LAT,LON,STATUS,NCES"

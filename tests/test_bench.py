@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from schoolfinder.io import read_processed
-from schoolfinder_site import bench
+from schoolfinder.outputs.processed import read_processed
+from benchmarks import pages as bench
 
 
 def test_baseline_pages_are_byte_identical_to_pelicans(tmp_path):

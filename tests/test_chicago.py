@@ -116,7 +116,7 @@ def school_page(site, school_id: str) -> str:
 
 
 def page_for(site, name: str) -> str:
-    from schoolfinder.slugs import slugify
+    from schoolfinder.directory.slugs import slugify
 
     return (site / "schools" / slugify(name, fallback="x") / "index.html").read_text(encoding="utf-8")
 
@@ -155,7 +155,7 @@ def test_json_ld_parses_on_every_school_page(chicago_site):
 
 def test_chicago_budgets_and_axe(browser, chicago_site, record_property):
     from tests.browser import PHONE, axe_violations, serve, transferred_gzip_bytes
-    from schoolfinder.slugs import slugify
+    from schoolfinder.directory.slugs import slugify
 
     slug = slugify("Art in Motion Charter School", fallback="x")
     with serve(chicago_site) as base:

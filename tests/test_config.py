@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from schoolfinder.config import CANONICAL_FIELDS, SCHEMA, SUBSECTIONS, load_config
-from schoolfinder.errors import ConfigError
+from schoolfinder.problems import ConfigError
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "data" / "demo" / "city.toml"

@@ -168,7 +168,7 @@ def test_tier_labels_follow_the_page_language(demo_site):
 
 def test_tier_translations_are_checked(tmp_path):
     from schoolfinder.config import load_config
-    from schoolfinder.errors import ConfigError
+    from schoolfinder.problems import ConfigError
 
     text = (ROOT / "data" / "demo" / "city.toml").read_text(encoding="utf-8")
     bad = text.replace('translations = { es = { label = "Excelente"', 'translations = { es = { name = "Excelente"', 1)

@@ -16,8 +16,8 @@ import pandas as pd
 import pytest
 import shapely
 
-from schoolfinder import maps
-from schoolfinder.errors import SchoolfinderError
+from schoolfinder.outputs import maps
+from schoolfinder.problems import SchoolfinderError
 
 ROOT = Path(__file__).resolve().parent.parent
 LEAFLET = ROOT / "theme" / "static" / "vendor" / "leaflet"

@@ -9,7 +9,7 @@ from itertools import pairwise
 import numpy as np
 import pytest
 
-from schoolfinder import router
+from schoolfinder.travel import router
 
 INF = float("inf")
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from schoolfinder import search, searchcli
+from schoolfinder.search import index as search
+from schoolfinder.search import cli as searchcli
 from schoolfinder_site import browse
 
 

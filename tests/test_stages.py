@@ -8,14 +8,14 @@ import sys
 import pandas as pd
 import pytest
 
-from schoolfinder.errors import DataError
-from schoolfinder.grades import grade_bands, parse_span, span_label
-from schoolfinder.ingest import read_table
-from schoolfinder.match import fuzzy_candidates, match_by_ids
-from schoolfinder.merge import MergeRules, merge_sources
+from schoolfinder.problems import DataError
+from schoolfinder.ratings.grades import grade_bands, parse_span, span_label
+from schoolfinder.ingest.tables import read_table
+from schoolfinder.directory.match import fuzzy_candidates, match_by_ids
+from schoolfinder.directory.merge import MergeRules, merge_sources
 from schoolfinder.pipeline import _reconcile
-from schoolfinder.slugs import slugify, unique_slugs
-from schoolfinder.validate import validate_directory
+from schoolfinder.directory.slugs import slugify, unique_slugs
+from schoolfinder.directory.validate import validate_directory
 from tests.conftest import ROOT
 
 
@@ -178,7 +178,7 @@ def test_field_precedence_overrides_source_order():
 
 
 def test_crosswalk_sums_each_small_area_into_its_one_neighborhood():
-    from schoolfinder.population import by_crosswalk
+    from schoolfinder.geo.population import by_crosswalk
 
     per_area = pd.DataFrame({"elementary": [10.0, 20.0, 5.0, 1000.0], "high": [1.0, 2.0, 3.0, 4.0]},
                             index=["t1", "t2", "t3", "elsewhere"])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from schoolfinder.tiers import school_tier, subgroup_results, tier_for
+from schoolfinder.ratings.tiers import school_tier, subgroup_results, tier_for
 
 SQRP = {"kind": "levels", "levels": ["Level 1+", "Level 1", "Level 2+", "Level 2", "Level 3"],
         "tiers": {"Level 1+": "excellent", "Level 1": "strong", "Level 2+": "average", "Level 2": "below", "Level 3": "low"},

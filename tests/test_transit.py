@@ -11,8 +11,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from schoolfinder import gtfs, transit
-from schoolfinder.errors import DataError
+from schoolfinder.ingest import gtfs
+from schoolfinder.transit import nearby as transit
+from schoolfinder.problems import DataError
 
 FEED = {
     "agency.txt": "agency_id,agency_name,agency_url,agency_timezone\nA,Test,https://example.org,UTC\n",
@@ -152,7 +153,7 @@ def test_gtfs03_calendar_gap(tmp_path):
 
 
 def test_gtfs06_far_away_stop_is_left_out():
-    from schoolfinder.feeds import _plausible
+    from schoolfinder.transit.stage import _plausible
 
     stops = pd.DataFrame({"stop_id": ["near", "swapped"], "stop_lat": [-31.0, -24.0], "stop_lon": [-24.0, -31.0]})
     center = gpd.GeoSeries(gpd.points_from_xy([-24.0], [-31.0]), crs="EPSG:4326").to_crs("EPSG:32726").iloc[0]

@@ -8,7 +8,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from .errors import SchoolfinderError
+from .problems import SchoolfinderError
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -71,14 +71,16 @@ def _nightly(args) -> int:
 
 
 def _search(args) -> int:
-    from . import searchcli
+    from .search import cli as searchcli
 
     searchcli.print_hits(searchcli.run(args.processed, args.query, args.limit), args.query)
     return 0
 
 
 def _build(args) -> int:
-    from . import io, pipeline, reports
+    from . import pipeline
+    from .outputs import processed as io
+    from .outputs import reports
     from .config import load_config
 
     started = time.perf_counter()

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import ConfigError
+from .problems import ConfigError
 from .configschema import (  # noqa: F401 (re-exported: the schema is part of this module's interface)
     ARRAY_SECTIONS, CANONICAL_FIELDS, LIST_FIELDS, REQUIRED, REQUIRED_SECTIONS, SCHEMA, SECTORS, SUBGROUPS, SUBSECTIONS,
 )

@@ -7,14 +7,21 @@ from dataclasses import dataclass, field
 import geopandas as gpd
 import pandas as pd
 
-from . import feeds as feeds_stage
-from . import accessstage, geo, ingest, population, ratings, svgmap, travelstage, validate
-from .grades import grade_bands
+from .transit import stage as feeds_stage
+from .access import stage as accessstage
+from .geo import neighborhoods as geo
+from .ingest import tables as ingest
+from .geo import population
+from .ratings import results as ratings
+from .geo import svgmap
+from .travel import stage as travelstage
+from .directory import validate
+from .ratings.grades import grade_bands
 from .config import CityConfig
-from .errors import DataError, Problem
-from .merge import MergeRules, merge_sources
-from .slugs import unique_slugs
-from .tiers import school_tier
+from .problems import DataError, Problem
+from .directory.merge import MergeRules, merge_sources
+from .directory.slugs import unique_slugs
+from .ratings.tiers import school_tier
 
 
 @dataclass

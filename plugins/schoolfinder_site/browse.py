@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from schoolfinder.search import offers
-from schoolfinder.slugs import slugify, unique_slugs
+from schoolfinder.search.index import offers
+from schoolfinder.directory.slugs import slugify, unique_slugs
 
 BANDS = ("elementary", "middle", "high")
 

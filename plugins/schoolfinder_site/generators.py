@@ -9,7 +9,7 @@ from pathlib import Path
 
 from pelican.generators import Generator
 
-from schoolfinder.io import read_processed
+from schoolfinder.outputs.processed import read_processed
 
 from . import browse, i18n
 from .maps import DesertMaps, map_strings

@@ -9,7 +9,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from schoolfinder import maps
+from schoolfinder.outputs import maps
 
 
 def map_strings(gettext, tiers: list[dict]) -> dict:

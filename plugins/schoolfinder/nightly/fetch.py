@@ -13,7 +13,7 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import urlparse
 
-from ..buildinfo import input_paths, sha256_file
+from ..outputs.buildinfo import input_paths, sha256_file
 from ..config import CityConfig
 from .progress import Progress
 

@@ -15,9 +15,12 @@ import sys
 import time
 from pathlib import Path
 
-from .. import buildinfo, io, pipeline, reports
+from .. import pipeline
+from ..outputs import buildinfo
+from ..outputs import processed as io
+from ..outputs import reports
 from ..config import load_config
-from ..errors import SchoolfinderError
+from ..problems import SchoolfinderError
 from . import changes, checks, fetch, publish
 from .report import write_change_report
 

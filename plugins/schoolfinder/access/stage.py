@@ -1,0 +1,77 @@
+"""Desert measures for a city: children per H3 cell and band, reachable quality seats, shares per neighborhood."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import pandas as pd
+
+from . import measures as access
+from ..geo import population
+from ..config import CityConfig
+from ..geo.neighborhoods import allocate_by_area
+
+
+def band_children(config: CityConfig) -> tuple[gpd.GeoDataFrame, pd.DataFrame, pd.DataFrame]:
+    """Small areas, their children per band (columns elementary, middle, high; row-aligned), and the same by area id."""
+    spec = config.population
+    areas = gpd.read_file(config.source_path(spec["areas_path"]))
+    by_id = population.band_counts(config, population.read_table(config))
+    ids = areas[spec["area_id_field"]].astype(str)
+    return areas, by_id.reindex(ids, fill_value=0.0).reset_index(drop=True), by_id
+
+
+def deserts(config: CityConfig, schools: pd.DataFrame, neighborhoods: gpd.GeoDataFrame, travel: dict, metric_crs,
+            crosswalk: pd.DataFrame | None = None) -> dict:
+    """Per cell and per neighborhood, for each band and time limit: quality access and the desert share.
+
+    Children per cell always come from area weighting; children per neighborhood (shown next to the shares, and
+    the seat-gap demand) come from the crosswalk when the city has one, else from area weighting too.
+    """
+    rules = config.access
+    quality_rank = 1 + [t["id"] for t in config.tiers].index(rules["quality_tier"])
+    located = schools.set_index("key").loc[list(travel["school_keys"])].reset_index()
+    origins = travel["origins"]
+    cells = access.cell_polygons(origins["cell"].tolist()).assign(nbhd_id=origins["nbhd_id"].to_numpy())
+    areas, per_area, by_id = band_children(config)
+    children = allocate_by_area(areas, per_area, cells, "cell", metric_crs)
+    shown, demand = _neighborhood_children(areas, per_area, by_id, children, cells, neighborhoods, crosswalk, metric_crs)
+    limits = sorted(set(config.thresholds["travel_minutes"]) | {rules["minutes"]})
+    by_band, cell_rows = {}, {}
+    for band in per_area.columns:
+        by_limit = {}
+        for limit in limits:
+            reach = access.cell_access(travel["transit"], travel["walk"], located, limit, band, quality_rank)
+            desert = access.is_desert(reach, rules["definition"], rules["choice_min_options"])
+            by_limit[limit] = {"city": access.desert_share(children[band], desert),
+                               "areas": access.desert_share(children[band], desert, cells["nbhd_id"]).to_dict()}
+            if limit == rules["minutes"]:
+                cell_rows[band] = reach.assign(desert=desert.to_numpy(), children=children[band].to_numpy())
+        by_band[band] = by_limit
+    return {"cells": cells, "cell_rows": cell_rows, "shares": by_band, "limits": limits,
+            "gaps": _seat_gaps(schools, neighborhoods, demand, quality_rank),
+            "children": {band: shown[band].round().to_dict() for band in per_area}}
+
+
+def _neighborhood_children(areas, per_area, by_id, children, cells, neighborhoods, crosswalk, metric_crs):
+    """Children per neighborhood and band: (shown next to the shares, seat-gap demand); both from the crosswalk if any.
+
+    Without a crosswalk, the figure shown is the sum over the neighborhood's cells (what the shares weigh) and the
+    demand is the small areas weighted onto the neighborhood polygons.
+    """
+    if crosswalk is not None:
+        exact = population.by_crosswalk(by_id, crosswalk).reindex(neighborhoods["nbhd_id"], fill_value=0.0)
+        return exact, exact
+    return (children.groupby(cells["nbhd_id"].to_numpy()).sum(),
+            allocate_by_area(areas, per_area, neighborhoods, "nbhd_id", metric_crs))
+
+
+def _seat_gaps(schools, neighborhoods, demands, quality_rank) -> dict:
+    """IFF-style: children per band in each neighborhood against quality seats located there."""
+    gaps = {}
+    for band in demands.columns:
+        demand = demands[band]
+        quality = schools[schools["bands"].map(lambda b: band in b) & schools["tier"].map(lambda t: (t.get("rank") or 99) <= quality_rank)]
+        seats = quality.groupby("nbhd_id")["enrollment"].sum()
+        gaps[band] = {n: dict(zip(("gap", "service_level"), access.seat_gap(demand.get(n, 0), seats.get(n, 0)))) | {
+            "demand": round(float(demand.get(n, 0))), "quality_seats": int(seats.get(n, 0))} for n in neighborhoods["nbhd_id"]}
+    return gaps

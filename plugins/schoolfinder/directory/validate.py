@@ -1,0 +1,220 @@
+"""Validate stage: check and normalise mapped directory rows, one Problem per bad cell."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from ..problems import Problem
+from ..config import LIST_FIELDS
+from ..ratings.grades import GRADE_LABELS, parse_grade, parse_span, span_label
+from .cells import check_cells
+from ..ingest.tables import ROW, SHAPE, SOURCE
+
+_PHONE_CHARS = re.compile(r"^[0-9()+.\-\s/x]*$")
+_ZIP = re.compile(r"^\d{5}(-\d{4})?$")
+COUNT_FIELDS = ("enrollment", "count_swd", "count_el", "count_low_income")
+RATE_FIELDS = ("suspensions_per_100", "expulsions_per_100")
+TEXT_FIELDS = ("how_to_apply", "application_deadline", "school_hours")
+SENTINELS = {"-1", "-2", "-3", "-9", "999999", "-99"}
+
+
+def validate_directory(mapped: pd.DataFrame, source: dict, file: str) -> tuple[pd.DataFrame, list[Problem]]:
+    """Return the rows that may be published (with ``_fate`` set) and the problems found.
+
+    Every input row comes back once: ``_fate`` is ``keep``, ``closed`` or
+    ``quarantined``, so the caller can reconcile counts.
+    """
+    problems: list[Problem] = []
+    by_row: dict[int, list[Problem]] = {}
+    for problem in check_cells(mapped, source["columns"], file):
+        by_row.setdefault(problem.row, []).append(problem)
+    records = []
+    seen_ids: set[str] = set()
+    for row in mapped.to_dict("records"):
+        found: list[Problem] = by_row.get(row[ROW], [])
+        if row[SHAPE]:  # cells are shifted, so other checks on this row would only add noise
+            found = [Problem("QUARANTINE", row[SHAPE], file, row[ROW], "",
+                                 "the row has fewer cells than the header" if row[SHAPE] == "MISSING_CELL"
+                                 else "the row has more cells than the header (an unquoted delimiter in a value?)")]
+        flagged = {p.code for p in found}
+        record = _normalise_row(row, source, file, [] if row[SHAPE] else found, flagged)
+        key = record.get("school_id", "")
+        if key and key in seen_ids:
+            found.append(Problem("QUARANTINE", "DUPLICATE_KEY", file, row[ROW], source["columns"]["school_id"],
+                                 "the same school id appears earlier in this file", key))
+        seen_ids.add(key)
+        if any(p.severity == "QUARANTINE" for p in found):
+            record["_fate"] = "quarantined"
+        elif record.get("status_closed"):
+            record["_fate"] = "closed"
+        else:
+            record["_fate"] = "keep"
+        problems.extend(found)
+        records.append(record)
+    return pd.DataFrame.from_records(records), problems
+
+
+def _normalise_row(row: dict, source: dict, file: str, found: list[Problem], flagged: set[str]) -> dict:
+    columns = source["columns"]
+    line = row[ROW]
+
+    def problem(severity, code, field, message, value=""):
+        found.append(Problem(severity, code, file, line, columns.get(field, field), message, value))
+
+    record = {ROW: line, SOURCE: row[SOURCE]}
+    for field in ("school_id", "state_id", "nces_id", "name", "short_name", "operator", "address", "city"):
+        record[field] = row.get(field, "")
+    record["sector"] = _sector(row, source, problem)
+    record.update(_grades(row, problem))
+    record["phone"] = _phone(row.get("phone", ""), problem)
+    record["zip"] = _zip(row.get("zip", ""), problem)
+    record["website"] = _website(row.get("website", ""), problem)
+    record["lat"], record["lon"] = (None, None) if "BAD_COORDINATES" in flagged else _coordinates(row, problem)
+    record["status_closed"] = row.get("status", "") in source["closed_values"]
+    for field in LIST_FIELDS:
+        record[field] = _split_list(row.get(field, ""), source["list_separator"])
+    record["entry_grades"] = _entry_grades(record["entry_grades"], problem)
+    for field in COUNT_FIELDS + RATE_FIELDS:
+        record[field] = _number(row.get(field, ""), field, field in COUNT_FIELDS, source["missing_values"], problem)
+    for field in TEXT_FIELDS:
+        record[field] = row.get(field, "")
+    record["application_url"] = _website(row.get("application_url", ""), problem, "application_url")
+    record["midyear_entry"] = _yes_no(row.get("midyear_entry", ""), problem)
+    return record
+
+
+def _number(value: str, field: str, whole: bool, missing: list[str], problem) -> float | int | None:
+    """Parse a count or rate; sentinels, declared missing values and text mean "not reported", never zero."""
+    if not value or value in missing:
+        return None
+    if value in SENTINELS:
+        problem("WARN", "SENTINEL_VALUE", field, "a code for \"not reported\"; shown as not reported", value)
+        return None
+    try:
+        number = float(value.replace(",", ""))
+    except ValueError:
+        problem("WARN", "NOT_A_NUMBER", field, "not a number; shown as not reported", value)
+        return None
+    if number < 0 or (whole and not number.is_integer()):
+        problem("WARN", "NOT_A_NUMBER", field, "not a valid count or rate; shown as not reported", value)
+        return None
+    return int(number) if whole else number
+
+
+def _yes_no(value: str, problem) -> bool | None:
+    text = value.strip().lower()
+    if text in ("y", "yes", "true", "1"):
+        return True
+    if text in ("n", "no", "false", "0"):
+        return False
+    if text:
+        problem("WARN", "NOT_YES_NO", "midyear_entry", "expected yes or no; shown as not reported", value)
+    return None
+
+
+def _entry_grades(items: list[str], problem) -> list[str]:
+    labels = []
+    for item in items:
+        grade = parse_grade(item)
+        if grade is None:
+            problem("WARN", "GRADE_TOKEN", "entry_grades", "not a grade; left out", item)
+        else:
+            labels.append(GRADE_LABELS[grade])
+    return labels
+
+
+def _sector(row: dict, source: dict, problem) -> str:
+    if source["sector"]:
+        return source["sector"]
+    if not source["sector_column"]:
+        return ""
+    raw = row["_sector_raw"]
+    sector = source["sector_values"].get(raw, source["sector_default"])
+    if not sector:
+        problem("QUARANTINE", "UNKNOWN_SECTOR", source["sector_column"],
+                "value is not in sector_values and there is no sector_default", raw)
+    return sector
+
+
+def _grades(row: dict, problem) -> dict:
+    if "grades" in row:
+        cell, field = row["grades"], "grades"
+    elif "grade_low" in row and "grade_high" in row:
+        cell, field = f"{row['grade_low']}-{row['grade_high']}", "grade_low"
+    else:
+        return {"grade_low": None, "grade_high": None, "grades": ""}
+    if not cell.strip("-"):
+        problem("WARN", "NO_GRADES", field, "grades are empty; shown as not reported")
+        return {"grade_low": None, "grade_high": None, "grades": ""}
+    span = parse_span(cell)
+    if span is None:
+        problem("QUARANTINE", "GRADE_TOKEN", field, "not a grade or grade span (PK, K, 1-12)", cell)
+        return {"grade_low": None, "grade_high": None, "grades": ""}
+    return {"grade_low": span[0], "grade_high": span[1], "grades": span_label(*span)}
+
+
+def _phone(value: str, problem) -> str:
+    if not value:
+        return ""
+    if re.fullmatch(r"\d{10,11}\.0", value):
+        problem("NORMALIZE", "EXCEL_NUMBER", "phone", "phone was stored as a number; '.0' removed", value)
+        value = value[:-2]
+    if not _PHONE_CHARS.match(value):
+        problem("WARN", "PHONE_NOT_A_NUMBER", "phone", "not a phone number (letters or markup); left out, the school is still listed", value)
+        return ""
+    digits = re.sub(r"\D", "", value.split("x")[0])
+    if len(digits) == 11 and digits.startswith("1"):
+        digits = digits[1:]
+    if len(digits) == 10:
+        return f"({digits[:3]}) {digits[3:6]}-{digits[6:]}"
+    problem("WARN", "PHONE_FORMAT", "phone", "not a 10-digit phone number; shown as given", value)
+    return value
+
+
+def _zip(value: str, problem) -> str:
+    if value and not _ZIP.match(value):
+        problem("WARN", "ZIP_FORMAT", "zip", "not a 5-digit ZIP code; shown as given", value)
+    return value
+
+
+def _website(value: str, problem, field: str = "website") -> str:
+    if not value:
+        return ""
+    compact = re.sub(r"\s", "", value).lower()
+    scheme = compact.split(":", 1)[0] if ":" in compact else ""
+    if scheme in ("http", "https"):
+        if re.search(r'[\s"<>`]', value.strip()):
+            problem("QUARANTINE", "URL_FORMAT", field, "a web address cannot contain spaces, quotes or < >", value)
+            return ""
+        return value.strip()
+    if not scheme or scheme.startswith("www") or "." in scheme:
+        if " " not in value and "." in value and "<" not in value:
+            problem("NORMALIZE", "URL_NO_SCHEME", field, "added https:// to a web address without a scheme", value)
+            return "https://" + value.strip()
+    problem("QUARANTINE", "URL_SCHEME", field, "only http and https links are published", value)
+    return ""
+
+
+def _coordinates(row: dict, problem) -> tuple[float | None, float | None]:
+    if "lat" not in row or "lon" not in row:
+        return None, None
+    raw_lat, raw_lon = row["lat"], row["lon"]
+    if not raw_lat or not raw_lon:
+        problem("WARN", "NO_COORDINATES", "lat", "no coordinates: published with \"location unavailable\"")
+        return None, None
+    lat, lon = float(raw_lat), float(raw_lon)
+    if abs(lat) < 1 and abs(lon) < 1:
+        problem("WARN", "POINT_NEAR_ORIGIN", "lat", "point is near 0,0; treated as missing", f"{raw_lat}, {raw_lon}")
+        return None, None
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        problem("WARN", "CRS_UNEXPECTED", "lat", "not WGS84 degrees (projected coordinates?); treated as missing",
+                f"{raw_lat}, {raw_lon}")
+        return None, None
+    return lat, lon
+
+
+def _split_list(cell: str, separator: str) -> list[str]:
+    items = [item.strip() for item in cell.split(separator)] if cell else []
+    return list(dict.fromkeys(item for item in items if item))

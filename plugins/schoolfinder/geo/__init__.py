@@ -1,0 +1,1 @@
+"""Geo: neighborhoods, population per area, and the static SVG shapes."""

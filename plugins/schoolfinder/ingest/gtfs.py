@@ -1,0 +1,128 @@
+"""GTFS ingest: read feeds (zip members are read, never extracted), check them, pick the school day."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zipfile
+from pathlib import Path, PurePosixPath
+
+import gtfs_kit as gk
+import numpy as np
+import pandas as pd
+
+from ..problems import DataError, Problem
+
+MAX_UNCOMPRESSED = 2 * 1024**3  # a real city's feed is well under 1 GB unzipped
+DATE_COLUMNS = {"calendar": ("start_date", "end_date"), "calendar_dates": ("date",), "feed_info": ("feed_start_date", "feed_end_date")}
+
+
+def check_archive(path: Path, max_bytes: int = MAX_UNCOMPRESSED) -> None:
+    """Fail on a zip whose members escape the folder, sit in a subfolder, or unpack to more than ``max_bytes``."""
+    if not zipfile.is_zipfile(path):
+        return
+    with zipfile.ZipFile(path) as archive:
+        members = archive.infolist()
+    for member in members:
+        name = PurePosixPath(member.filename)
+        if name.is_absolute() or ".." in name.parts or "\\" in member.filename:
+            raise DataError(Problem("FAIL", "GTFS_ARCHIVE_UNSAFE", path.name, None, member.filename, "member path leaves the archive"))
+        if len(name.parts) > 1 and name.suffix == ".txt":
+            raise DataError(Problem("FAIL", "GTFS_FILES_IN_SUBFOLDER", path.name, None, member.filename,
+                                    "GTFS files must sit at the root of the zip (invalid_input_files_in_subfolder)"))
+    total = sum(m.file_size for m in members)
+    if total > max_bytes:
+        raise DataError(Problem("FAIL", "GTFS_TOO_LARGE", path.name, None, max(members, key=lambda m: m.file_size).filename,
+                                f"unpacks to {total / 1e6:.0f} MB, more than the {max_bytes / 1e6:.0f} MB limit"))
+
+
+def load_feed(path: Path) -> gk.Feed:
+    """Read a GTFS folder or zip with gtfs-kit and normalise it (whitespace after commas, dates as text)."""
+    if not path.exists():
+        raise DataError(Problem("FAIL", "MISSING_FILE", str(path), None, "", "GTFS feed not found"))
+    check_archive(path)
+    try:
+        feed = gk.read_feed(path, dist_units="km")
+    except UnicodeDecodeError as exc:
+        raise DataError(Problem("FAIL", "ENCODING_NOT_UTF8", path.name, None, "", f"GTFS files must be UTF-8: {exc}")) from None
+    except (ValueError, KeyError, pd.errors.ParserError) as exc:
+        raise DataError(Problem("FAIL", "GTFS_PARSE_ERROR", path.name, None, "", str(exc))) from None
+    for table in ("agency", "stops", "routes", "trips", "stop_times", "calendar", "calendar_dates", "transfers", "feed_info"):
+        frame = getattr(feed, table, None)
+        if frame is not None:
+            setattr(feed, table, _normalise(frame, DATE_COLUMNS.get(table, ())))
+    if feed.calendar is None and feed.calendar_dates is None:
+        raise DataError(Problem("FAIL", "GTFS_NO_CALENDAR", path.name, None, "calendar.txt",
+                                "neither calendar.txt nor calendar_dates.txt (missing_calendar_and_calendar_date_files)"))
+    if feed.stops is None:
+        raise DataError(Problem("FAIL", "MISSING_FILE", path.name, None, "stops.txt", "the feed has no stops.txt"))
+    return feed
+
+
+def _normalise(frame: pd.DataFrame, date_columns: tuple[str, ...]) -> pd.DataFrame:
+    frame = frame.copy()
+    for column in frame.columns:
+        if frame[column].dtype == object or pd.api.types.is_string_dtype(frame[column]):
+            frame[column] = frame[column].astype("string").str.strip()
+    for column in date_columns:
+        if column in frame:
+            frame[column] = frame[column].astype("string").str.strip().str.replace(r"\.0$", "", regex=True)
+    for column in ("exception_type", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"):
+        if column in frame:
+            frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("Int64")
+    return frame
+
+
+def feed_dates(feed: gk.Feed) -> tuple[str, str]:
+    """First and last service date (YYYYMMDD) of the feed."""
+    dates = feed.get_dates()
+    if not dates:
+        raise DataError(Problem("FAIL", "GTFS_NO_SERVICE", "calendar.txt", None, "", "the calendar has no service dates"))
+    return dates[0], dates[-1]
+
+
+def school_day(feed: gk.Feed, configured: str = "") -> str:
+    """The representative school day (YYYYMMDD): the configured date, else the busiest weekday of the feed."""
+    if configured:
+        return configured.replace("-", "")
+    weekdays = [d for d in feed.get_dates() if dt.datetime.strptime(d, "%Y%m%d").weekday() < 5]
+    if not weekdays:
+        return feed_dates(feed)[0]
+    trips_per_service = feed.trips["service_id"].value_counts().to_dict()
+    counts = [sum(trips_per_service.get(s, 0) for s in gk.get_active_services(feed, d)) for d in weekdays]
+    return weekdays[counts.index(max(counts))]  # the earliest of the busiest weekdays
+
+
+def calendar_gaps(feed: gk.Feed, max_days: int = 13) -> list[tuple[str, str]]:
+    """Runs of more than ``max_days`` days without service inside the feed's validity (GTFS-03)."""
+    dates = [dt.datetime.strptime(d, "%Y%m%d").date() for d in feed.get_dates()]
+    active = [d for d in dates if gk.get_active_services(feed, d.strftime("%Y%m%d"))]
+    return [(a.isoformat(), b.isoformat()) for a, b in zip(active, active[1:]) if (b - a).days > max_days]
+
+
+def seconds(times: pd.Series) -> np.ndarray:
+    """Parse GTFS times (``H:MM:SS``, hours may pass 23) into seconds after the service day's start; NaN if blank."""
+    parts = times.astype("string").str.strip().str.split(":", expand=True)
+    if parts.shape[1] != 3:
+        return np.full(len(times), np.nan)
+    numbers = parts.apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)
+    return numbers[:, 0] * 3600 + numbers[:, 1] * 60 + numbers[:, 2]
+
+
+def day_stop_times(feed: gk.Feed, date: str, source: str) -> tuple[pd.DataFrame, list[Problem]]:
+    """Stop times of the trips running on ``date`` with ``t`` in seconds and their ``route_id``.
+
+    Trips whose times go backwards or that have a single stop are left out and reported (GTFS-05).
+    """
+    services = set(gk.get_active_services(feed, date))
+    trips = feed.trips[feed.trips["service_id"].isin(services)][["trip_id", "route_id"]]
+    times = feed.stop_times.merge(trips, on="trip_id")
+    times = times.assign(t=seconds(times["departure_time"].fillna(times["arrival_time"])))
+    times = times.sort_values(["trip_id", "stop_sequence"], kind="stable")
+    backwards = times.groupby("trip_id")["t"].transform(lambda s: (s.diff() < 0).any())
+    single = times.groupby("trip_id")["t"].transform("size") < 2
+    problems = []
+    for code, mask, message in (("TRIP_TIME_TRAVEL", backwards, "times go backwards along the trip; trip left out"),
+                                ("UNUSABLE_TRIP", single, "trip has a single stop; left out")):
+        for trip in sorted(times.loc[mask, "trip_id"].unique()):
+            problems.append(Problem("WARN", code, f"{source}/stop_times.txt", None, "trip_id", message, str(trip)))
+    return times[~(backwards | single)].dropna(subset=["t"]).reset_index(drop=True), problems

@@ -1,0 +1,167 @@
+"""Ingest stage: read source files as text and map them onto canonical school fields."""
+
+from __future__ import annotations
+
+import csv
+import io
+import unicodedata
+from pathlib import Path
+
+import pandas as pd
+
+from ..problems import DataError, Problem
+from ..ratings.grades import parse_span
+
+ROW = "_row"  # 1-based row in the file, the header is row 1
+SOURCE = "_source"
+SHEET, EXCEL_ROW = "_sheet", "_excel_row"  # where a spreadsheet row came from
+SHAPE = "_shape"  # "", MISSING_CELL or EXTRA_CELL: the row had fewer or more cells than the header
+
+
+def read_table(path: Path, source: dict) -> pd.DataFrame:
+    """Read a CSV/XLSX/XLS source as strings, with the file row number in ``_row``.
+
+    Fails with a DataError naming the file (and line, column) when the file is
+    missing, empty, not in its declared encoding, or has a duplicate header.
+    """
+    name = path.name
+    if not path.is_file():
+        raise DataError(Problem("FAIL", "MISSING_FILE", str(path), None, "", "file not found"))
+    if path.stat().st_size == 0:
+        raise DataError(Problem("FAIL", "EMPTY_FILE", name, None, "", "file is empty (0 bytes)"))
+    if source.get("format", "csv") == "csv":
+        frame = _read_csv(path, source)
+    else:
+        frame = _read_excel(path, source)
+        frame[SHAPE] = ""
+    frame.insert(0, ROW, range(2, len(frame) + 2))
+    skip = {int(r) + 1 for r in source.get("skip_rows", [])}
+    if EXCEL_ROW in frame:  # spreadsheets: skip_rows and reports use each sheet's own row numbers
+        frame[ROW] = frame[EXCEL_ROW]
+        return frame[~(frame[EXCEL_ROW] - source.get("header_row", 1) + 1).isin(skip)].reset_index(drop=True)
+    return frame[~frame[ROW].isin(skip)].reset_index(drop=True)
+
+
+def _read_csv(path: Path, source: dict) -> pd.DataFrame:
+    text = _decode(path, source.get("encoding", "utf-8")).removeprefix("\ufeff")
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=source.get("delimiter", ","), strict=True)
+    try:
+        header = next(reader, [])
+        _check_header(header, path.name)
+        records, shapes = [], []
+        for cells in reader:
+            if not any(cell.strip() for cell in cells):
+                continue  # blank lines are not records (trailing newlines, stray \r)
+            shapes.append("" if len(cells) == len(header) else ("MISSING_CELL" if len(cells) < len(header) else "EXTRA_CELL"))
+            records.append((cells + [""] * len(header))[: len(header)])
+    except csv.Error as exc:
+        raise DataError(Problem("FAIL", "CSV_PARSE_ERROR", path.name, reader.line_num, "",
+                                f"{exc} (a quote is probably not closed; was the file cut short?)")) from None
+    frame = pd.DataFrame(records, columns=header, dtype=str)
+    frame[SHAPE] = shapes
+    return frame
+
+
+def _decode(path: Path, encoding: str) -> str:
+    data = path.read_bytes()
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        byte = data[exc.start : exc.start + 1].hex()
+        code = "ENCODING_NOT_UTF8" if encoding.lower().replace("_", "-").startswith("utf-8") else "ENCODING_ERROR"
+        raise DataError(Problem("FAIL", code, path.name, line, "",
+                                f"byte 0x{byte} is not valid {encoding}; fix the file or set the source's encoding")) from None
+
+
+def _check_header(header: list[str], file: str) -> None:
+    if not header:
+        raise DataError(Problem("FAIL", "EMPTY_FILE", file, 1, "", "the file has no header row"))
+    seen = set()
+    for column in header:
+        if column in seen:
+            raise DataError(Problem("FAIL", "DUPLICATE_HEADER", file, 1, column, "the header names this column twice"))
+        seen.add(column)
+
+
+def _read_excel(path: Path, source: dict) -> pd.DataFrame:
+    """Read one or more worksheets as text; ``_row`` later counts rows after the header across sheets."""
+    header = source.get("header_row", 1) - 1
+    try:
+        book = pd.ExcelFile(path, engine="calamine")  # reads .xls and .xlsx alike
+        sheets = source.get("sheets") or [book.sheet_names[0]]
+        missing = [s for s in sheets if s not in book.sheet_names]
+        if missing:
+            raise DataError(Problem("FAIL", "MISSING_SHEET", path.name, None, missing[0],
+                                    f"worksheet not found; the file has: {', '.join(book.sheet_names)}"))
+        frames = []
+        for sheet in sheets:
+            frame = pd.read_excel(book, sheet_name=sheet, header=header, dtype=str).fillna("")
+            frame.insert(0, SHEET, sheet)
+            frame.insert(1, EXCEL_ROW, range(header + 2, header + 2 + len(frame)))
+            blank = (frame.drop(columns=[SHEET, EXCEL_ROW]).astype(str).apply(lambda c: c.str.strip()) == "").all(axis=1)
+            frames.append(frame[~blank])  # empty spreadsheet rows are not records
+    except (ValueError, OSError) as exc:
+        raise DataError(Problem("FAIL", "EXCEL_ERROR", path.name, None, "", str(exc))) from None
+    return pd.concat(frames, ignore_index=True).fillna("")  # sheets may differ in columns
+
+
+def require_columns(frame: pd.DataFrame, columns: list[str], file: str) -> None:
+    """Fail naming the first configured column the file does not have."""
+    for column in columns:
+        if column not in frame.columns:
+            raise DataError(Problem("FAIL", "MISSING_COLUMN", file, 1, column,
+                                    f"column not found; the file has: {', '.join(map(str, frame.columns[1:12]))}…"))
+
+
+def clean_text(value: str) -> str:
+    """NFC-normalise, collapse whitespace (including no-break and zero-width spaces), drop Excel's leading apostrophe."""
+    value = unicodedata.normalize("NFC", value).removeprefix("'")
+    value = value.replace("\u200b", "").replace("\ufeff", "")
+    return " ".join(value.split())
+
+
+TRUE_VALUES = {"true", "yes", "y", "1", "x"}
+
+
+def used_columns(source: dict) -> list[str]:
+    """Every column of the file the source's config reads."""
+    used = []
+    for column in source["columns"].values():
+        used += column if isinstance(column, list) else [column]
+    used += list(source.get("flag_columns", {}))
+    return used + ([source["sector_column"]] if source.get("sector_column") else [])
+
+
+def unmapped_columns(frame: pd.DataFrame, source: dict) -> list[str]:
+    """Columns of the file that the source's config does not use."""
+    used = set(used_columns(source))
+    return [str(c) for c in frame.columns if c not in used and not str(c).startswith("_")]
+
+
+def map_directory(frame: pd.DataFrame, source: dict, file: str) -> pd.DataFrame:
+    """Rename a directory source's columns to canonical fields and clean the text.
+
+    Returns a frame with ``_row``, ``_source`` and one column per mapped field.
+    """
+    require_columns(frame, used_columns(source), file)
+    separator = source.get("list_separator", ";")
+    mapped = pd.DataFrame({ROW: frame[ROW].to_numpy()})
+    mapped[SOURCE] = source["id"]
+    mapped[SHAPE] = frame[SHAPE].to_numpy()
+    for field, column in source["columns"].items():
+        if isinstance(column, list):  # several columns feed one list field
+            values = frame[column].astype(str).apply(lambda cells: separator.join(c for c in cells if c.strip()), axis=1)
+        else:
+            values = frame[column].astype(str)
+        # Ids keep invisible characters so the checks can quarantine them; names are normalised.
+        values = values.str.strip(" ") if field in ("school_id", "state_id", "nces_id") else values.map(clean_text)
+        mapped[field] = values.to_numpy()
+    for column, target in source.get("flag_columns", {}).items():
+        field, label = (part.strip() for part in target.split(":", 1))
+        flagged = frame[column].astype(str).str.strip().str.lower().isin(TRUE_VALUES).to_numpy()
+        current = mapped[field].tolist() if field in mapped else [""] * len(mapped)
+        mapped[field] = [separator.join(filter(None, [c, label])) if f else c for c, f in zip(current, flagged)]
+    if source["sector_column"]:
+        mapped["_sector_raw"] = frame[source["sector_column"]].astype(str).map(clean_text).to_numpy()
+    return mapped

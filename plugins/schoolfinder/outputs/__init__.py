@@ -1,0 +1,1 @@
+"""Outputs: the processed files the site reads, open data, reports and build info."""

@@ -1,0 +1,1 @@
+"""Ratings: results per school and year, tiers, and the grade vocabulary."""

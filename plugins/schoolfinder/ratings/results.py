@@ -1,0 +1,92 @@
+"""Ratings stage: read each ratings source and attach ratings, exactly as published, to schools."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..problems import Problem
+from ..ingest.tables import ROW, SHEET, clean_text, require_columns
+from .tiers import subgroup_results, tier_for
+
+
+def normalise_ratings(frame: pd.DataFrame, source: dict, file: str) -> tuple[pd.DataFrame, list[Problem]]:
+    """Return one row per rating (school_id, year, value, status) and the problems found.
+
+    ``status`` is ``rated`` or ``not_rated``; rows with a value outside the
+    declared ``levels``/``not_rated`` are quarantined (``_fate``).
+    """
+    subgroup_columns = list(source["subgroups"].get("columns", {}).values())
+    columns = [source["school_id_column"], source["rating_column"], *subgroup_columns] + ([source["year_column"]] if source["year_column"] else [])
+    require_columns(frame, columns, file)
+    out = pd.DataFrame({ROW: frame[ROW].to_numpy()})
+    sheets = frame[SHEET].to_numpy() if SHEET in frame else [""] * len(frame)
+    out["_where"] = [f"{file} [{sheet}]" if sheet else file for sheet in sheets]
+    out["school_id"] = frame[source["school_id_column"]].astype(str).map(clean_text).map(_integer_id).to_numpy()
+    out["value"] = frame[source["rating_column"]].astype(str).map(clean_text).to_numpy()
+    out["year"] = frame[source["year_column"]].astype(str).map(clean_text).to_numpy() if source["year_column"] else source["year"]
+    levels, not_rated = source["levels"], source["not_rated"]
+    out["tier"] = [tier_for(v, source) for v in out["value"]]
+    rated = [v in levels if source["kind"] == "levels" else t is not None for v, t in zip(out["value"], out["tier"])]
+    out["status"] = ["rated" if r else ("not_rated" if v in not_rated else "unknown") for v, r in zip(out["value"], rated)]
+    out["level"] = [levels.index(v) + 1 if v in levels else 0 for v in out["value"]]
+    spec = source["subgroups"]
+    out["subgroups"] = [subgroup_results(row, spec, source) for row in frame[subgroup_columns].to_dict("records")] \
+        if spec else [{}] * len(frame)
+    problems = [
+        Problem("QUARANTINE", "UNKNOWN_RATING", r["_where"], int(r[ROW]), source["rating_column"],
+                "value is not one of the source's levels, numbers or not-rated values", r["value"])
+        for r in out[out["status"] == "unknown"].to_dict("records")
+    ]
+    problems += [
+        Problem("QUARANTINE", "MISSING_SCHOOL_ID", r["_where"], int(r[ROW]), source["school_id_column"], "school id is empty")
+        for r in out[out["school_id"] == ""].to_dict("records")
+    ]
+    duplicate = out.duplicated(["school_id", "year"]) & (out["school_id"] != "")
+    problems += [
+        Problem("QUARANTINE", "DUPLICATE_KEY", r["_where"], int(r[ROW]), source["school_id_column"],
+                "a rating for this school and year appears earlier in the file", r["school_id"])
+        for r in out[duplicate].to_dict("records")
+    ]
+    out["_fate"] = "keep"
+    out.loc[(out["status"] == "unknown") | (out["school_id"] == "") | duplicate, "_fate"] = "quarantined"
+    return out, problems
+
+
+def _integer_id(value: str) -> str:
+    """Turn Excel's float ids (``400009.0``) back into the id they were."""
+    if value.endswith(".0") and value[:-2].isdigit():
+        return value[:-2]
+    return value
+
+
+def attach_ratings(ratings: pd.DataFrame, source: dict, id_to_key: dict[str, str]) -> tuple[dict[str, list[dict]], pd.Series]:
+    """Map kept rating rows to school keys through the directory ids.
+
+    Returns (ratings by school key, fate per row): fates are ``attached``,
+    ``no_school`` (no published school has that id) or ``quarantined``.
+    """
+    by_key: dict[str, list[dict]] = {}
+    fates = []
+    for row in ratings.to_dict("records"):
+        if row["_fate"] != "keep":
+            fates.append("quarantined")
+            continue
+        key = id_to_key.get(row["school_id"])
+        if key is None:
+            fates.append("no_school")
+            continue
+        fates.append("attached")
+        by_key.setdefault(key, []).append({
+            "source": source["id"], "series": source["series"] or source["id"], "label": source["label"], "value": row["value"], "year": row["year"],
+            "status": row["status"], "as_of": source["as_of"], "scale_note": source["scale_note"],
+            "level": int(row["level"]) or None,
+            "levels": len(source["levels"]),
+            "tier": row["tier"] if isinstance(row["tier"], str) else None, "not_rated_reason": source["not_rated_reason"],
+            "subgroups": row["subgroups"], "subgroup_measure": source["subgroups"].get("measure", ""),
+        })
+    return by_key, pd.Series(fates, index=ratings.index, dtype=str)
+
+
+def latest_first(ratings: list[dict]) -> list[dict]:
+    """Sort a school's ratings newest year first, then by source."""
+    return sorted(ratings, key=lambda r: (r["year"], r["series"]), reverse=True)

@@ -1,0 +1,1 @@
+"""Search: the browser index and the staff search command."""

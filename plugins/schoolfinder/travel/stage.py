@@ -1,0 +1,68 @@
+"""Travel-time matrix for a city: H3 origins, every scheduled feed as one network, cached on its inputs."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from . import router
+from ..transit import nearby as transit
+from . import matrix as travel
+from ..config import CityConfig
+
+TRANSFER_M = 400  # walking transfers between stops of any feed
+
+
+def travel_times(config: CityConfig, schools: pd.DataFrame, neighborhoods: gpd.GeoDataFrame, metric_crs,
+                 day: dict[str, tuple[pd.DataFrame, pd.DataFrame]]) -> dict:
+    """Return origins, school keys and uint8 minutes (walk + transit, walk) arriving by each school's bell."""
+    th = config.thresholds
+    located = schools[schools["lat"].notna() & schools["lon"].notna()]
+    origins = travel.h3_origins(neighborhoods, th["h3_resolution"])
+    stops = pd.concat([s.assign(feed=f) for f, (s, _) in sorted(day.items())], ignore_index=True) if day else pd.DataFrame(
+        {"feed": [], "stop_id": [], "stop_lat": [], "stop_lon": []})
+    stop_index = {(f, str(s)): i for i, (f, s) in enumerate(zip(stops["feed"], stops["stop_id"]))}
+    xy = {"origins": transit.project_xy(origins["lon"], origins["lat"], metric_crs),
+          "schools": transit.project_xy(located["lon"], located["lat"], metric_crs),
+          "stops": transit.project_xy(stops["stop_lon"], stops["stop_lat"], metric_crs)}
+    walk = (th["walk_detour_factor"], th["walk_speed_kmh"])
+    radius = th["walk_to_stop_minutes"] * walk[1] * 1000 / 60 / walk[0]
+    bells = np.array([transit.bell_times(h, th["bell_start"], th["dismissal"])[0] for h in located["school_hours"].fillna("")])
+    inputs = {
+        "connections": travel.connections({f: t for f, (_, t) in day.items()}, stop_index),
+        "footpaths": dict(zip(router.FOOTPATH_FIELDS, travel.links(xy["stops"], xy["stops"], TRANSFER_M, *walk, exclude_self=True))),
+        "origin_links": travel.links(xy["origins"], xy["stops"], radius, *walk),
+        "school_links": travel.links(xy["schools"], xy["stops"], radius, *walk),
+        "walk": travel.direct_walk(xy["origins"], xy["schools"], *walk),
+    }
+    key = travel.cache_key(*inputs["connections"].values(), *inputs["footpaths"].values(), *inputs["origin_links"],
+                           *inputs["school_links"], inputs["walk"], bells, th["max_travel_minutes"], len(stops))
+    cache = Path(os.environ.get("SCHOOLFINDER_CACHE", "build/cache")) / f"travel-{key}.npz"
+    minutes = travel.cached(cache, lambda: _compute(inputs, len(stops), bells, th["max_travel_minutes"]))
+    return {"origins": origins, "school_keys": located["key"].to_numpy(), "transit": minutes["transit"], "walk": minutes["walk"],
+            "bells": bells, "cache": cache.name}
+
+
+def _compute(inputs: dict, n_stops: int, bells: np.ndarray, max_minutes: float) -> dict[str, np.ndarray]:
+    network = router.build_network(inputs["connections"], inputs["footpaths"], n_stops)
+    both, walk = travel.matrix_by_bell(network, inputs["origin_links"], inputs["school_links"], inputs["walk"], bells, max_minutes)
+    return {"transit": travel.to_uint8(both), "walk": travel.to_uint8(walk)}
+
+
+def reach_summary(result: dict, neighborhoods: gpd.GeoDataFrame, limit: int) -> dict[str, dict]:
+    """Per school: median walk + transit minutes from each neighborhood, and the share of the city within ``limit``."""
+    origins = result["origins"]
+    names = dict(zip(neighborhoods["nbhd_id"], zip(neighborhoods["name"], neighborhoods["slug"])))
+    summary = {}
+    for column, key in enumerate(result["school_keys"]):
+        minutes = result["transit"][:, column].astype(float)
+        minutes[minutes == travel.UNREACHABLE] = np.nan
+        by_area = pd.Series(minutes).groupby(origins["nbhd_id"].to_numpy()).median()
+        near = sorted((int(m), *names[n]) for n, m in by_area.items() if n in names and m == m and m <= limit)
+        summary[key] = {"within": [[name, slug, m] for m, name, slug in near],
+                        "share_within": round(100 * float(np.nanmean(minutes <= limit)), 1), "limit": limit}
+    return summary
