@@ -14,7 +14,7 @@ from schoolfinder.ingest import tables as ingest
 from schoolfinder.directory import validate
 from schoolfinder.config import load_config
 from schoolfinder.directory.merge import merge_sources
-from schoolfinder.pipeline import _merge_rules
+from schoolfinder.pipeline import merge_rules
 
 DISTRICT_HEADER = ["SCHOOL_CODE", "STATE_SCHOOL_ID", "SCHOOL_NAME", "GOVERNANCE", "NETWORK", "GRADE_LOW", "GRADE_HIGH",
                    "STREET", "CITY", "ZIP", "PHONE", "WEB", "LAT", "LON", "STATUS", "PROGRAMS", "SPED_PROGRAMS", "ELL_SUPPORTS"]
@@ -71,7 +71,7 @@ def run_stages(city: Path) -> tuple[int, int, dict[str, float]]:
     import pandas as pd
 
     rows = pd.concat(checked, ignore_index=True)
-    merged = merge_sources(rows[rows["_fate"] == "keep"], _merge_rules(config))
+    merged = merge_sources(rows[rows["_fate"] == "keep"], merge_rules(config))
     timings["match + merge"] = time.perf_counter() - started
     return len(rows), len(merged.schools), timings
 

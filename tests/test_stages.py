@@ -13,7 +13,7 @@ from schoolfinder.ratings.grades import grade_bands, parse_span, span_label
 from schoolfinder.ingest.tables import read_table
 from schoolfinder.directory.match import fuzzy_candidates, match_by_ids
 from schoolfinder.directory.merge import MergeRules, merge_sources
-from schoolfinder.pipeline import _reconcile
+from schoolfinder.pipeline import reconcile
 from schoolfinder.directory.slugs import slugify, unique_slugs
 from schoolfinder.directory.validate import validate_directory
 from tests.conftest import ROOT
@@ -109,7 +109,7 @@ def test_reconciliation_failure_fails_the_build():
     counts = {"d": {"kind": "directory", "file": "f.csv", "rows_read": 5, "published": 3, "merged_duplicate": 0,
                     "excluded_closed": 0, "quarantined": 1}}
     with pytest.raises(DataError, match="RECONCILIATION"):
-        _reconcile(counts)
+        reconcile(counts)
 
 
 def test_wrong_encoding_names_file_and_line(tmp_path):

@@ -153,10 +153,10 @@ def test_gtfs03_calendar_gap(tmp_path):
 
 
 def test_gtfs06_far_away_stop_is_left_out():
-    from schoolfinder.transit.stage import _plausible
+    from schoolfinder.transit.stage import plausible
 
     stops = pd.DataFrame({"stop_id": ["near", "swapped"], "stop_lat": [-31.0, -24.0], "stop_lon": [-24.0, -31.0]})
     center = gpd.GeoSeries(gpd.points_from_xy([-24.0], [-31.0]), crs="EPSG:4326").to_crs("EPSG:32726").iloc[0]
     problems = []
-    kept = _plausible(stops, center, "EPSG:32726", "f", problems)
+    kept = plausible(stops, center, "EPSG:32726", "f", problems)
     assert list(kept["stop_id"]) == ["near"] and [p.code for p in problems] == ["STOP_COORDS_SUSPECT"]

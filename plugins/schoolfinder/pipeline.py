@@ -50,7 +50,7 @@ def run(config: CityConfig) -> BuildResult:
     closed = [{"kind": "excluded_closed", "source_a": r[ingest.SOURCE], "row_a": r[ingest.ROW], "id_a": r["school_id"],
                "name_a": r["name"], "value_a": "status is one of closed_values"} for r in rows[rows["_fate"] == "closed"].to_dict("records")]
     kept = rows[rows["_fate"] == "keep"]
-    merged = merge_sources(kept, _merge_rules(config))
+    merged = merge_sources(kept, merge_rules(config))
     schools, fates = merged.schools, merged.fates
     lead_row = {r["school_key"]: (r[ingest.SOURCE], r[ingest.ROW]) for r in fates.to_dict("records") if r["fate"] == "published"}
     files = {s["id"]: s["path"] for s in config.directory}
@@ -80,7 +80,7 @@ def run(config: CityConfig) -> BuildResult:
         if travel and config.access["quality_tier"] and config.population and config.population["bands"] else None
     schools["slug"] = unique_slugs(schools["name"].tolist(), schools["school_id"].tolist())
     schools = schools.sort_values("slug", kind="stable").reset_index(drop=True)
-    return BuildResult(config, schools, neighborhoods, problems, _reconcile(counts), merged.candidates, merged.conflicts,
+    return BuildResult(config, schools, neighborhoods, problems, reconcile(counts), merged.candidates, merged.conflicts,
                        closed + merged.excluded, feeds, travel, deserts, _stops(day), counted)
 
 
@@ -91,7 +91,7 @@ def _stops(day: dict) -> list[dict]:
             for n, y, x in zip(stops["stop_name"].fillna(""), stops["stop_lat"], stops["stop_lon"])]
 
 
-def _merge_rules(config: CityConfig) -> MergeRules:
+def merge_rules(config: CityConfig) -> MergeRules:
     merge = config.merge
     return MergeRules(
         source_order=[s["id"] for s in config.directory],
@@ -210,7 +210,7 @@ def _neighborhood_stats(config, schools, neighborhoods, crosswalk, problems) -> 
     return neighborhoods, counted
 
 
-def _reconcile(counts: dict) -> dict:
+def reconcile(counts: dict) -> dict:
     """Check rows read = published + merged + excluded + quarantined for every source; fail otherwise."""
     for source_id, count in counts.items():
         parts = {k: v for k, v in count.items() if k not in ("kind", "file", "rows_read")}

@@ -30,6 +30,7 @@ from shapely import affinity
 from shapely.geometry import MultiPoint, Point, box, shape
 from shapely.ops import nearest_points
 
+from . import city as g
 from . import extras, ferry
 
 DESERT_NAME = "Albatross Key"
@@ -141,7 +142,7 @@ def _campus_schools(rng, g, name, sites):
         label = _compass(sites[0], site, used)
         for dx, (level, lo, hi, suffix) in zip((-0.04, 0.04), (("k8", "K", "8", "K-8 Academy"),
                                                                ("high", "9", "12", "High School"))):
-            s = g._school(rng, Point(site.x + dx, site.y), level, lo, hi)
+            s = g.school(rng, Point(site.x + dx, site.y), level, lo, hi)
             s.update(name=f"{name} {label} {suffix}", network="Harbor Network", stars=("4 stars", "5 stars"))
             schools.append(s)
     return schools
@@ -153,7 +154,7 @@ def _island_schools(rng, g, island):
     schools = []
     for dx, (level, lo, hi, suffix, stars) in zip((-0.3, 0.3), (("k8", "PK", "8", "School", ("2 stars", "2 stars")),
                                                                  ("high", "9", "12", "High School", ("2 stars", "1 star")))):
-        s = g._school(rng, Point(centre.x + dx, centre.y), level, lo, hi)
+        s = g.school(rng, Point(centre.x + dx, centre.y), level, lo, hi)
         s.update(name=f"{DESERT_NAME} {suffix}", network="Harbor Network", zip="96199", stars=stars)
         schools.append(s)
     return schools
@@ -162,9 +163,9 @@ def _island_schools(rng, g, island):
 def _rows(rng, g, schools, first_code):
     """District SIS rows (all columns) and star-rating rows (with subgroup columns) for the planted schools."""
     for i, s in enumerate(schools):
-        lon, lat = g._to_lonlat(Point(s["x"], s["y"])).coords[0]
+        lon, lat = g.to_lonlat(Point(s["x"], s["y"])).coords[0]
         s.update(gov="DISTRICT", state_id=f"PM-{190101 + i}", status="Open", lat=f"{lat:.6f}", lon=f"{lon:.6f}")
-    rows = g._district_rows(rng, schools, [], first_code)
+    rows = g.district_rows(rng, schools, [], first_code)
     extras.add_profiles(rng, schools)
     by_code = {s["code"]: s for s in schools}
     extras.district_columns(rng, rows, by_code, mess=False)
@@ -181,7 +182,6 @@ def plant(out_dir, rng, outline, nbhd_features, first_area, first_code, holiday)
     already be in ``out_dir``. Returns the island's feature and small areas, child rows, SIS and rating
     rows to append, and the planted facts.
     """
-    from . import generator as g  # the generator calls this module; imported here to avoid an import cycle
 
     stops = _stations(out_dir / "gtfs.zip", g)
     rail = MultiPoint([p for stop_id, _, p in stops if stop_id.startswith("RS")])
@@ -193,11 +193,11 @@ def plant(out_dir, rng, outline, nbhd_features, first_area, first_code, holiday)
     rows, ratings, n_suppressed = _rows(rng, g, schools, first_code)
     mainland = min((p for stop_id, _, p in stops if not stop_id.startswith("RS")), key=island.distance)
     pier = nearest_points(island.buffer(-0.2), mainland)[0]
-    facts = ferry.write_feed(out_dir, [g._to_lonlat(p).coords[0][::-1] for p in (pier, mainland)], holiday)
+    facts = ferry.write_feed(out_dir, [g.to_lonlat(p).coords[0][::-1] for p in (pier, mainland)], holiday)
     feature = {"type": "Feature", "properties": {"nbhd_id": f"N{len(nbhd_features) + 1:02d}", "nbhd_name": DESERT_NAME},
-               "geometry": g._to_lonlat(island)}
+               "geometry": g.to_lonlat(island)}
     for f in areas:
-        f["geometry"] = g._to_lonlat(f["geometry"])
+        f["geometry"] = g.to_lonlat(f["geometry"])
     return {"neighborhood": feature, "areas": areas, "children": children, "district_rows": rows,
             "rating_rows": ratings, "n_suppressed": n_suppressed,
             "facts": {"desert_neighborhood": DESERT_NAME, "well_served_neighborhood": served,

@@ -5,19 +5,14 @@ import json
 import math
 import pathlib
 import random
-import unicodedata
 
 import shapely
 from shapely.geometry import MultiPoint, Point, box, mapping
 
 from . import deserts, extras, gtfs
+from .city import CENTER_LAT, CENTER_LON, CITY, STREETS, YEARS, district_rows, school, slug, to_lonlat
 
-CITY = "Port Meridian"
-CENTER_LAT, CENTER_LON = -31.0, -24.0  # open South Atlantic: no real city underneath
-KM_LAT = 110.95
-KM_LON = 111.32 * math.cos(math.radians(CENTER_LAT))
 N_DISTRICT, N_CHARTER, N_BOTH, N_DISTRICT_MISSING = 245, 60, 15, 3
-YEARS = ("2024-25", "2025-26")
 
 NBHD_NAMES = [
     "Harbor Point", "Old Mill", "Saltmarsh", "Bellavista Alta", "Peñasco", "Lighthouse Hill", "Cedar Ridge",
@@ -28,9 +23,6 @@ NBHD_NAMES = [
 ]
 PEOPLE = ["Amália Rocha", "Joaquim Nunes", "Grace Okafor", "Rosa Delgado", "Henry Vance", "Mei Lin Tan",
           "Tomás Ibarra", "Ada Whitcombe", "Samuel Achebe", "Inês Carvalho", "Frederick Moss", "Lucía Paredes"]
-STREETS = ["Harbor", "Coral", "Quay", "Mill", "Cedar", "Beacon", "Tide", "Anchor", "Lantern", "Mariner", "Kelp",
-           "Juniper", "Compass", "Dune", "Ferry", "Gull", "Foundry", "Rope", "Salt", "Vista", "Breakwater", "Sextant"]
-STREET_TYPES = ["St", "Ave", "Rd", "Blvd", "Way", "Lane", "Dr"]
 NETWORKS = ["North Network", "South Network", "East Network", "West Network", "Harbor Network", "Innovation Network"]
 OPERATORS = ["Meridian Charter Network", "Fundación Educación Atlántica", "St. Brígida’s Learning Trust",
              "Éxito Schools", "Compass Rose Academies", "Harborlight Education", "Nova Learning Partners",
@@ -51,18 +43,6 @@ DISTRICT_LEVEL_WEIGHTS = {"elem": 55, "k8": 10, "middle": 17, "high": 15, "secon
 CHARTER_SPANS = [(("K", "8"), 25), (("9", "12"), 20), (("PK", "5"), 15), (("6", "8"), 15), (("K", "5"), 15),
                  (("6", "12"), 10)]
 # program -> levels allowed
-PROGRAMS = {"Dual language (Spanish)": "elem k8", "Dual language (Portuguese)": "elem k8",
-            "IB Primary Years": "elem k8", "IB Diploma": "high secondary", "STEM": "elem k8 middle high secondary",
-            "Fine arts": "elem k8 middle high secondary", "Montessori": "elem k8",
-            "Career and technical education": "high secondary"}
-SPED = ["Autism program", "Deaf and hard of hearing", "Inclusion classrooms", "Life skills", "Resource room"]
-EL = ["Newcomer center", "Bilingual instruction (Spanish)", "ESL pull-out", "Sheltered instruction"]
-PHONE_FORMATS = ["({a}) {b}-{c}", "{a}.{b}.{c}", "{a}-{b}-{c}", "{a}{b}{c}", "+1 {a} {b} {c}"]
-
-
-def _to_lonlat(geom):
-    """Project local km (x east, y north of the centre) to lon/lat degrees."""
-    return shapely.transform(geom, lambda xy: xy / [KM_LON, KM_LAT] + [CENTER_LON, CENTER_LAT])
 
 
 def _rounded(obj):
@@ -96,7 +76,7 @@ def _neighborhoods(rng, outline):
     cells = shapely.voronoi_polygons(MultiPoint(seeds), extend_to=outline.buffer(5), ordered=True).geoms
     names = rng.sample(NBHD_NAMES, len(NBHD_NAMES))
     return [{"type": "Feature", "properties": {"nbhd_id": f"N{i + 1:02d}", "nbhd_name": name},
-             "geometry": _to_lonlat(cell.intersection(outline))} for i, (cell, name) in enumerate(zip(cells, names))]
+             "geometry": to_lonlat(cell.intersection(outline))} for i, (cell, name) in enumerate(zip(cells, names))]
 
 
 def _small_areas(rng, outline, size=0.7):
@@ -110,27 +90,12 @@ def _small_areas(rng, outline, size=0.7):
             if piece.area < 0.01:
                 continue
             area_id = f"A{len(features) + 1:04d}"
-            features.append({"type": "Feature", "properties": {"area_id": area_id}, "geometry": _to_lonlat(piece)})
+            features.append({"type": "Feature", "properties": {"area_id": area_id}, "geometry": to_lonlat(piece)})
             c = piece.centroid
             density = math.exp(-(c.x ** 2 + c.y ** 2) / 72) * piece.area / size ** 2
             density = 0.0 if rng.random() < 0.08 else density * rng.lognormvariate(0, 0.45)
             rows.append([area_id] + [round(base * density * rng.uniform(0.85, 1.15)) for base in (110, 100, 60)])
     return features, rows
-
-
-def _pick_list(rng, vocab, k_max, p_empty):
-    return [] if rng.random() < p_empty else sorted(rng.sample(vocab, rng.randint(1, k_max)))
-
-
-def _school(rng, point, level, lo, hi):
-    """Fields shared by both sources for one school."""
-    progs = [p for p, lv in PROGRAMS.items() if level in lv.split()]
-    return {"lo": lo, "hi": hi, "x": point.x, "y": point.y,
-            "street": f"{rng.randint(10, 4999)} {rng.choice(STREETS)} {rng.choice(STREET_TYPES)}",
-            "zip": f"961{int((point.y + 9) // 4.5)}{int((point.x + 10) // 4)}",
-            "phone": ("555", f"01{rng.randint(0, 9)}", f"{rng.randint(0, 9999):04d}"),
-            "programs": _pick_list(rng, progs, 2, 0.35), "sped": _pick_list(rng, SPED, 2, 0.3),
-            "el": _pick_list(rng, EL, 2, 0.4), "has_web": rng.random() > 0.1, "lat": "", "lon": ""}
 
 
 def _unique(used, make):
@@ -151,7 +116,7 @@ def _schools(rng, outline):
     for i in range(N_DISTRICT):
         level = rng.choices(list(DISTRICT_LEVEL_WEIGHTS), list(DISTRICT_LEVEL_WEIGHTS.values()))[0]
         spans, suffixes = LEVELS[level]
-        s = _school(rng, pts[i], level, *rng.choice(spans))
+        s = school(rng, pts[i], level, *rng.choice(spans))
         s.update(gov="DISTRICT", state_id=f"PM-{100101 + i}", network=rng.choice(NETWORKS), status="Open",
                  name=_unique(used, lambda: f"{rng.choice(places)} {rng.choice(suffixes)}"))
         district.append(s)
@@ -159,7 +124,7 @@ def _schools(rng, outline):
     for j in range(N_CHARTER):
         lo, hi = rng.choices(spans, weights)[0]
         level = {"5": "elem", "8": "middle" if lo == "6" else "k8", "12": "high" if lo == "9" else "secondary"}[hi]
-        s = _school(rng, pts[N_DISTRICT + j], level, lo, hi)
+        s = school(rng, pts[N_DISTRICT + j], level, lo, hi)
         form = rng.choice(["{} {} Charter", "{} {}", "{} {} Charter School"])
         s.update(gov="CHARTER", state_id=f"PM-{300101 + j}", campus_id=f"C-{j + 1:03d}", dash="-",
                  network=OPERATORS[j % len(OPERATORS)], status="Open",
@@ -179,52 +144,16 @@ def _plant(rng, district, charter):
     missing = picks[1:] + [rng.choice([c for c in only if c is not dashed])]
     for s in district + charter:
         if not any(s is m for m in missing):
-            lon, lat = _to_lonlat(Point(s["x"], s["y"])).coords[0]
+            lon, lat = to_lonlat(Point(s["x"], s["y"])).coords[0]
             s["lat"], s["lon"] = f"{lat:.6f}", f"{lon:.6f}"
     return both, [picks[0]], missing
-
-
-def _ascii(text):
-    text = unicodedata.normalize("NFKD", text.replace("’", "'").replace("–", "-"))
-    return "".join(ch for ch in text if not unicodedata.combining(ch))
-
-
-def _slug(text):
-    return "-".join("".join(ch if ch.isalnum() else " " for ch in _ascii(text).lower()).split())
-
-
-def _grade_token(rng, g):
-    return f"{int(g):02d}" if g.isdigit() and int(g) < 10 and rng.random() < 0.15 else g
-
-
-def _district_rows(rng, district, both, first_code=101):
-    """District SIS rows, with the both-listed charters re-formatted the district's way."""
-    records = district + both
-    order = rng.sample(range(len(records)), len(records))
-    rows = []
-    for code, idx in enumerate(order):
-        s = records[idx]
-        s["code"] = f"D{first_code + code:04d}"
-        is_charter = s["gov"] == "CHARTER"
-        name = s["name"]
-        if is_charter:  # the district re-keys charter names its own way: no accents, upper case or "Charter Sch"
-            name = _ascii(name)
-            short = name.removesuffix(" School").removesuffix(" Charter") + " Charter Sch"
-            name = name.upper() if rng.random() < 0.5 else short
-        fmt = rng.choice(PHONE_FORMATS[1:] if is_charter else PHONE_FORMATS)
-        a, b, c = s["phone"]
-        web = f"https://www.pmps.example/schools/{_slug(s['name'])}" if s["has_web"] else ""
-        rows.append([s["code"], s["state_id"], name, s["gov"], s["network"], _grade_token(rng, s["lo"]),
-                     _grade_token(rng, s["hi"]), s["street"], CITY, s["zip"], fmt.format(a=a, b=b, c=c), web,
-                     s["lat"], s["lon"], s["status"], ";".join(s["programs"]), ";".join(s["sped"]), ";".join(s["el"])])
-    return sorted(rows)
 
 
 def _charter_rows(charter):
     rows = []
     for s in charter:
         a, b, c = s["phone"]
-        web = f"https://{_slug(s['network'])}.example/{_slug(s['name'])}" if s["has_web"] else ""
+        web = f"https://{slug(s['network'])}.example/{slug(s['name'])}" if s["has_web"] else ""
         rows.append([s["campus_id"], s["state_id"], s["name"], s["network"], f"{s['lo']}{s['dash']}{s['hi']}",
                      f"{s['street']}, {CITY}", s["zip"], f"({a}) {b}-{c}", web, s["lat"], s["lon"],
                      "|".join(s["programs"]), "|".join(s["sped"]), "|".join(s["el"])])
@@ -300,7 +229,7 @@ def generate(out_dir: pathlib.Path, seed: int = 2026) -> dict:
     areas, children = _small_areas(rng, outline)
     district, charter = _schools(rng, outline)
     both, closed, missing = _plant(rng, district, charter)
-    d_rows = _district_rows(rng, district, both)
+    d_rows = district_rows(rng, district, both)
     c_rows = _charter_rows(charter)
     rng_x = random.Random(seed + 1)
     extras.add_profiles(rng_x, district + charter)

@@ -32,7 +32,7 @@ def school_transit(config: CityConfig, schools: pd.DataFrame, metric_crs,
         summary, times = _feed_summary(feed, spec, problems)
         summaries.append(summary)
         names = _route_names(feed.routes)
-        stops = _plausible(_boardable(feed.stops), center, metric_crs, spec["path"], problems)
+        stops = plausible(_boardable(feed.stops), center, metric_crs, spec["path"], problems)
         nearest = transit.nearest_stops(points, stops, metric_crs)
         pairs = transit.stops_near(points, stops, radius, metric_crs)
         if times is not None:
@@ -63,7 +63,7 @@ def _boardable(stops: pd.DataFrame) -> pd.DataFrame:
     return usable
 
 
-def _plausible(stops: pd.DataFrame, center, metric_crs, path: str, problems: list[Problem]) -> pd.DataFrame:
+def plausible(stops: pd.DataFrame, center, metric_crs, path: str, problems: list[Problem]) -> pd.DataFrame:
     """Leave out stops more than 100 km from the schools (swapped or mistyped coordinates, GTFS-06)."""
     if center is None or stops.empty:
         return stops
