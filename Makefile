@@ -71,5 +71,5 @@ messages: $(VENV)/.installed  ## extract UI strings to theme/translations/messag
 clean:
 	rm -rf output $(PROCESSED) data/demo/raw theme/static/vendor build $(PUBLISH)
 
-config-docs: $(VENV)/.installed  ## regenerate the key tables in data/README.md from the config schema
+config-docs: $(VENV)/.installed  ## regenerate data/README.md's key tables (config schema) and problem-code tables (problems.CODES)
 	$(PY) -m schoolfinder.configdocs

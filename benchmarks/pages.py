@@ -17,7 +17,8 @@ from time import perf_counter
 
 import jinja2
 
-from schoolfinder.outputs.processed import dumps, read_processed
+from schoolfinder.contract import read_processed
+from schoolfinder.outputs.processed import dumps
 
 from schoolfinder_site.generators import SchoolPagesGenerator
 

@@ -20,7 +20,8 @@ from pathlib import Path
 import numpy as np
 
 from schoolfinder.search import index as search
-from schoolfinder.outputs.processed import dumps, read_processed
+from schoolfinder.contract import read_processed
+from schoolfinder.outputs.processed import dumps
 from schoolfinder.nightly.checks import CHROMIUM, CHROMIUM_ARGS, serve
 
 from benchmarks.pages import demo_processed, run_pelican, write_synthetic

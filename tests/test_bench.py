@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from schoolfinder.outputs.processed import read_processed
+from schoolfinder.contract import read_processed
 from benchmarks import pages as bench
 
 

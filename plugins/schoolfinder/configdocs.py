@@ -1,4 +1,4 @@
-"""Generate the key tables of data/README.md from config.SCHEMA, so the docs cannot drift from the code."""
+"""Generate data/README.md's key tables from config.SCHEMA and its problem-code tables from problems.CODES."""
 
 from __future__ import annotations
 
@@ -6,8 +6,14 @@ import re
 from pathlib import Path
 
 from .config import ARRAY_SECTIONS, CANONICAL_FIELDS, REQUIRED, SCHEMA, SUBSECTIONS
+from .problems import GROUPS, code_tables
 
 START, END = "<!-- keys:start (make config-docs) -->", "<!-- keys:end -->"
+
+
+def code_markers(group: str) -> tuple[str, str]:
+    """The comments around one generated problem-code table."""
+    return f"<!-- codes:{group}:start (make config-docs) -->", f"<!-- codes:{group}:end -->"
 
 
 def key_tables() -> str:
@@ -37,11 +43,18 @@ def _table(head: str, prefix: str, keys: dict) -> list[str]:
 def update_readme(path: Path) -> bool:
     """Rewrite the generated block of ``path``; return True if it changed."""
     text = path.read_text(encoding="utf-8")
-    block = f"{START}\n{key_tables()}{END}"
-    new = re.sub(re.escape(START) + ".*?" + re.escape(END), lambda _m: block, text, flags=re.S)
+    new = _replace(text, START, END, key_tables())
+    for group in GROUPS:
+        new = _replace(new, *code_markers(group), code_tables(group))
     if new != text:
         path.write_text(new, encoding="utf-8")
     return new != text
+
+
+def _replace(text: str, start: str, end: str, body: str) -> str:
+    if start not in text:
+        raise SystemExit(f"data/README.md has no {start} marker")
+    return re.sub(re.escape(start) + ".*?" + re.escape(end), lambda _m: f"{start}\n{body}{end}", text, flags=re.S)
 
 
 if __name__ == "__main__":

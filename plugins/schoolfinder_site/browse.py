@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from schoolfinder.contract import BANDS
 from schoolfinder.search.index import offers
 from schoolfinder.directory.slugs import slugify, unique_slugs
 
-BANDS = ("elementary", "middle", "high")
 
 
 def browse_lists(schools: list[dict]) -> list[dict]:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from pelican.generators import Generator
 
-from schoolfinder.outputs.processed import read_processed
+from schoolfinder import contract
 
 from . import browse, i18n
 from .maps import DesertMaps, map_strings
@@ -29,16 +29,14 @@ class SchoolPagesGenerator(Generator):
         """Load the processed data and expose it to every template as ``sf``."""
         options = self.settings.get("SCHOOLFINDER", {})
         self.processed = Path(options.get("processed_dir", "data/processed"))
-        data = read_processed(self.processed)
-        access_path = self.processed / "access.json"
-        self.access = json.loads(access_path.read_text(encoding="utf-8")) if access_path.is_file() else None
+        data = contract.read_processed(self.processed)
+        self.access = contract.read_optional(self.processed, contract.ACCESS)
         manifest = self.manifest = data["manifest"]
         self.schools = sorted(data["schools"], key=lambda s: (s["name"].casefold(), s["slug"]))
         self.neighborhoods = data["neighborhoods"]
         for nbhd in self.neighborhoods:
             nbhd["access"] = self.access["areas"].get(nbhd["nbhd_id"]) if self.access else None
-        index_path = self.processed / "search" / "index.json"
-        self.search_index = json.loads(index_path.read_text(encoding="utf-8")) if index_path.is_file() else None
+        self.search_index = contract.read_optional(self.processed, contract.SEARCH_INDEX)
         self.context["sf"] = {
             "city": manifest["city"],
             "counts": manifest["counts"],
@@ -195,10 +193,10 @@ class SchoolPagesGenerator(Generator):
     def _copy_open_data(self):
         """Publish the merged directory as files next to the data dictionary page."""
         target = Path(self.output_path) / "data"
-        for source in sorted((self.processed / "open-data").glob("schools.*")):
+        for source in sorted((self.processed / contract.OPEN_DATA).glob("schools.*")):
             shutil.copyfile(source, target / source.name)
-        shutil.copyfile(self.processed / "compare.json", Path(self.output_path) / "compare" / "schools.json")
-        if (self.processed / "open-data" / "deserts.csv").is_file():
-            shutil.copyfile(self.processed / "open-data" / "deserts.csv", target / "deserts.csv")
+        shutil.copyfile(self.processed / contract.COMPARE, Path(self.output_path) / "compare" / "schools.json")
+        if (self.processed / contract.OPEN_DATA / "deserts.csv").is_file():
+            shutil.copyfile(self.processed / contract.OPEN_DATA / "deserts.csv", target / "deserts.csv")
         if self.search_index is not None:  # one copy at the site root, for every language
-            shutil.copytree(self.processed / "search", Path(self.output_path) / "search", dirs_exist_ok=True)
+            shutil.copytree(self.processed / contract.SEARCH, Path(self.output_path) / "search", dirs_exist_ok=True)

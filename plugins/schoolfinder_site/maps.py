@@ -9,6 +9,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
+from schoolfinder import contract
 from schoolfinder.outputs import maps
 
 
@@ -26,13 +27,13 @@ class DesertMaps:
     """Loads the processed cells, schools, stops and neighborhoods once; draws a map for the city or one area."""
 
     def __init__(self, processed: Path, schools: list[dict], strings: dict):
-        self.cells = gpd.read_file(processed / "cells.geojson")
+        self.cells = gpd.read_file(processed / contract.CELLS)
         self.cells["desert"] = self.cells["elementary_desert"].astype(bool)
         self.cells["quality_reachable"] = self.cells["elementary_quality"].astype(int)
-        self.areas = gpd.read_file(processed / "neighborhoods.geojson")
+        self.areas = gpd.read_file(processed / contract.NEIGHBORHOOD_SHAPES)
         # Boundaries drawn at map scale: ~30 m tolerance keeps the shapes and cuts the bytes phones download.
         self.areas["geometry"] = self.areas.geometry.simplify(0.0003, preserve_topology=True)
-        stops = json.loads((processed / "stops.json").read_text(encoding="utf-8"))
+        stops = json.loads((processed / contract.STOPS).read_text(encoding="utf-8"))
         self.stops = pd.DataFrame(stops, columns=["feed", "name", "lat", "lon"])
         self.schools = pd.DataFrame([{"name": s["name"], "lat": s["lat"], "lon": s["lon"], "slug": s["slug"],
                                       "nbhd": s["neighborhood_slug"], "tier_rank": s["tier"].get("rank"),

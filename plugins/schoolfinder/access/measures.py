@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
-BANDS = ("elementary", "middle", "high")
-UNREACHABLE = 255
+from ..contract import UNREACHABLE
+
 DEFINITIONS = {
     "transit": "no quality seat within the time limit by walking and transit (CRPE's Denver measure)",
     "walk": "no quality seat within the time limit on foot",

@@ -6,10 +6,10 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
+from ..contract import ID_FIELDS
 from ..problems import Problem
 from ..ingest.tables import ROW
 
-ID_FIELDS = ("school_id", "state_id", "nces_id")
 MAX_FIELD = 1000  # characters; longer cells are quarantined
 LONG_NAME = 200
 

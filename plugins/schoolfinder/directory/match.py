@@ -9,9 +9,9 @@ import unicodedata
 
 import pandas as pd
 
+from ..contract import ID_FIELDS
 from ..ingest.tables import SOURCE
 
-ID_FIELDS = ("school_id", "state_id", "nces_id")
 _FILLER = re.compile(r"\b(the|school|sch|of|and)\b")  # level words (elementary, high) tell schools apart
 
 

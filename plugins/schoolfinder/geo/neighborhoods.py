@@ -10,9 +10,9 @@ import pandas as pd
 import shapely
 
 from ..problems import DataError, Problem
+from ..contract import WGS84
 from ..directory.slugs import slugify
 
-WGS84 = "EPSG:4326"
 
 
 def read_neighborhoods(path: Path, spec: dict) -> gpd.GeoDataFrame:

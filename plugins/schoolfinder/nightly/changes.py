@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-import json
 import math
 from pathlib import Path
+
+from .. import contract
 
 
 def load(processed: Path) -> dict:
     """The processed files the comparison needs (missing optional files read as empty)."""
     def read(name, empty):
-        path = processed / name
-        return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else empty
+        return contract.read_optional(processed, name, empty)
 
-    return {"schools": {s["key"]: s for s in read("schools.json", [])}, "access": read("access.json", {}),
-            "problems": read("problems.json", []), "reconciliation": read("reconciliation.json", {}),
-            "names": {n["nbhd_id"]: n["name"] for n in read("neighborhoods.json", [])}}
+    return {"schools": {s["key"]: s for s in read(contract.SCHOOLS, [])}, "access": read(contract.ACCESS, {}),
+            "problems": read(contract.PROBLEMS, []), "reconciliation": read(contract.RECONCILIATION, {}),
+            "names": {n["nbhd_id"]: n["name"] for n in read(contract.NEIGHBORHOODS, [])}}
 
 
 def distance_m(a: dict, b: dict) -> float | None:

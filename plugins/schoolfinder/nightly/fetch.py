@@ -15,14 +15,11 @@ from urllib.parse import urlparse
 
 from ..outputs.buildinfo import input_paths, sha256_file
 from ..config import CityConfig
+from ..problems import FetchError
 from .progress import Progress
 
 TIMEOUT_S = 120
 CHUNK = 1 << 16
-
-
-class FetchError(Exception):
-    """A source could not be fetched."""
 
 
 def fetch_inputs(config: CityConfig, urls: dict[str, str], snapshot: Path) -> dict[str, dict]:

@@ -22,9 +22,7 @@ import re
 import shutil
 from pathlib import Path
 
-
-class PublishError(Exception):
-    """Publishing could not happen; the published site is untouched."""
+from ..problems import PublishError
 
 
 def current_build(root: Path) -> Path | None:

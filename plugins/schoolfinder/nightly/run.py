@@ -20,20 +20,12 @@ from ..outputs import buildinfo
 from ..outputs import processed as io
 from ..outputs import reports
 from ..config import load_config
-from ..problems import SchoolfinderError
+from ..problems import GateFailed, SchoolfinderError
 from . import changes, checks, fetch, publish
 from .report import write_change_report
 
 ROOT = Path(__file__).resolve().parents[3]
 EXIT = {"config": 2, "fetch": 2, "validate": 3, "build": 4, "check": 5, "delta": 6, "publish": 7}
-
-
-class GateFailed(Exception):
-    """A gate refused the build: ``gate`` names it, ``problems`` say why."""
-
-    def __init__(self, gate: str, problems: list[str]):
-        super().__init__(f"{gate}: {problems[0] if problems else ''}")
-        self.gate, self.problems = gate, problems
 
 
 class Run:
@@ -112,7 +104,7 @@ def _steps(run: Run, city: Path, allow_delta: bool, force: bool) -> dict:
 def _gate(name: str, action):
     try:
         return action()
-    except (SchoolfinderError, fetch.FetchError, publish.PublishError, OSError) as exc:
+    except (SchoolfinderError, OSError) as exc:
         raise GateFailed(name, [str(exc)]) from None
 
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
-import os
 import re
 from pathlib import Path
 
 from ..config import CityConfig
+from ..contract import build_date
 
 ROOT = Path(__file__).resolve().parents[3]
 CODE_PATHS = ("plugins", "theme/templates", "theme/static/css", "theme/static/js", "pelicanconf.py",
@@ -74,12 +74,6 @@ def source_dates(config: CityConfig) -> list[str]:
     """The "as of" dates the config gives its sources (directory, ratings, population)."""
     dates = [s.get("as_of", "") for s in config.directory] + [r.get("as_of", "") for r in config.ratings]
     return dates + ([config.population["as_of"]] if config.population else [])
-
-
-def build_date() -> dt.date:
-    """``BUILD_DATE`` (YYYY-MM-DD) from the environment, else today (UTC)."""
-    text = os.environ.get("BUILD_DATE", "")
-    return dt.date.fromisoformat(text) if text else dt.datetime.now(dt.timezone.utc).date()
 
 
 def newest_as_of(dates: list[str]) -> str:

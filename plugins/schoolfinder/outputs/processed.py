@@ -8,20 +8,12 @@ import shutil
 from pathlib import Path
 
 from . import buildinfo
+from .. import contract as files
+from ..contract import SCHOOL_FIELDS
 from ..search import index as search
 from ..ratings.grades import grade_bands
 from .opendata import OPEN_DATA_COLUMNS, compare_records, open_data_files
 from ..pipeline import BuildResult
-
-SCHOOL_FIELDS = (
-    "key", "slug", "school_id", "name", "short_name", "sector", "operator", "grades", "grade_low", "grade_high",
-    "address", "city", "zip", "phone", "website", "lat", "lon", "neighborhood", "neighborhood_slug", "programs",
-    "special_ed", "el_supports", "ratings", "tier", "sources", "field_sources", "ids",
-    "enrollment", "count_swd", "count_el", "count_low_income", "suspensions_per_100", "expulsions_per_100",
-    "how_to_apply", "application_url", "application_deadline", "entry_grades", "midyear_entry", "school_hours",
-    "transit_bus", "transit_rail", "map_xy", "transit", "reach",
-)
-
 
 def dumps(data, compact: bool = False) -> str:
     """Serialise deterministically (sorted keys, no NaN); ``compact`` drops the indentation for big files."""
@@ -160,7 +152,7 @@ def travel_meta(travel: dict) -> dict:
     return {"cells": origins["cell"].tolist(), "cell_nbhd": origins["nbhd_id"].tolist(),
             "schools": [str(k) for k in travel["school_keys"]], "shape": list(travel["transit"].shape),
             "encoding": "uint8 minutes, row-major origins x schools, 255 = not reachable within the limit",
-            "files": {"transit": "travel-transit.u8", "walk": "travel-walk.u8"}}
+            "files": dict(files.TRAVEL_FILES)}
 
 
 def search_files(result: BuildResult, records: list[dict], folder: Path) -> dict[str, str]:
@@ -168,7 +160,7 @@ def search_files(result: BuildResult, records: list[dict], folder: Path) -> dict
     written here into ``folder``; JSON returned for the caller to write). Columns follow the index's school order."""
     nbhd = [{k: r[k] for k in ("name", "slug", "nbhd_id")} for r in result.neighborhoods.to_dict("records")]
     tier_ids = [t["id"] for t in result.config.tiers]
-    contents = {"search/index.json": dumps(search.client_index(records, nbhd, tier_ids), compact=True)}
+    contents = {files.SEARCH_INDEX: dumps(search.client_index(records, nbhd, tier_ids), compact=True)}
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     if result.travel is None:
@@ -181,7 +173,7 @@ def search_files(result: BuildResult, records: list[dict], folder: Path) -> dict
     for start in range(0, len(cells), search.CELL_CHUNK):
         (folder / "from" / f"c{start // search.CELL_CHUNK}.u8").write_bytes(cells[start:start + search.CELL_CHUNK].tobytes())
     origins = result.travel["origins"]
-    contents["search/cells.json"] = dumps({"chunk": search.CELL_CHUNK, "schools": len(keys),
+    contents[files.SEARCH_CELLS] = dumps({"chunk": search.CELL_CHUNK, "schools": len(keys),
                                            "lat": origins["lat"].round(4).tolist(), "lon": origins["lon"].round(4).tolist()},
                                           compact=True)
     return contents
@@ -193,44 +185,31 @@ def write_processed(result: BuildResult, out_dir: Path, build: dict | None = Non
     nbhd = result.neighborhoods
     records = school_records(result)
     contents = {
-        **{f"open-data/{name}": text for name, text in open_data_files(records).items()},
-        "compare.json": compare_records(records) + "\n",
-        "manifest.json": dumps(manifest(result, build)),
-        "schools.json": dumps(records, compact=True),
-        "neighborhoods.json": dumps([{k: _plain(v) for k, v in r.items()} for r in nbhd.drop(columns="geometry").to_dict("records")]),
-        "neighborhoods.geojson": _precise(nbhd.drop(columns="svg_path"), 1e-6).to_json(sort_keys=True, drop_id=True) + "\n",
-        "problems.json": dumps([p.as_dict() for p in result.problems]),
-        "reconciliation.json": dumps(result.reconciliation),
+        **{f"{files.OPEN_DATA}/{name}": text for name, text in open_data_files(records).items()},
+        files.COMPARE: compare_records(records) + "\n",
+        files.MANIFEST: dumps(manifest(result, build)),
+        files.SCHOOLS: dumps(records, compact=True),
+        files.NEIGHBORHOODS: dumps([{k: _plain(v) for k, v in r.items()} for r in nbhd.drop(columns="geometry").to_dict("records")]),
+        files.NEIGHBORHOOD_SHAPES: _precise(nbhd.drop(columns="svg_path"), 1e-6).to_json(sort_keys=True, drop_id=True) + "\n",
+        files.PROBLEMS: dumps([p.as_dict() for p in result.problems]),
+        files.RECONCILIATION: dumps(result.reconciliation),
     }
     if result.travel is not None:
-        contents["travel.json"] = dumps(travel_meta(result.travel))
+        contents[files.TRAVEL] = dumps(travel_meta(result.travel))
     if result.access is not None:
         city, areas = access_tables(result)
-        contents["access.json"] = dumps({"city": city, "areas": areas})
-        contents["open-data/deserts.csv"] = deserts_csv(result, areas)
-        contents["cells.geojson"] = cells_geojson(result)
-        contents["stops.json"] = dumps(result.stops)
-    contents.update(search_files(result, records, out_dir / "search"))
+        contents[files.ACCESS] = dumps({"city": city, "areas": areas})
+        contents[f"{files.OPEN_DATA}/deserts.csv"] = deserts_csv(result, areas)
+        contents[files.CELLS] = cells_geojson(result)
+        contents[files.STOPS] = dumps(result.stops)
+    contents.update(search_files(result, records, out_dir / files.SEARCH))
     paths = {}
-    (out_dir / "open-data").mkdir(exist_ok=True)
+    (out_dir / files.OPEN_DATA).mkdir(exist_ok=True)
     if result.travel is not None:  # raw uint8 rows (origins) x columns (schools): deterministic bytes, compact
-        for name in ("transit", "walk"):
-            (out_dir / f"travel-{name}.u8").write_bytes(result.travel[name].tobytes())
+        for name, file in files.TRAVEL_FILES.items():
+            (out_dir / file).write_bytes(result.travel[name].tobytes())
     for name in contents:
         path = out_dir / name
         path.write_text(contents[name], encoding="utf-8")
         paths[name] = path
     return paths
-
-
-def read_processed(out_dir: Path) -> dict:
-    """Read the processed files back (for the site); fail naming the missing file."""
-    from ..problems import SchoolfinderError
-
-    data = {}
-    for name in ("manifest.json", "schools.json", "neighborhoods.json", "reconciliation.json"):
-        path = Path(out_dir) / name
-        if not path.is_file():
-            raise SchoolfinderError(f"{path} is missing: run `make data` first")
-        data[name.removesuffix(".json")] = json.loads(path.read_text(encoding="utf-8"))
-    return data

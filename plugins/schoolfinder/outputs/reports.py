@@ -9,38 +9,13 @@ from pathlib import Path
 
 import jinja2
 
+from ..problems import Severity, remedy
 from .processed import dumps
 from ..pipeline import BuildResult
 
 PROBLEM_COLUMNS = ("severity", "code", "file", "row", "column", "message", "value")
 REVIEW_COLUMNS = ("kind", "school_key", "field", "source_a", "row_a", "id_a", "name_a", "value_a",
                   "source_b", "row_b", "id_b", "name_b", "value_b", "name_similarity", "distance_m")
-WHAT_TO_DO = {
-    "MISSING_SCHOOL_ID": "Fill in the school id in the export.",
-    "MISSING_NAME": "Fill in the school name in the export.",
-    "ID_NON_PRINTABLE": "Retype the id: it holds a no-break space or an invisible character.",
-    "ID_FORMAT": "Export the NCES id as text with all 12 digits (Excel drops leading zeros).",
-    "FORMULA_IN_CELL": "Export values, not formulas (paste as values before saving).",
-    "FIELD_TOO_LONG": "Shorten the cell or check that two columns did not run together.",
-    "MISSING_CELL": "The row has fewer cells than the header: check for a missing delimiter.",
-    "EXTRA_CELL": "The row has more cells than the header: quote values that contain the delimiter.",
-    "DUPLICATE_KEY": "Remove the second copy of this school, or give it its own id.",
-    "UNKNOWN_SECTOR": "Add the value to sector_values in city.toml, or set sector_default.",
-    "GRADE_TOKEN": "Use PK, K and 1-12, as a range (K-8) or a list (PK,K-5).",
-    "URL_SCHEME": "Use an http or https web address.",
-    "URL_FORMAT": "Remove spaces, quotes and angle brackets from the web address.",
-    "PHONE_FORMAT": "Give a 10-digit phone number.",
-    "PHONE_NOT_A_NUMBER": "Give a 10-digit phone number using only digits, spaces and ()+-.",
-    "UNKNOWN_RATING": "Add the value to levels or not_rated in city.toml, or correct the file.",
-    "NO_COORDINATES": "Add latitude and longitude so the school appears on maps and in travel times.",
-    "COORDS_OUTSIDE_CITY": "Check the latitude and longitude: the point is far outside the city.",
-    "LIKELY_SWAPPED": "Latitude and longitude look swapped: exchange the two columns for this row.",
-    "SHARED_COORDINATES": "Several schools share one point (often the district office): geocode each address.",
-    "SNAPPED_TO_NEIGHBORHOOD": "The point is just outside the city edge; check it.",
-    "OUTSIDE_NEIGHBORHOODS": "The point is outside every neighborhood; check it or the boundary file.",
-    "SUSPECTED_MOJIBAKE": "Re-export the file in UTF-8, or set the source's encoding in city.toml.",
-    "UNKNOWN_COLUMN": "Nothing to do unless one of these columns should be mapped in city.toml.",
-}
 
 
 def to_csv(rows: list[dict], columns: tuple[str, ...]) -> str:
@@ -55,7 +30,7 @@ def to_csv(rows: list[dict], columns: tuple[str, ...]) -> str:
 def quality_page(result: BuildResult) -> str:
     """Render the data-quality page: counts per source, then every problem with what to do."""
     env = jinja2.Environment(loader=jinja2.PackageLoader("schoolfinder", "templates"), autoescape=True)
-    problems = [p.as_dict() | {"todo": WHAT_TO_DO.get(p.code, "")} for p in result.problems]
+    problems = [p.as_dict() | {"todo": remedy(p.code)} for p in result.problems]
     severities = Counter(p["severity"] for p in problems)
     return env.get_template("data-quality.html").render(
         city=result.config.city, reconciliation=result.reconciliation, problems=problems, severities=severities,
@@ -67,7 +42,7 @@ def quality_page(result: BuildResult) -> str:
 def write_reports(result: BuildResult, out_dir: Path) -> None:
     """Write the four staff reports into ``out_dir``."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    quarantined = [p.as_dict() for p in result.problems if p.severity == "QUARANTINE"]
+    quarantined = [p.as_dict() for p in result.problems if p.severity == Severity.QUARANTINE]
     (out_dir / "quarantine.csv").write_text(to_csv(quarantined, PROBLEM_COLUMNS), encoding="utf-8")
     (out_dir / "problems.csv").write_text(to_csv([p.as_dict() for p in result.problems], PROBLEM_COLUMNS), encoding="utf-8")
     (out_dir / "review.csv").write_text(to_csv(result.candidates + result.conflicts + result.excluded, REVIEW_COLUMNS), encoding="utf-8")

@@ -12,6 +12,7 @@ from pathlib import Path
 from whoosh import fields, qparser
 from whoosh.filedb.filestore import RamStorage
 
+from .. import contract
 from . import index as search
 from ..problems import SchoolfinderError
 
@@ -47,7 +48,7 @@ def parse(text: str):
 
 def run(processed: Path, text: str, limit: int = 10) -> list[dict]:
     """Schools matching ``text``, best first, each with its sources."""
-    path = Path(processed) / "schools.json"
+    path = Path(processed) / contract.SCHOOLS
     if not path.is_file():
         raise SchoolfinderError(f"{path} is missing: run `make data` first")
     schools = {s["key"]: s for s in json.loads(path.read_text(encoding="utf-8"))}

@@ -21,7 +21,7 @@ import numpy as np
 from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
 from whoosh.support.charset import accent_map
 
-from ..access.measures import UNREACHABLE  # the travel matrix's "not within the limit"
+from ..contract import UNREACHABLE  # the travel matrix's "not within the limit"
 
 INDEX_VERSION = 1
 CELL_CHUNK = 64  # origin rows per "near me" travel file

@@ -9,7 +9,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
-WGS84 = "EPSG:4326"
+from ..contract import WGS84
+
 _CLOCK = re.compile(r"(\d{1,2}):(\d{2})\s*([AaPp][Mm])?")
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 
 import geopandas as gpd
 import pandas as pd
@@ -11,6 +10,7 @@ import pandas as pd
 from ..ingest import gtfs
 from . import nearby as transit
 from ..config import CityConfig
+from ..contract import build_date
 from ..problems import Problem
 
 FAR_M = 100_000
@@ -78,7 +78,7 @@ def plausible(stops: pd.DataFrame, center, metric_crs, path: str, problems: list
 def _feed_summary(feed, spec: dict, problems: list[Problem]) -> tuple[dict, pd.DataFrame | None]:
     start, end = gtfs.feed_dates(feed)
     summary = {"id": spec["id"], "label": spec["label"], "valid_from": _iso(start), "valid_to": _iso(end),
-               "schedules": feed.stop_times is not None, "service_date": "", "expired": _iso(end) < build_date()}
+               "schedules": feed.stop_times is not None, "service_date": "", "expired": _iso(end) < build_date().isoformat()}
     if summary["expired"]:
         problems.append(Problem("WARN", "GTFS_EXPIRED", f"{spec['path']}/calendar.txt", None, "end_date",
                                 f"the feed's service ended on {_iso(end)}; transit figures describe that schedule"))
@@ -106,11 +106,6 @@ def _facts(spec, summary, nearest, stop_ids, times, school, th, route_names) -> 
         facts.update(transit.service_at_stops(times, stop_ids, start, end))
         facts["route_names"] = [route_names.get(r, r) for r in facts["routes"]]
     return facts
-
-
-def build_date() -> str:
-    """Today, or BUILD_DATE (YYYY-MM-DD) when set, so builds can be reproduced."""
-    return os.environ.get("BUILD_DATE") or dt.date.today().isoformat()
 
 
 def _iso(date: str) -> str:

@@ -12,10 +12,9 @@ import pandas as pd
 import shapely
 
 from . import router
+from ..contract import UNREACHABLE, WGS84
 from ..transit import nearby as transit
 
-WGS84 = "EPSG:4326"
-UNREACHABLE = 255  # stored minutes are uint8; 255 means "not within the limit"
 
 
 def h3_origins(neighborhoods: gpd.GeoDataFrame, resolution: int) -> pd.DataFrame:

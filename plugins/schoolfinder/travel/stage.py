@@ -13,6 +13,7 @@ from . import router
 from ..transit import nearby as transit
 from . import matrix as travel
 from ..config import CityConfig
+from ..contract import UNREACHABLE
 
 TRANSFER_M = 400  # walking transfers between stops of any feed
 
@@ -60,7 +61,7 @@ def reach_summary(result: dict, neighborhoods: gpd.GeoDataFrame, limit: int) -> 
     summary = {}
     for column, key in enumerate(result["school_keys"]):
         minutes = result["transit"][:, column].astype(float)
-        minutes[minutes == travel.UNREACHABLE] = np.nan
+        minutes[minutes == UNREACHABLE] = np.nan
         by_area = pd.Series(minutes).groupby(origins["nbhd_id"].to_numpy()).median()
         near = sorted((int(m), *names[n]) for n, m in by_area.items() if n in names and m == m and m <= limit)
         summary[key] = {"within": [[name, slug, m] for m, name, slug in near],

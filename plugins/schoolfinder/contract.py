@@ -1,0 +1,73 @@
+"""The contract of the processed data: its file names, record fields and shared constants, and how to read it.
+
+The pipeline writes ``data/processed/`` (outputs/processed.py); the Pelican glue, the nightly runner and the staff
+search read it only through this module, so a renamed file or field changes here once. Constants every stage
+shares live here too, and so does the one rule for the build date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from pathlib import Path
+
+from .problems import SchoolfinderError
+
+WGS84 = "EPSG:4326"  # every coordinate read, compared and written
+UNREACHABLE = 255  # travel minutes are stored as uint8; 255 means "not within the limit"
+ID_FIELDS = ("school_id", "state_id", "nces_id")  # the identifiers sources are matched on
+BANDS = ("elementary", "middle", "high")  # grade bands of the access measures and the browse lists
+
+# files of data/processed/
+MANIFEST = "manifest.json"
+SCHOOLS = "schools.json"
+NEIGHBORHOODS = "neighborhoods.json"
+NEIGHBORHOOD_SHAPES = "neighborhoods.geojson"
+RECONCILIATION = "reconciliation.json"
+PROBLEMS = "problems.json"
+COMPARE = "compare.json"
+TRAVEL = "travel.json"
+TRAVEL_FILES = {"transit": "travel-transit.u8", "walk": "travel-walk.u8"}  # uint8, origins x schools, row-major
+ACCESS = "access.json"
+CELLS = "cells.geojson"
+STOPS = "stops.json"
+OPEN_DATA = "open-data"  # folder: schools.csv, schools.geojson, deserts.csv
+SEARCH = "search"  # folder: index.json, cells.json and from/ (travel minutes per origin)
+SEARCH_INDEX = f"{SEARCH}/index.json"
+SEARCH_CELLS = f"{SEARCH}/cells.json"
+REQUIRED = (MANIFEST, SCHOOLS, NEIGHBORHOODS, RECONCILIATION)  # every build writes these
+
+# the fields of one record of schools.json, in the order they are built
+SCHOOL_FIELDS = (
+    "key", "slug", "school_id", "name", "short_name", "sector", "operator", "grades", "grade_low", "grade_high",
+    "address", "city", "zip", "phone", "website", "lat", "lon", "neighborhood", "neighborhood_slug", "programs",
+    "special_ed", "el_supports", "ratings", "tier", "sources", "field_sources", "ids",
+    "enrollment", "count_swd", "count_el", "count_low_income", "suspensions_per_100", "expulsions_per_100",
+    "how_to_apply", "application_url", "application_deadline", "entry_grades", "midyear_entry", "school_hours",
+    "transit_bus", "transit_rail", "map_xy", "transit", "reach",
+)
+
+
+def build_date() -> dt.date:
+    """``BUILD_DATE`` (YYYY-MM-DD) from the environment, else today in UTC: the one date rule of every stage."""
+    text = os.environ.get("BUILD_DATE", "")
+    return dt.date.fromisoformat(text) if text else dt.datetime.now(dt.timezone.utc).date()
+
+
+def read_processed(folder: Path) -> dict:
+    """Read the files every build writes (keys: manifest, schools, neighborhoods, reconciliation); fail naming a
+    missing one."""
+    data = {}
+    for name in REQUIRED:
+        path = Path(folder) / name
+        if not path.is_file():
+            raise SchoolfinderError(f"{path} is missing: run `make data` first")
+        data[name.removesuffix(".json")] = json.loads(path.read_text(encoding="utf-8"))
+    return data
+
+
+def read_optional(folder: Path, name: str, empty=None):
+    """Read an optional JSON file of the processed data (``empty`` when this build did not write it)."""
+    path = Path(folder) / name
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else empty
