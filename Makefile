@@ -7,7 +7,7 @@ PROCESSED := data/processed
 export PYTHONPATH := plugins
 export SCHOOLFINDER_PROCESSED := $(PROCESSED)
 
-.PHONY: site data html serve test bench clean setup vendor demo-data messages config-docs search nightly rollback
+.PHONY: site data html serve test check golden bench clean setup vendor demo-data messages config-docs search nightly rollback
 PUBLISH ?= published
 
 site: setup data html  ## set up, build the data and the pages of $(CITY) into output/
@@ -44,8 +44,16 @@ html: $(VENV)/.installed  ## render pages from data/processed into output/
 serve:  ## serve output/ on http://127.0.0.1:8000
 	$(PY) -m http.server 8000 --bind 127.0.0.1 -d output
 
-test: setup  ## the whole test suite (unit, stages, site build, real browser)
+test: setup  ## the whole test suite (unit, stages, golden, site build, real browser, nightly, Lighthouse)
 	$(PY) -m pytest
+
+CHECK_TESTS := tests/test_config.py tests/test_problems.py tests/test_layout.py tests/directory tests/ratings tests/geo \
+	tests/transit tests/travel tests/access tests/search tests/outputs tests/golden
+check: $(VENV)/.installed  ## the fast tier (at most a minute): unit, stage and golden tests, no browser or site build
+	$(PY) -m pytest $(CHECK_TESTS) -m "not browser and not real_data" -q -p no:cacheprovider
+
+golden: $(VENV)/.installed  ## rewrite tests/golden/*.json from the demo city; review `git diff tests/golden` before committing
+	SCHOOLFINDER_UPDATE_GOLDEN=1 $(PY) -m pytest tests/golden -q -p no:cacheprovider -rN
 
 bench: setup  ## page generation (10k, 100k schools), ingest+validate+match (100k rows), router, search (2,000 schools)
 	$(PY) -m benchmarks.pages

@@ -14,7 +14,7 @@ from schoolfinder.ingest import tables as ingest
 from schoolfinder.directory import validate
 from schoolfinder.config import load_config
 from schoolfinder.directory.merge import merge_sources
-from schoolfinder.pipeline import merge_rules
+from schoolfinder.directory.stage import merge_rules
 
 DISTRICT_HEADER = ["SCHOOL_CODE", "STATE_SCHOOL_ID", "SCHOOL_NAME", "GOVERNANCE", "NETWORK", "GRADE_LOW", "GRADE_HIGH",
                    "STREET", "CITY", "ZIP", "PHONE", "WEB", "LAT", "LON", "STATUS", "PROGRAMS", "SPED_PROGRAMS", "ELL_SUPPORTS"]

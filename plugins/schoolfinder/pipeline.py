@@ -1,4 +1,8 @@
-"""The whole pipeline as a table of contents: ingest -> validate -> merge -> ratings -> geography."""
+"""The whole pipeline as a table of contents: one line per stage, in the order they run.
+
+directory (ingest, validate, match, merge) -> ratings -> geo (neighborhoods, population, shapes) -> transit -> travel
+-> access (deserts) -> the finished schools. Writing files is the outputs stage's job (outputs/processed.py).
+"""
 
 from __future__ import annotations
 
@@ -7,21 +11,16 @@ from dataclasses import dataclass, field
 import geopandas as gpd
 import pandas as pd
 
-from .transit import stage as feeds_stage
-from .access import stage as accessstage
-from .geo import neighborhoods as geo
-from .ingest import tables as ingest
-from .geo import population
-from .ratings import results as ratings
-from .geo import svgmap
-from .travel import stage as travelstage
-from .directory import validate
-from .ratings.grades import grade_bands
+from .access import stage as access_stage
 from .config import CityConfig
-from .problems import DataError, Problem
-from .directory.merge import MergeRules, merge_sources
+from .directory import stage as directory_stage
 from .directory.slugs import unique_slugs
-from .ratings.tiers import school_tier
+from .geo import stage as geo_stage
+from .problems import DataError, Problem
+from .ratings import stage as ratings_stage
+from .ratings.grades import grade_bands
+from .transit import stage as transit_stage
+from .travel import stage as travel_stage
 
 
 @dataclass
@@ -45,169 +44,39 @@ class BuildResult:
 
 def run(config: CityConfig) -> BuildResult:
     """Run every stage for one city and return the processed data (no files written)."""
-    problems: list[Problem] = []
-    rows, counts = _read_directories(config, problems)
-    closed = [{"kind": "excluded_closed", "source_a": r[ingest.SOURCE], "row_a": r[ingest.ROW], "id_a": r["school_id"],
-               "name_a": r["name"], "value_a": "status is one of closed_values"} for r in rows[rows["_fate"] == "closed"].to_dict("records")]
-    kept = rows[rows["_fate"] == "keep"]
-    merged = merge_sources(kept, merge_rules(config))
-    schools, fates = merged.schools, merged.fates
-    lead_row = {r["school_key"]: (r[ingest.SOURCE], r[ingest.ROW]) for r in fates.to_dict("records") if r["fate"] == "published"}
-    files = {s["id"]: s["path"] for s in config.directory}
-    for source_id, count in counts.items():
-        mine = fates[fates[ingest.SOURCE] == source_id]["fate"]
-        count["published"] = int((mine == "published").sum())
-        count["merged_duplicate"] = int((mine == "merged").sum())
-        count["excluded_unmatched"] = int((mine == "excluded_unmatched").sum())
-    schools = _attach_all_ratings(config, schools, fates, counts, problems)
-    neighborhoods = geo.read_neighborhoods(config.source_path(config.neighborhoods["path"]), config.neighborhoods)
-    schools = _locate(config, schools, neighborhoods, lead_row, files, problems)
-    crosswalk = population.read_crosswalk(config, set(neighborhoods["nbhd_id"])) \
-        if config.population and config.population["crosswalk"] else None
-    neighborhoods, counted = _neighborhood_stats(config, schools, neighborhoods, crosswalk, problems)
-    frames = svgmap.neighborhood_frames(neighborhoods)
-    neighborhoods["svg_path"] = [frames[i]["path"] for i in neighborhoods["nbhd_id"]]
-    schools["map_xy"] = [svgmap.place(lat, lon, frames.get(n)) for lat, lon, n in zip(schools["lat"], schools["lon"], schools["nbhd_id"])]
-    metric = neighborhoods.estimate_utm_crs()
-    schools["transit"], feeds, day = feeds_stage.school_transit(config, schools, metric, problems) \
-        if config.gtfs else ([[] for _ in range(len(schools))], [], {})
-    travel = travelstage.travel_times(config, schools, neighborhoods, metric, day) if day else None
-    reach = travelstage.reach_summary(travel, neighborhoods, config.thresholds["reach_minutes"]) if travel else {}
-    schools["reach"] = [reach.get(k) for k in schools["key"]]
+    directory = directory_stage.run(config)
+    rated = ratings_stage.run(config, directory.schools)
+    placed = geo_stage.run(config, rated.schools, directory.lead_row, directory.files)
+    metric = placed.neighborhoods.estimate_utm_crs()
+    transit = transit_stage.run(config, placed.schools, metric)
+    schools = with_transit(placed.schools, transit)
+    travel = travel_stage.run(config, schools, placed.neighborhoods, metric, transit.day)
+    schools = with_reach_and_bands(schools, travel)
+    access = access_stage.run(config, schools, placed.neighborhoods, travel.matrix, metric, placed.crosswalk)
+    return BuildResult(config, finished(schools), placed.neighborhoods,
+                       directory.problems + rated.problems + placed.problems + transit.problems,
+                       reconcile(directory.counts | rated.counts), directory.candidates, directory.conflicts,
+                       directory.excluded, transit.feeds, travel.matrix, access.deserts, transit.stops(), placed.population)
+
+
+def with_transit(schools: pd.DataFrame, transit: transit_stage.TransitResult) -> pd.DataFrame:
+    """``schools`` with each one's transit facts."""
+    return schools.assign(transit=transit.per_school)
+
+
+def with_reach_and_bands(schools: pd.DataFrame, travel: travel_stage.TravelResult) -> pd.DataFrame:
+    """``schools`` with where families reach each one from, and the grade bands it serves."""
+    schools = schools.copy()
+    schools["reach"] = [travel.reach.get(k) for k in schools["key"]]
     schools["bands"] = [grade_bands(lo, hi) if lo == lo and hi == hi and lo is not None and hi is not None else []
                         for lo, hi in zip(schools["grade_low"], schools["grade_high"])]
-    deserts = accessstage.deserts(config, schools, neighborhoods, travel, metric, crosswalk) \
-        if travel and config.access["quality_tier"] and config.population and config.population["bands"] else None
-    schools["slug"] = unique_slugs(schools["name"].tolist(), schools["school_id"].tolist())
-    schools = schools.sort_values("slug", kind="stable").reset_index(drop=True)
-    return BuildResult(config, schools, neighborhoods, problems, reconcile(counts), merged.candidates, merged.conflicts,
-                       closed + merged.excluded, feeds, travel, deserts, _stops(day), counted)
-
-
-def _stops(day: dict) -> list[dict]:
-    """Stops of the feeds with schedules (the ones travel times use), for maps."""
-    return [{"feed": feed, "name": str(n), "lat": round(float(y), 6), "lon": round(float(x), 6)}
-            for feed, (stops, _times) in sorted(day.items())
-            for n, y, x in zip(stops["stop_name"].fillna(""), stops["stop_lat"], stops["stop_lon"])]
-
-
-def merge_rules(config: CityConfig) -> MergeRules:
-    merge = config.merge
-    return MergeRules(
-        source_order=[s["id"] for s in config.directory],
-        match_on={s["id"]: s["match_on"] for s in config.directory},
-        field_precedence=merge["field_precedence"],
-        crosswalk=_crosswalk(config) if merge["crosswalk"] else [],
-        exclude_unmatched={s["id"] for s in config.directory if s["unmatched"] == "exclude"},
-        fuzzy_distance_m=merge["fuzzy_distance_m"], fuzzy_similarity=merge["fuzzy_name_similarity"],
-        fuzzy_accept=merge["fuzzy_accept"],
-    )
-
-
-def _crosswalk(config: CityConfig) -> list[list[tuple[str, str]]]:
-    path = config.merge["crosswalk"]
-    table = ingest.read_table(config.source_path(path), {"path": path})
-    ingest.require_columns(table, ["group", "source", "school_id"], path)
-    groups: dict[str, list[tuple[str, str]]] = {}
-    for row in table.to_dict("records"):
-        groups.setdefault(row["group"], []).append((row["source"].strip(), row["school_id"].strip()))
-    return list(groups.values())
-
-
-def _read_directories(config: CityConfig, problems: list[Problem]) -> tuple[pd.DataFrame, dict]:
-    frames, counts = [], {}
-    for source in config.directory:
-        path = config.source_path(source["path"])
-        table = ingest.read_table(path, source)
-        if table.empty:
-            raise DataError(Problem("FAIL", "NO_ROWS", source["path"], None, "", "the file has a header but no schools"))
-        unmapped = ingest.unmapped_columns(table, source)
-        if unmapped:
-            problems.append(Problem("WARN", "UNKNOWN_COLUMN", source["path"], 1, unmapped[0],
-                                    f"{len(unmapped)} columns are not mapped in city.toml and are ignored", ", ".join(unmapped[:20])))
-        mapped = ingest.map_directory(table, source, source["path"])
-        checked, found = validate.validate_directory(mapped, source, source["path"])
-        problems.extend(found)
-        _fail_if_mostly_projected(found, len(checked), source["path"])
-        frames.append(checked)
-        fates = checked["_fate"] if len(checked) else pd.Series(dtype=str)
-        counts[source["id"]] = {"kind": "directory", "file": source["path"], "rows_read": len(table),
-                                "excluded_closed": int((fates == "closed").sum()),
-                                "quarantined": int((fates == "quarantined").sum())}
-    return pd.concat(frames, ignore_index=True), counts
-
-
-def _fail_if_mostly_projected(found: list[Problem], rows: int, file: str) -> None:
-    projected = sum(p.code == "CRS_UNEXPECTED" for p in found)
-    if rows and projected > rows / 2:
-        raise DataError(Problem("FAIL", "CRS_UNEXPECTED", file, None, "lat",
-                                f"{projected} of {rows} rows have coordinates that are not WGS84 degrees (projected CRS?)"))
-
-
-def _attach_all_ratings(config, schools, fates, counts, problems) -> pd.DataFrame:
-    by_key: dict[str, list[dict]] = {}
-    for source in config.ratings:
-        table = ingest.read_table(config.source_path(source["path"]), source)
-        rated, found = ratings.normalise_ratings(table, source, source["path"])
-        problems.extend(found)
-        id_to_key = {sid: key for key, ids in zip(schools["key"], schools["ids"]) for src, sid in ids.items()
-                     if src == source["directory"]}
-        attached, row_fates = ratings.attach_ratings(rated, source, id_to_key)
-        for key, items in attached.items():
-            by_key.setdefault(key, []).extend(items)
-        counts[source["id"]] = {"kind": "ratings", "file": source["path"], "rows_read": len(table),
-                                "attached": int((row_fates == "attached").sum()),
-                                "excluded_no_school": int((row_fates == "no_school").sum()),
-                                "quarantined": int((row_fates == "quarantined").sum())}
-    schools = schools.copy()
-    schools["ratings"] = [ratings.latest_first(by_key.get(key, [])) for key in schools["key"]]
-    series_order = list(dict.fromkeys(s["series"] or s["id"] for s in config.ratings))
-    schools["tier"] = [school_tier(r, config.tiers, series_order, _no_rating_reason(config, sources))
-                       for r, sources in zip(schools["ratings"], schools["sources"])]
     return schools
 
 
-def _no_rating_reason(config: CityConfig, sources: list[str]) -> str:
-    labels = list(dict.fromkeys(s["label"] for s in config.ratings if s["directory"] in sources))
-    if not labels:
-        return "No rating source covers this school."
-    return f"{' / '.join(labels)} published no rating for this school."
-
-
-def _locate(config, schools, neighborhoods, lead_row, files, problems) -> pd.DataFrame:
-    schools = schools.copy()
-    thresholds = config.thresholds
-    nbhd_ids, notes = geo.assign_neighborhoods(schools, neighborhoods, thresholds["neighborhood_snap_m"],
-                                               thresholds["city_buffer_m"])
-    outside = set()
-    for key, code, message in notes:
-        source, row = lead_row[key]
-        problems.append(Problem("WARN", code, files[source], row, "lat", message))
-        if code in ("COORDS_OUTSIDE_CITY", "LIKELY_SWAPPED"):
-            outside.add(key)
-    schools["nbhd_id"] = nbhd_ids.to_numpy()
-    lost = schools["key"].isin(outside)
-    schools.loc[lost, ["lat", "lon"]] = None
-    for key, n in geo.shared_points(schools, thresholds["shared_point_warn"]):
-        source, row = lead_row[key]
-        problems.append(Problem("WARN", "SHARED_COORDINATES", files[source], row, "lat", f"{n} schools share this point"))
-    names = dict(zip(neighborhoods["nbhd_id"], neighborhoods["name"]))
-    slugs = dict(zip(neighborhoods["nbhd_id"], neighborhoods["slug"]))
-    schools["neighborhood"] = schools["nbhd_id"].map(lambda i: names.get(i, ""))
-    schools["neighborhood_slug"] = schools["nbhd_id"].map(lambda i: slugs.get(i, ""))
-    return schools
-
-
-def _neighborhood_stats(config, schools, neighborhoods, crosswalk, problems) -> tuple[gpd.GeoDataFrame, dict | None]:
-    neighborhoods = neighborhoods.copy()
-    per = schools.groupby("nbhd_id")["key"].count()
-    neighborhoods["school_count"] = neighborhoods["nbhd_id"].map(per).fillna(0).astype(int)
-    neighborhoods["children"] = None
-    if not config.population:
-        return neighborhoods, None
-    children, counted = population.children_by_neighborhood(config, neighborhoods, crosswalk, problems)
-    neighborhoods["children"] = neighborhoods["nbhd_id"].map(children).round().astype(int)
-    return neighborhoods, counted
+def finished(schools: pd.DataFrame) -> pd.DataFrame:
+    """Give every school its page slug and put them in slug order, the order of every output."""
+    schools = schools.assign(slug=unique_slugs(schools["name"].tolist(), schools["school_id"].tolist()))
+    return schools.sort_values("slug", kind="stable").reset_index(drop=True)
 
 
 def reconcile(counts: dict) -> dict:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import geopandas as gpd
 import pandas as pd
 
@@ -75,3 +77,17 @@ def _seat_gaps(schools, neighborhoods, demands, quality_rank) -> dict:
         gaps[band] = {n: dict(zip(("gap", "service_level"), access.seat_gap(demand.get(n, 0), seats.get(n, 0)))) | {
             "demand": round(float(demand.get(n, 0))), "quality_seats": int(seats.get(n, 0))} for n in neighborhoods["nbhd_id"]}
     return gaps
+
+
+@dataclass
+class AccessResult:
+    """Desert measures per cell and neighborhood (None when the city sets no quality tier or population bands)."""
+
+    deserts: dict | None
+
+
+def run(config: CityConfig, schools: pd.DataFrame, neighborhoods: gpd.GeoDataFrame, travel: dict | None, metric_crs,
+        crosswalk: pd.DataFrame | None) -> AccessResult:
+    """Desert measures for ``schools`` over the ``travel`` matrix, when the city configures them."""
+    wanted = travel and config.access["quality_tier"] and config.population and config.population["bands"]
+    return AccessResult(deserts(config, schools, neighborhoods, travel, metric_crs, crosswalk) if wanted else None)

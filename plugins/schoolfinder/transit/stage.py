@@ -1,112 +1,37 @@
-"""Transit for each school from every configured GTFS feed: nearest stop, routes, trips around the bell."""
+"""Transit stage: for each school, the stops within a walk, the lines there, and how often they run at the bell."""
 
 from __future__ import annotations
 
-import datetime as dt
+from dataclasses import dataclass, field
 
-import geopandas as gpd
 import pandas as pd
 
-from ..ingest import gtfs
-from . import nearby as transit
 from ..config import CityConfig
-from ..contract import build_date
 from ..problems import Problem
-
-FAR_M = 100_000
-
-
-def school_transit(config: CityConfig, schools: pd.DataFrame, metric_crs,
-                   problems: list[Problem]) -> tuple[list[list[dict]], list[dict], dict[str, tuple[pd.DataFrame, pd.DataFrame]]]:
-    """Return per school a list of per-feed facts, a summary of each feed, and each scheduled feed's (stops, day's times)."""
-    located = schools["lat"].notna() & schools["lon"].notna()
-    points = gpd.GeoDataFrame(geometry=gpd.points_from_xy(schools.loc[located, "lon"], schools.loc[located, "lat"]), crs="EPSG:4326")
-    per_school: list[list[dict]] = [[] for _ in range(len(schools))]
-    positions = list(located[located].index)
-    summaries, day = [], {}
-    th = config.thresholds
-    radius = th["walk_to_stop_minutes"] * th["walk_speed_kmh"] * 1000 / 60 / th["walk_detour_factor"]
-    center = points.to_crs(metric_crs).union_all().centroid if len(points) else None
-    for spec in config.gtfs:
-        feed = gtfs.load_feed(config.source_path(spec["path"]))
-        summary, times = _feed_summary(feed, spec, problems)
-        summaries.append(summary)
-        names = _route_names(feed.routes)
-        stops = plausible(_boardable(feed.stops), center, metric_crs, spec["path"], problems)
-        nearest = transit.nearest_stops(points, stops, metric_crs)
-        pairs = transit.stops_near(points, stops, radius, metric_crs)
-        if times is not None:
-            day[spec["id"]] = (stops, times[times["stop_id"].isin(set(stops["stop_id"]))])
-        by_point = pairs.groupby("i")["stop_id"].apply(list).to_dict()
-        for i, position in enumerate(positions):
-            school = schools.loc[position]
-            per_school[schools.index.get_loc(position)].append(
-                _facts(spec, summary, nearest.loc[i], by_point.get(i, []), times, school, th, names))
-    return per_school, summaries, day
+from .feeds import school_transit
 
 
-def _route_names(routes: pd.DataFrame | None) -> dict[str, str]:
-    """route_id -> the name riders see (short name, else long name, else the id)."""
-    if routes is None:
-        return {}
-    short = routes.get("route_short_name", pd.Series(pd.NA, index=routes.index)).fillna("")
-    long = routes.get("route_long_name", pd.Series(pd.NA, index=routes.index)).fillna("")
-    return {str(r): str(s or l or r) for r, s, l in zip(routes["route_id"], short, long)}
+@dataclass
+class TransitResult:
+    """Transit facts per school (in the schools' order), each feed's summary, and the scheduled feeds' stops and
+    times on the service day (feed id -> (stops, times)), which the travel stage routes over."""
+
+    per_school: list[list[dict]]
+    feeds: list[dict]
+    day: dict[str, tuple[pd.DataFrame, pd.DataFrame]]
+    problems: list[Problem] = field(default_factory=list)
+
+    def stops(self) -> list[dict]:
+        """Stops of the feeds with schedules (the ones travel times use), for maps."""
+        return [{"feed": feed, "name": str(n), "lat": round(float(y), 6), "lon": round(float(x), 6)}
+                for feed, (stops, _times) in sorted(self.day.items())
+                for n, y, x in zip(stops["stop_name"].fillna(""), stops["stop_lat"], stops["stop_lon"])]
 
 
-def _boardable(stops: pd.DataFrame) -> pd.DataFrame:
-    """Stops and platforms a rider can board at (not stations, entrances or nodes), with coordinates."""
-    usable = stops.dropna(subset=["stop_lat", "stop_lon"])
-    if "location_type" in usable:
-        kind = pd.to_numeric(usable["location_type"], errors="coerce").fillna(0)
-        usable = usable[kind == 0]
-    return usable
-
-
-def plausible(stops: pd.DataFrame, center, metric_crs, path: str, problems: list[Problem]) -> pd.DataFrame:
-    """Leave out stops more than 100 km from the schools (swapped or mistyped coordinates, GTFS-06)."""
-    if center is None or stops.empty:
-        return stops
-    xy = transit.project_xy(stops["stop_lon"], stops["stop_lat"], metric_crs)
-    far = ((xy[:, 0] - center.x) ** 2 + (xy[:, 1] - center.y) ** 2) > FAR_M**2
-    for stop_id in stops.loc[far, "stop_id"]:
-        problems.append(Problem("WARN", "STOP_COORDS_SUSPECT", f"{path}/stops.txt", None, "stop_lat",
-                                "stop is more than 100 km from the city; left out of nearest-stop figures", str(stop_id)))
-    return stops[~far]
-
-
-def _feed_summary(feed, spec: dict, problems: list[Problem]) -> tuple[dict, pd.DataFrame | None]:
-    start, end = gtfs.feed_dates(feed)
-    summary = {"id": spec["id"], "label": spec["label"], "valid_from": _iso(start), "valid_to": _iso(end),
-               "schedules": feed.stop_times is not None, "service_date": "", "expired": _iso(end) < build_date().isoformat()}
-    if summary["expired"]:
-        problems.append(Problem("WARN", "GTFS_EXPIRED", f"{spec['path']}/calendar.txt", None, "end_date",
-                                f"the feed's service ended on {_iso(end)}; transit figures describe that schedule"))
-    if feed.stop_times is None:
-        problems.append(Problem("WARN", "GTFS_NO_STOP_TIMES", f"{spec['path']}/stop_times.txt", None, "",
-                                "no schedules: this feed is used for stop locations only"))
-        return summary, None
-    date = gtfs.school_day(feed, spec["service_date"])
-    summary["service_date"] = _iso(date)
-    times, found = gtfs.day_stop_times(feed, date, spec["path"])
-    problems.extend(found)
-    for gap_start, gap_end in gtfs.calendar_gaps(feed):
-        problems.append(Problem("WARN", "GTFS_CALENDAR_GAP", f"{spec['path']}/calendar.txt", None, "",
-                                f"no service between {gap_start} and {gap_end}"))
-    return summary, times
-
-
-def _facts(spec, summary, nearest, stop_ids, times, school, th, route_names) -> dict:
-    start, end = transit.bell_times(school.get("school_hours", ""), th["bell_start"], th["dismissal"])
-    facts = {"feed": spec["id"], "label": spec["label"], "schedules": summary["schedules"],
-             "nearest_stop": str(nearest["stop_name"]), "nearest_m": int(round(nearest["distance_m"])),
-             "nearest_walk_min": max(1, int(round(transit.walk_minutes(nearest["distance_m"], th["walk_detour_factor"], th["walk_speed_kmh"])))),
-             "stops_nearby": len(stop_ids), "bell": transit.clock(start), "dismissal": transit.clock(end)}
-    if times is not None:
-        facts.update(transit.service_at_stops(times, stop_ids, start, end))
-        facts["route_names"] = [route_names.get(r, r) for r in facts["routes"]]
-    return facts
-
-
-def _iso(date: str) -> str:
-    return dt.datetime.strptime(date, "%Y%m%d").date().isoformat()
+def run(config: CityConfig, schools: pd.DataFrame, metric_crs) -> TransitResult:
+    """Transit for ``schools`` from every feed of ``config`` (none when the city lists no feed)."""
+    if not config.gtfs:
+        return TransitResult([[] for _ in range(len(schools))], [], {})
+    problems: list[Problem] = []
+    per_school, feeds, day = school_transit(config, schools, metric_crs, problems)
+    return TransitResult(per_school, feeds, day, problems)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import geopandas as gpd
@@ -67,3 +68,20 @@ def reach_summary(result: dict, neighborhoods: gpd.GeoDataFrame, limit: int) -> 
         summary[key] = {"within": [[name, slug, m] for m, name, slug in near],
                         "share_within": round(100 * float(np.nanmean(minutes <= limit)), 1), "limit": limit}
     return summary
+
+
+@dataclass
+class TravelResult:
+    """The travel-time matrix (None without scheduled transit) and, per school key, where families reach it from."""
+
+    matrix: dict | None  # origins, school_keys, transit and walk minutes (uint8, UNREACHABLE = not within the limit)
+    reach: dict[str, dict] = field(default_factory=dict)
+
+
+def run(config: CityConfig, schools: pd.DataFrame, neighborhoods: gpd.GeoDataFrame, metric_crs,
+        day: dict[str, tuple[pd.DataFrame, pd.DataFrame]]) -> TravelResult:
+    """Minutes from every cell to every school over the scheduled feeds ``day`` (nothing when there are none)."""
+    if not day:
+        return TravelResult(None)
+    matrix = travel_times(config, schools, neighborhoods, metric_crs, day)
+    return TravelResult(matrix, reach_summary(matrix, neighborhoods, config.thresholds["reach_minutes"]))

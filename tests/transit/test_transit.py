@@ -153,7 +153,7 @@ def test_gtfs03_calendar_gap(tmp_path):
 
 
 def test_gtfs06_far_away_stop_is_left_out():
-    from schoolfinder.transit.stage import plausible
+    from schoolfinder.transit.feeds import plausible
 
     stops = pd.DataFrame({"stop_id": ["near", "swapped"], "stop_lat": [-31.0, -24.0], "stop_lon": [-24.0, -31.0]})
     center = gpd.GeoSeries(gpd.points_from_xy([-24.0], [-31.0]), crs="EPSG:4326").to_crs("EPSG:32726").iloc[0]

@@ -16,7 +16,7 @@ from schoolfinder import pipeline
 from schoolfinder.config import load_config
 from schoolfinder.problems import DataError
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 HEADER = "ID,NAME,GRADES,ADDRESS,PHONE,WEBSITE,LAT,LON,STATUS,NCES"
 GOOD = [f"G{i},Good School {i},K-5,{i} Main St,(555) 010-00{i:02d},https://example.org/{i},-31.0{i % 5},-24.0{i % 4},Open,"
         for i in range(1, 13)]
@@ -361,6 +361,6 @@ def test_bad_crosswalk_is_one_line_on_the_command_line(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "schoolfinder", "build", str(city), "--out", str(tmp_path / "out"),
                            "--reports", str(tmp_path / "reports")],
                           capture_output=True, text=True, env={**__import__("os").environ, "PYTHONPATH": "plugins"},
-                          cwd=Path(__file__).resolve().parent.parent)
+                          cwd=Path(__file__).resolve().parents[2])
     assert proc.returncode != 0 and "Traceback" not in proc.stderr
     assert "CROSSWALK_UNKNOWN_NEIGHBORHOOD: crosswalk.csv, row 3, column AREA_NO" in proc.stderr + proc.stdout

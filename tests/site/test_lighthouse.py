@@ -21,7 +21,7 @@ import pytest
 
 from tests.browser import CHROMIUM
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 LIGHTHOUSE = ROOT / "node_modules" / "lighthouse" / "package.json"
 THRESHOLDS = {"performance": 0.95, "accessibility": 1.0, "best-practices": 0.95, "seo": 0.95}
 

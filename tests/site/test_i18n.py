@@ -16,7 +16,7 @@ from babel.messages.pofile import read_po
 from schoolfinder_site import i18n
 from schoolfinder_site.generators import SchoolPagesGenerator
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PO = ROOT / "theme" / "translations" / "es" / "LC_MESSAGES" / "messages.po"
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]|%%")
 ZOOM_BLOCKERS = re.compile(r"user-scalable\s*=\s*(no|0)|maximum-scale", re.I)

@@ -58,7 +58,7 @@ def test_axe_checks_touch_targets(browser, site):
     demo, base = site
     page = browser.new_page(viewport=PHONE)
     page.goto(f"{base}/es/search/", wait_until="load")
-    page.add_script_tag(path=str(Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"))
+    page.add_script_tag(path=str(Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"))
     result = page.evaluate("axe.run(document, {runOnly: {type: 'rule', values: ['target-size']}})")
     assert [r["id"] for r in result["passes"]] == ["target-size"] and result["violations"] == []
     page.close()

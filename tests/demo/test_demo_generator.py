@@ -307,7 +307,7 @@ def test_subgroup_ratings_follow_each_scale(city):
 
 
 def test_planted_desert_island_and_well_served_neighborhood(city):
-    """schoolfinder.demo.deserts plants both on purpose; the pipeline check is in tests/test_access.py."""
+    """schoolfinder.demo.deserts plants both on purpose; the pipeline check is in tests/access/test_access.py."""
     out, planted = city
     feats = {f["properties"]["nbhd_name"]: shape(f["geometry"]) for f in read_geo(out / "neighborhoods.geojson")}
     island, served = feats[planted["desert_neighborhood"]], feats[planted["well_served_neighborhood"]]

@@ -19,7 +19,7 @@ import shapely
 from schoolfinder.outputs import maps
 from schoolfinder.problems import SchoolfinderError
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 LEAFLET = ROOT / "theme" / "static" / "vendor" / "leaflet"
 BASE = "/theme/vendor/leaflet/"
 PAYLOADS = ["<img src=x onerror=alert(1)>", "Lincoln ${alert(document.domain)} Elementary", "`",

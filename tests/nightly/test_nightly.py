@@ -19,7 +19,7 @@ import pytest
 from schoolfinder.nightly import changes, publish
 from tests.browser import serve
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 BUILD_DATE = "2026-11-22"
 
 

@@ -1,0 +1,100 @@
+"""Directory stage: read every directory source, validate its rows, match the same school across sources, merge."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from ..config import CityConfig
+from ..ingest import tables as ingest
+from ..problems import DataError, Problem
+from . import validate
+from .merge import MergeRules, merge_sources
+
+
+@dataclass
+class DirectoryResult:
+    """The merged schools, what happened to every row, and the counts that must reconcile."""
+
+    schools: pd.DataFrame  # one row per published school, in merge order
+    counts: dict[str, dict]  # source id -> rows read, published, merged, excluded, quarantined
+    lead_row: dict[str, tuple[str, int]]  # school key -> (source id, row) of the row it was published from
+    files: dict[str, str]  # source id -> path, as written in city.toml
+    candidates: list[dict] = field(default_factory=list)  # fuzzy matches for staff to review
+    conflicts: list[dict] = field(default_factory=list)  # fields the sources disagree on
+    excluded: list[dict] = field(default_factory=list)  # rows left out by a stated rule
+    problems: list[Problem] = field(default_factory=list)
+
+
+def run(config: CityConfig) -> DirectoryResult:
+    """Read, validate and merge the directory sources of ``config``."""
+    rows, counts, problems = _read_directories(config)
+    closed = [{"kind": "excluded_closed", "source_a": r[ingest.SOURCE], "row_a": r[ingest.ROW], "id_a": r["school_id"],
+               "name_a": r["name"], "value_a": "status is one of closed_values"} for r in rows[rows["_fate"] == "closed"].to_dict("records")]
+    kept = rows[rows["_fate"] == "keep"]
+    merged = merge_sources(kept, merge_rules(config))
+    schools, fates = merged.schools, merged.fates
+    lead_row = {r["school_key"]: (r[ingest.SOURCE], r[ingest.ROW]) for r in fates.to_dict("records") if r["fate"] == "published"}
+    files = {s["id"]: s["path"] for s in config.directory}
+    for source_id, count in counts.items():
+        mine = fates[fates[ingest.SOURCE] == source_id]["fate"]
+        count["published"] = int((mine == "published").sum())
+        count["merged_duplicate"] = int((mine == "merged").sum())
+        count["excluded_unmatched"] = int((mine == "excluded_unmatched").sum())
+    return DirectoryResult(schools, counts, lead_row, files, merged.candidates, merged.conflicts,
+                           closed + merged.excluded, problems)
+
+
+def merge_rules(config: CityConfig) -> MergeRules:
+    """The merge rules of ``config``: source order, match fields, field precedence, crosswalk, fuzzy limits."""
+    merge = config.merge
+    return MergeRules(
+        source_order=[s["id"] for s in config.directory],
+        match_on={s["id"]: s["match_on"] for s in config.directory},
+        field_precedence=merge["field_precedence"],
+        crosswalk=_crosswalk(config) if merge["crosswalk"] else [],
+        exclude_unmatched={s["id"] for s in config.directory if s["unmatched"] == "exclude"},
+        fuzzy_distance_m=merge["fuzzy_distance_m"], fuzzy_similarity=merge["fuzzy_name_similarity"],
+        fuzzy_accept=merge["fuzzy_accept"],
+    )
+
+
+def _crosswalk(config: CityConfig) -> list[list[tuple[str, str]]]:
+    path = config.merge["crosswalk"]
+    table = ingest.read_table(config.source_path(path), {"path": path})
+    ingest.require_columns(table, ["group", "source", "school_id"], path)
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for row in table.to_dict("records"):
+        groups.setdefault(row["group"], []).append((row["source"].strip(), row["school_id"].strip()))
+    return list(groups.values())
+
+
+def _read_directories(config: CityConfig) -> tuple[pd.DataFrame, dict, list[Problem]]:
+    frames, counts, problems = [], {}, []
+    for source in config.directory:
+        path = config.source_path(source["path"])
+        table = ingest.read_table(path, source)
+        if table.empty:
+            raise DataError(Problem("FAIL", "NO_ROWS", source["path"], None, "", "the file has a header but no schools"))
+        unmapped = ingest.unmapped_columns(table, source)
+        if unmapped:
+            problems.append(Problem("WARN", "UNKNOWN_COLUMN", source["path"], 1, unmapped[0],
+                                    f"{len(unmapped)} columns are not mapped in city.toml and are ignored", ", ".join(unmapped[:20])))
+        mapped = ingest.map_directory(table, source, source["path"])
+        checked, found = validate.validate_directory(mapped, source, source["path"])
+        problems.extend(found)
+        _fail_if_mostly_projected(found, len(checked), source["path"])
+        frames.append(checked)
+        fates = checked["_fate"] if len(checked) else pd.Series(dtype=str)
+        counts[source["id"]] = {"kind": "directory", "file": source["path"], "rows_read": len(table),
+                                "excluded_closed": int((fates == "closed").sum()),
+                                "quarantined": int((fates == "quarantined").sum())}
+    return pd.concat(frames, ignore_index=True), counts, problems
+
+
+def _fail_if_mostly_projected(found: list[Problem], rows: int, file: str) -> None:
+    projected = sum(p.code == "CRS_UNEXPECTED" for p in found)
+    if rows and projected > rows / 2:
+        raise DataError(Problem("FAIL", "CRS_UNEXPECTED", file, None, "lat",
+                                f"{projected} of {rows} rows have coordinates that are not WGS84 degrees (projected CRS?)"))

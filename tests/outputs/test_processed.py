@@ -1,0 +1,34 @@
+"""Outputs and the processed-data contract: deterministic JSON, required files, optional files."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from schoolfinder import contract
+from schoolfinder.outputs.processed import dumps
+from schoolfinder.problems import SchoolfinderError
+
+
+def test_dumps_is_deterministic_and_refuses_nan():
+    assert dumps({"b": 1, "a": [1.5, None]}) == dumps({"a": [1.5, None], "b": 1}) == '{\n "a": [\n  1.5,\n  null\n ],\n "b": 1\n}\n'
+    assert dumps({"b": 1, "a": 2}, compact=True) == '{"a":2,"b":1}\n'
+    with pytest.raises(ValueError):
+        dumps({"a": float("nan")})
+
+
+def test_read_processed_names_the_missing_file(tmp_path):
+    for name in contract.REQUIRED[:-1]:
+        (tmp_path / name).write_text("{}", encoding="utf-8")
+    with pytest.raises(SchoolfinderError, match=contract.REQUIRED[-1]):
+        contract.read_processed(tmp_path)
+    (tmp_path / contract.REQUIRED[-1]).write_text('{"x": 1}', encoding="utf-8")
+    assert contract.read_processed(tmp_path)["reconciliation"] == {"x": 1}
+
+
+def test_optional_files_read_as_empty_when_absent(tmp_path):
+    assert contract.read_optional(tmp_path, contract.ACCESS) is None
+    assert contract.read_optional(tmp_path, contract.STOPS, []) == []
+    (tmp_path / contract.ACCESS).write_text(json.dumps({"city": {}}), encoding="utf-8")
+    assert contract.read_optional(tmp_path, contract.ACCESS) == {"city": {}}
