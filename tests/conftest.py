@@ -113,3 +113,17 @@ def chicago(chicago_dir):
 
     os.environ["SCHOOLFINDER_CHICAGO_DATA"] = str(chicago_dir)
     return pipeline.run(load_config(ROOT / "data" / "chicago"))
+
+
+SITE_FIXTURES = {"demo_site", "published_site", "hostile_site", "chicago_site"}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark the slow tiers so `make check` can leave them to `make test`: ``site_build`` (the test needs a built
+    site) and ``demo_build`` (it runs the whole demo pipeline itself; tests/golden runs it once for every stage)."""
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if fixtures & SITE_FIXTURES:
+            item.add_marker(pytest.mark.site_build)
+        elif "demo_city" in fixtures and "golden" not in item.path.parts:
+            item.add_marker(pytest.mark.demo_build)
