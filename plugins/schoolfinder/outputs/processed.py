@@ -11,7 +11,6 @@ from . import buildinfo
 from .. import contract as files
 from ..contract import SCHOOL_FIELDS
 from ..search import index as search
-from ..ratings.grades import grade_bands
 from .opendata import OPEN_DATA_COLUMNS, compare_records, open_data_files
 from ..pipeline import BuildResult
 
@@ -26,8 +25,7 @@ def school_records(result: BuildResult) -> list[dict]:
     records = []
     for row in result.schools.to_dict("records"):
         record = {field: _plain(row.get(field)) for field in SCHOOL_FIELDS}
-        low, high = record["grade_low"], record["grade_high"]
-        record["bands"] = grade_bands(low, high) if low is not None and high is not None else []
+        record["bands"] = list(row["bands"])  # computed once, by the pipeline
         record["current_ratings"] = _latest_per_source(record["ratings"])
         record["shares"] = _shares(record)
         records.append(record)
