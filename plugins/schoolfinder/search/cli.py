@@ -55,8 +55,8 @@ def run(processed: Path, text: str, limit: int = 10) -> list[dict]:
     index = build_index(list(schools.values()))
     with index.searcher() as searcher:
         hits = [(hit["key"], hit.score) for hit in searcher.search(parse(text), limit=max(limit, 50))]
-    wanted = search.name_key(text)  # a school whose whole name was typed comes first
-    hits = sorted(hits, key=lambda hit: search.name_key(schools[hit[0]]["name"]) != wanted)[:limit]
+    wanted = search.folded_words(text)  # a school whose whole name was typed comes first
+    hits = sorted(hits, key=lambda hit: search.folded_words(schools[hit[0]]["name"]) != wanted)[:limit]
     return [{"score": round(score, 2), **{k: schools[key].get(k) for k in ("key", "name", "sector", "neighborhood", "ids")},
              "fields_by_source": _fields_by_source(schools[key])} for key, score in hits]
 

@@ -68,7 +68,7 @@ def fold(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).replace("’", "'")
 
 
-def name_key(text: str) -> str:
+def folded_words(text: str) -> str:
     """A name reduced to folded words, so "Amália  Rocha Elementary School." equals "amalia rocha elementary school"."""
     return " ".join(re.findall(r"\w+", fold(text)))
 
