@@ -27,7 +27,7 @@ def school_transit(config: CityConfig, schools: pd.DataFrame, metric_crs,
     radius = th["walk_to_stop_minutes"] * th["walk_speed_kmh"] * 1000 / 60 / th["walk_detour_factor"]
     center = points.to_crs(metric_crs).union_all().centroid if len(points) else None
     for spec in config.gtfs:
-        feed = gtfs.load_feed(config.source_path(spec["path"]))
+        feed = gtfs.load_feed(config.source_path(spec["path"]), spec["max_unzipped_bytes"])
         summary, times = _feed_summary(feed, spec, problems)
         summaries.append(summary)
         names = _route_names(feed.routes)
