@@ -16,6 +16,7 @@ from .configschema import (  # noqa: F401 (re-exported: the schema is part of th
     SUBSECTIONS,
 )
 from .paths import check_relative, confined
+from .safety import has_control
 
 MAX_TOML_DEPTH = 12  # tables and arrays nested deeper than this are refused (the schema needs 4)
 
@@ -81,12 +82,16 @@ def load_config(path: str | os.PathLike) -> CityConfig:
 
 
 def _check_depth(raw: dict, path: Path) -> None:
-    """Refuse values nested deeper than MAX_TOML_DEPTH (walked without recursion)."""
+    """Refuse values nested deeper than MAX_TOML_DEPTH (walked without recursion), and text with control characters."""
     todo = [(raw, 1)]
     while todo:
         value, depth = todo.pop()
         if depth > MAX_TOML_DEPTH:
             raise ConfigError(f"{path}: tables or arrays nested more than {MAX_TOML_DEPTH} deep")
+        texts = [*value.keys(), *value.values()] if isinstance(value, dict) else value if isinstance(value, list) else ()
+        bad = [text for text in texts if isinstance(text, str) and has_control(text, multiline=True)]
+        if bad:
+            raise ConfigError(f"{path}: CONTROL_CHARACTER: {bad[0]!r} holds a control character (NUL, C0 or C1)")
         children = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
         todo += [(child, depth + 1) for child in children if isinstance(child, (dict, list))]
 

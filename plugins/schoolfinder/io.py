@@ -11,6 +11,7 @@ from . import buildinfo, search
 from .grades import grade_bands
 from .opendata import OPEN_DATA_COLUMNS, compare_records, open_data_files
 from .pipeline import BuildResult
+from .safety import csv_text
 
 SCHOOL_FIELDS = (
     "key", "slug", "school_id", "name", "short_name", "sector", "operator", "grades", "grade_low", "grade_high",
@@ -121,21 +122,13 @@ def _num(value):
 
 def deserts_csv(result: BuildResult, areas: dict[str, dict]) -> str:
     """One row per neighborhood and grade band: children, desert share per time limit, IFF seat gap."""
-    import csv
-    import io as _io
-
     limits = result.access["limits"]
     columns = ["neighborhood", "band", "children", *[f"desert_pct_{m}min" for m in limits], "quality_seats", "seat_gap",
                "service_level_pct"]
-    buffer = _io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(columns)
     names = dict(zip(result.neighborhoods["nbhd_id"], result.neighborhoods["name"]))
-    for nbhd, bands in areas.items():
-        for band, v in bands.items():
-            writer.writerow([names[nbhd], band, v["children"], *[v["desert_pct"][str(m)] for m in limits],
-                             v["quality_seats"], v["gap"], v["service_level"]])
-    return buffer.getvalue()
+    rows = [[names[nbhd], band, v["children"], *[v["desert_pct"][str(m)] for m in limits], v["quality_seats"], v["gap"],
+             v["service_level"]] for nbhd, bands in areas.items() for band, v in bands.items()]
+    return csv_text(rows, columns)
 
 
 def cells_geojson(result: BuildResult) -> str:

@@ -13,6 +13,7 @@ from .grades import grade_bands
 from .config import CityConfig
 from .errors import DataError, Problem
 from .merge import MergeRules, merge_sources
+from .safety import clean_controls
 from .slugs import unique_slugs
 from .tiers import school_tier
 
@@ -54,6 +55,8 @@ def run(config: CityConfig) -> BuildResult:
         count["excluded_unmatched"] = int((mine == "excluded_unmatched").sum())
     schools = _attach_all_ratings(config, schools, fates, counts, problems)
     neighborhoods = geo.read_neighborhoods(config.source_path(config.neighborhoods["path"]), config.neighborhoods)
+    neighborhoods = clean_controls(neighborhoods, ["name"], config.neighborhoods["path"], problems,
+                                   names={"name": config.neighborhoods["name_field"]})
     schools = _locate(config, schools, neighborhoods, lead_row, files, problems)
     crosswalk = population.read_crosswalk(config, set(neighborhoods["nbhd_id"])) \
         if config.population and config.population["crosswalk"] else None

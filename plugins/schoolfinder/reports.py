@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import Counter
 from pathlib import Path
 
@@ -11,6 +9,7 @@ import jinja2
 
 from .io import dumps
 from .pipeline import BuildResult
+from .safety import csv_text
 
 PROBLEM_COLUMNS = ("severity", "code", "file", "row", "column", "message", "value")
 REVIEW_COLUMNS = ("kind", "school_key", "field", "source_a", "row_a", "id_a", "name_a", "value_a",
@@ -44,12 +43,8 @@ WHAT_TO_DO = {
 
 
 def to_csv(rows: list[dict], columns: tuple[str, ...]) -> str:
-    """Render dicts as CSV with a fixed column order (missing keys left empty)."""
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return buffer.getvalue()
+    """Render dicts as CSV with a fixed column order (missing keys left empty), formulas neutralised."""
+    return csv_text(rows, columns)
 
 
 def quality_page(result: BuildResult) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 
@@ -36,8 +38,36 @@ def has_control(text: str, multiline: bool = False) -> bool:
 
 
 def strip_control(text: str, multiline: bool = False) -> str:
-    """``text`` without C0/C1 control characters (NUL included); tab and line breaks stay when ``multiline``."""
+    """``text`` without C0/C1 control characters (NUL included); tab and line breaks stay when ``multiline``,
+    else they become one space."""
+    if not multiline:
+        text = re.sub(r"[\t\r\n]+", " ", text)
     return (_CONTROL if multiline else _CONTROL_ONE_LINE).sub("", text)
+
+
+def clean_controls(frame, columns, file: str, problems: list, row_column: str | None = None, names=None):
+    """Strip control characters from the text ``columns`` of ``frame``; one NORMALIZE CONTROL_CHARACTER problem per
+    changed cell (``row_column`` gives its row, ``names`` maps a column to the name the file uses).
+
+    Returns the frame (a copy when something changed); tab and line breaks count as control characters here, since
+    every field this is used on is one line.
+    """
+    from .errors import Problem
+
+    changed = False
+    for column in [c for c in columns if c in frame.columns]:
+        values = frame[column]
+        hit = values.map(lambda v: isinstance(v, str) and has_control(v))
+        if not hit.any():
+            continue
+        if not changed:
+            frame, changed = frame.copy(), True
+        frame[column] = values.map(lambda v: strip_control(v) if isinstance(v, str) else v)
+        for index in hit[hit].index:
+            row = int(frame.at[index, row_column]) if row_column else None
+            problems.append(Problem("NORMALIZE", "CONTROL_CHARACTER", file, row, (names or {}).get(column, column),
+                                    "control characters (NUL, C0, C1) removed", frame.at[index, column]))
+    return frame
 
 
 def csv_cell(value):
@@ -51,11 +81,20 @@ def csv_cell(value):
     return value
 
 
-def csv_frame(frame):
-    """A copy of ``frame`` with :func:`csv_cell` applied to every text cell (object and string columns)."""
-    out = frame.copy()
-    for column in out.columns:
-        if out[column].dtype == object or str(out[column].dtype).startswith("str"):
-            out[column] = out[column].map(csv_cell)
-    return out
+def csv_text(rows, columns) -> str:
+    """The one CSV writer for files people open in a spreadsheet: a header, then ``rows`` with :func:`csv_cell` applied.
 
+    Parameters
+    ----------
+    rows : iterable of dict or of list
+        Dicts are written in ``columns`` order (missing keys empty, other keys ignored); lists as they are.
+    columns : sequence of str
+        The header.
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow([csv_cell(c) for c in columns])
+    for row in rows:
+        cells = [row.get(c) for c in columns] if isinstance(row, dict) else row
+        writer.writerow(["" if cell is None else csv_cell(cell) for cell in cells])
+    return buffer.getvalue()
