@@ -86,5 +86,5 @@ def bad_example(rule: tuple):
     if kind == "list":
         return ["two"] if rule[1] is not str else [2]
     if kind == "map":
-        return {"x": "two"}
+        return {"x": "two"} if rule[2] is not str else {"x": 2}
     return _FORMATS[kind][2]
