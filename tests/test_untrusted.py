@@ -221,8 +221,9 @@ def test_the_limit_is_a_config_key(tmp_path):
 # --- CSV cells, control characters, inline JSON --------------------------------------------------------------------
 
 def test_formula_rule_prefixes_text_cells_only():
-    assert [csv_cell(v) for v in ["=1+1", "+1", "-x", "@SUM(A1)", "\tx", "\rx", "ok", "", -3, -2.5, 0]] == \
-        ["'=1+1", "'+1", "'-x", "'@SUM(A1)", "'\tx", "'\rx", "ok", "", -3, -2.5, 0]
+    assert [csv_cell(v) for v in ["=1+1", "+1+1", "-x", "@SUM(A1)", "\tx", "\rx", "ok", "", -3, -2.5, 0, "-9", "+1.5"]] == \
+        ["'=1+1", "'+1+1", "'-x", "'@SUM(A1)", "'\tx", "'\rx", "ok", "", -3, -2.5, 0, "-9", "+1.5"]
+    assert csv_cell("-2+3+cmd|' /C calc'!A0") == "'-2+3+cmd|' /C calc'!A0" and csv_cell("-1e3") == "-1e3"
     text = csv_text([{"a": "=HYPERLINK(\"x\")", "b": -1}, ["@x", None]], ["a", "b"])
     assert text == "a,b\n\"'=HYPERLINK(\"\"x\"\")\",-1\n'@x,\n"
 

@@ -13,6 +13,7 @@ _HTML_JSON_ESCAPES = {ord(c): f"\\u{ord(c):04x}" for c in "<>&'\u2028\u2029"}
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _CONTROL_ONE_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 
 
 def json_for_html(obj) -> str:
@@ -73,10 +74,10 @@ def clean_controls(frame, columns, file: str, problems: list, row_column: str | 
 def csv_cell(value):
     """One CSV cell under the OWASP rule: text starting with ``= + - @``, tab or CR gets a leading ``'``.
 
-    Numbers (int, float, numpy numbers) are returned unchanged, so a negative number stays a number;
-    only text cells are prefixed.
+    Numbers are never changed: int and float values, and text that is exactly one plain decimal number
+    (``-9``, ``+1.5``, ``-2e3``), which a spreadsheet reads as that number and never as a formula.
     """
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES) and not _PLAIN_NUMBER.fullmatch(value):
         return "'" + value
     return value
 
