@@ -94,8 +94,9 @@ def csv_text(rows, columns) -> str:
     """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow([csv_cell(c) for c in columns])
-    for row in rows:
+    quoted = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_ALL)  # Python leaves a lone CR unquoted
+    for row in [columns, *rows]:
         cells = [row.get(c) for c in columns] if isinstance(row, dict) else row
-        writer.writerow(["" if cell is None else csv_cell(cell) for cell in cells])
+        cells = ["" if cell is None else csv_cell(cell) for cell in cells]
+        (quoted if any(isinstance(c, str) and "\r" in c for c in cells) else writer).writerow(cells)
     return buffer.getvalue()
