@@ -9,7 +9,7 @@ import jinja2
 
 from .io import dumps
 from .pipeline import BuildResult
-from .safety import csv_text
+from .safety import csv_text, html_finalize
 
 PROBLEM_COLUMNS = ("severity", "code", "file", "row", "column", "message", "value")
 REVIEW_COLUMNS = ("kind", "school_key", "field", "source_a", "row_a", "id_a", "name_a", "value_a",
@@ -49,7 +49,8 @@ def to_csv(rows: list[dict], columns: tuple[str, ...]) -> str:
 
 def quality_page(result: BuildResult) -> str:
     """Render the data-quality page: counts per source, then every problem with what to do."""
-    env = jinja2.Environment(loader=jinja2.PackageLoader("schoolfinder", "templates"), autoescape=True)
+    env = jinja2.Environment(loader=jinja2.PackageLoader("schoolfinder", "templates"), autoescape=True,
+                             finalize=html_finalize)
     problems = [p.as_dict() | {"todo": WHAT_TO_DO.get(p.code, "")} for p in result.problems]
     severities = Counter(p["severity"] for p in problems)
     return env.get_template("data-quality.html").render(

@@ -46,6 +46,14 @@ def strip_control(text: str, multiline: bool = False) -> str:
     return (_CONTROL if multiline else _CONTROL_ONE_LINE).sub("", text)
 
 
+def html_finalize(value):
+    """Jinja ``finalize`` hook: every value printed into a page loses its control characters (tab and line breaks
+    stay), whatever stage forgot to clean it; Markup stays Markup."""
+    if isinstance(value, str) and has_control(value, multiline=True):
+        return type(value)(strip_control(value, multiline=True))  # str, or Markup without escaping again
+    return value
+
+
 def clean_controls(frame, columns, file: str, problems: list, row_column: str | None = None, names=None):
     """Strip control characters from the text ``columns`` of ``frame``; one NORMALIZE CONTROL_CHARACTER problem per
     changed cell (``row_column`` gives its row, ``names`` maps a column to the name the file uses).
