@@ -166,16 +166,16 @@ def write_city(folder: Path, t: dict) -> None:
             ["P2", "Plain Two", "6-8", "2 Test St", "-31.01", "-24.01", "", ""],
             ["P3", "Plain Three", "9-12", "3 Test St", "-31.02", "-24.02", "", ""]]
     with open(folder / "schools.csv", "w", encoding="utf-8", newline="") as handle:
-        csv.writer(handle, lineterminator="\n").writerows(rows)
+        csv.writer(handle, lineterminator="\n", quoting=csv.QUOTE_ALL).writerows(rows)  # a lone CR stays in its cell
     areas = json.loads((HOSTILE / "neighborhoods.geojson").read_text(encoding="utf-8"))
     areas["features"][0]["properties"]["name"] = t["neighborhood"]
     (folder / "neighborhoods.geojson").write_text(json.dumps(areas), encoding="utf-8")
     stops = pd.read_csv(HOSTILE / "gtfs" / "stops.txt", dtype=str)
     stops.loc[stops["stop_id"] == "S1", "stop_name"] = t["stop"]
-    stops.to_csv(folder / "gtfs" / "stops.txt", index=False)
+    stops.to_csv(folder / "gtfs" / "stops.txt", index=False, quoting=csv.QUOTE_ALL)
     routes = pd.read_csv(HOSTILE / "gtfs" / "routes.txt", dtype=str)
     routes["route_short_name"] = t["route"]
-    routes.to_csv(folder / "gtfs" / "routes.txt", index=False)
+    routes.to_csv(folder / "gtfs" / "routes.txt", index=False, quoting=csv.QUOTE_ALL)
 
 
 def build(city: Path, work: Path) -> Path:
