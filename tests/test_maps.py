@@ -126,6 +126,14 @@ def test_hostile_names_travel_as_data_and_script_stays_valid(pieces):
     assert "innerHTML" not in script and "insertAdjacentHTML" not in script and "eval(" not in script
 
 
+def test_a_url_in_a_name_is_text_not_an_asset():
+    cells, schools, stops, outline = tiny()
+    schools.loc[0, "name"] = "Visit https://evil.example/x.js and //cdn.example/y"
+    data = map_data(maps.desert_map(cells, schools, stops, outline, asset_base=BASE, strings=STRINGS))
+    assert data["schools"][0][3] == "Visit https://evil.example/x.js and //cdn.example/y"
+    assert data["tiles"]["url"] == maps.TILE_URL
+
+
 def test_safe_text():
     assert maps.safe_text("<a href='x'>`${y}\\") == "&lt;a href=&#x27;x&#x27;&gt;&#96;&#36;{y}&#92;"
 

@@ -35,7 +35,7 @@ FRAGMENTS = ["{{7*7}}", "{{ 6*7 }}", "{% raw %}", "{% endraw %}", "{% if 1 %}x{%
              "{{ lipsum.__globals__.os.popen('id').read() }}", "<script>alert(1)</script>", "</script>", "<!--",
              "<img src=x onerror=alert(1)>", '"', "'", "`", "\\", "\\u2028", "\u2028", "\u2029", "\u202e", "\u200f",
              "${alert(1)}", "&amp;", "&lt;", "=1+1", "+SUM(1)", "-2+3", "@cmd", "\t", "\r", "\n", "\x00", "\x07",
-             "\x1b", "\x7f", "\x85", "\x9b", "$x$", "%(city)s", "%s", " "]
+             "\x1b", "\x7f", "\x85", "\x9b", "$x$", "%(city)s", "%s", " ", "https://evil.example/x.js", "//cdn.example/"]
 CHARACTERS = st.characters(codec="utf-8", exclude_categories=("Cs",), exclude_characters="\ufeff\u200b")
 
 

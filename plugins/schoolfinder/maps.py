@@ -212,9 +212,12 @@ def desert_map(cells, schools, stops, outline, *, asset_base: str, strings: Mapp
             f".leaflet-container{{font-size:1rem}}</style>\n{_LEGEND_CSS}")
     body = (f'<div class="folium-map" id="{element}" role="region"\n        aria-label="{safe_text(strings["map_label"])}"'
             f'></div>\n    {_legend_html(strings, stops is not None and len(stops) > 0)}')
-    data = json_for_html(map_data(cells, schools, stops, outline, strings, tiles))
+    drawn = map_data(cells, schools, stops, outline, strings, tiles)
+    # Markup and the tile layer may name only the allowed URLs; names in the data are text (a school may say "http").
+    tile = drawn["tiles"] or {}
+    check_no_remote_assets({"head": head, "body": body, "tiles": f'{tile.get("url", "")} {tile.get("copyright", "")}'})
+    data = json_for_html(drawn)
     pieces = {"head": head, "body": body, "data": f'<script type="application/json" data-sf-map="{element}">{data}</script>'}
-    check_no_remote_assets(pieces)
     if "</script" in data.lower() or "user-scalable" in head or "<title" in head:
         raise SchoolfinderError("map pieces would break the page (</script>, a zoom-blocking viewport or a title)")
     return pieces
