@@ -129,7 +129,10 @@ def test_hostile_names_travel_as_data_and_script_stays_valid(pieces):
 def test_a_url_in_a_name_is_text_not_an_asset():
     cells, schools, stops, outline = tiny()
     schools.loc[0, "name"] = "Visit https://evil.example/x.js and //cdn.example/y"
-    data = map_data(maps.desert_map(cells, schools, stops, outline, asset_base=BASE, strings=STRINGS))
+    strings = {**STRINGS, "tiers": {**STRINGS["tiers"], 1: "Tier https://evil.example/"}}
+    pieces = maps.desert_map(cells, schools, stops, outline, asset_base=BASE, strings=strings)
+    assert "Tier https://evil.example/" in pieces["body"]
+    data = map_data(pieces)
     assert data["schools"][0][3] == "Visit https://evil.example/x.js and //cdn.example/y"
     assert data["tiles"]["url"] == maps.TILE_URL
 

@@ -210,12 +210,12 @@ def desert_map(cells, schools, stops, outline, *, asset_base: str, strings: Mapp
     head = (f'<script src="{base}leaflet.js"></script>\n<link rel="stylesheet" href="{base}leaflet.css"/>\n'
             f"<style>#{element}{{position:relative;width:100%;height:70vh;min-height:18rem;max-height:40rem}}"
             f".leaflet-container{{font-size:1rem}}</style>\n{_LEGEND_CSS}")
-    body = (f'<div class="folium-map" id="{element}" role="region"\n        aria-label="{safe_text(strings["map_label"])}"'
-            f'></div>\n    {_legend_html(strings, stops is not None and len(stops) > 0)}')
+    box = f'<div class="folium-map" id="{element}" role="region"\n        aria-label="{safe_text(strings["map_label"])}"></div>'
+    body = f"{box}\n    {_legend_html(strings, stops is not None and len(stops) > 0)}"
     drawn = map_data(cells, schools, stops, outline, strings, tiles)
-    # Markup and the tile layer may name only the allowed URLs; names in the data are text (a school may say "http").
+    # Our markup and the tile layer may name only the allowed URLs; labels and names are text (they may say "http").
     tile = drawn["tiles"] or {}
-    check_no_remote_assets({"head": head, "body": body, "tiles": f'{tile.get("url", "")} {tile.get("copyright", "")}'})
+    check_no_remote_assets({"head": head, "body": box, "tiles": f'{tile.get("url", "")} {tile.get("copyright", "")}'})
     data = json_for_html(drawn)
     pieces = {"head": head, "body": body, "data": f'<script type="application/json" data-sf-map="{element}">{data}</script>'}
     if "</script" in data.lower() or "user-scalable" in head or "<title" in head:
