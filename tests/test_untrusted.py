@@ -268,3 +268,19 @@ def _number(text: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def test_control_characters_in_a_ratings_file_are_stripped_and_reported(tmp_path):
+    city = hostile_copy(tmp_path)
+    (city / "ratings.csv").write_text("ID,RATING\nH1,A\x00\nH2,B\n", encoding="utf-8")
+    with open(city / "city.toml", "a", encoding="utf-8") as toml:
+        toml.write('\n[[ratings]]\nid = "r"\nlabel = "R"\npath = "ratings.csv"\nas_of = "2026-01-01"\ndirectory = "hostile"\n'
+                   'school_id_column = "ID"\nrating_column = "RATING"\nlevels = ["A", "B"]\ntiers = { A = "good", B = "poor" }\n')
+    proc = subprocess.run([sys.executable, "-m", "schoolfinder", "build", str(city), "--out", str(tmp_path / "out"),
+                           "--reports", str(tmp_path / "reports")], capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(ROOT / "plugins")})
+    assert proc.returncode == 0, proc.stderr
+    problems = list(csv.DictReader(io.StringIO((tmp_path / "reports" / "problems.csv").read_text(encoding="utf-8"))))
+    assert {"code": "CONTROL_CHARACTER", "file": "ratings.csv", "row": "2", "column": "RATING", "value": "A"}.items() <= \
+        next(p for p in problems if p["file"] == "ratings.csv").items()
+    assert not [p for p in problems if p["code"] == "UNKNOWN_RATING"]

@@ -144,6 +144,8 @@ def _attach_all_ratings(config, schools, fates, counts, problems) -> pd.DataFram
     by_key: dict[str, list[dict]] = {}
     for source in config.ratings:
         table = ingest.read_table(config.source_path(source["path"]), source)
+        shown = [source["rating_column"], source["year_column"], *source["subgroups"].get("columns", {}).values()]
+        table = clean_controls(table, [c for c in shown if c], source["path"], problems, ingest.ROW)
         rated, found = ratings.normalise_ratings(table, source, source["path"])
         problems.extend(found)
         id_to_key = {sid: key for key, ids in zip(schools["key"], schools["ids"]) for src, sid in ids.items()
