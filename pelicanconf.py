@@ -1,6 +1,10 @@
 """Pelican settings for the school finder (development; publishconf.py adds the production delta)."""
 
 import os
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "plugins"))
+from schoolfinder.outputs.safety import html_finalize  # noqa: E402
 
 SITENAME = "School Finder"
 SITEURL = ""
@@ -25,6 +29,7 @@ JINJA_ENVIRONMENT = {
     "trim_blocks": True,
     "lstrip_blocks": True,
     "extensions": ["jinja2.ext.i18n", "jinja2.ext.do"],
+    "finalize": html_finalize,  # control characters (NUL, C0, C1) never reach a page, whatever the field
 }
 
 # Hand-written pages only (about, help); school pages come from the generator, never from Markdown.

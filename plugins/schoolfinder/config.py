@@ -9,10 +9,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .ingest import configrules
 from .problems import ConfigError
 from .configschema import (  # noqa: F401 (re-exported: the schema is part of this module's interface)
-    ARRAY_SECTIONS, CANONICAL_FIELDS, LIST_FIELDS, REQUIRED, REQUIRED_SECTIONS, SCHEMA, SECTORS, SUBGROUPS, SUBSECTIONS,
+    ARRAY_SECTIONS, CANONICAL_FIELDS, LIST_FIELDS, REQUIRED, REQUIRED_SECTIONS, RULES, SCHEMA, SECTORS, SUBGROUPS,
+    SUBSECTIONS,
 )
+from .ingest.paths import check_relative, confined
+from .outputs.safety import has_control
+
+MAX_TOML_DEPTH = 12  # tables and arrays nested deeper than this are refused (the schema needs 4)
 
 
 @dataclass(frozen=True)
@@ -34,8 +40,26 @@ class CityConfig:
     nightly: dict
 
     def source_path(self, relative: str) -> Path:
-        """Resolve a source path against the data folder."""
-        return (self.data_dir / relative).resolve()
+        """Resolve a source path against the data folder, symlinks included; raise (PATH_OUTSIDE_DATA_DIR, naming
+        the key and this file) when it lands outside it."""
+        keys = [key for key, value in path_keys(self) if value == relative]
+        return confined(self.data_dir, relative, keys[0] if keys else f"{relative!r}", self.path)
+
+
+def path_keys(sections) -> list[tuple[str, str]]:
+    """Every source path the config names, as (key as written in messages, value); ``sections`` is a CityConfig or
+    the dict of checked sections."""
+    get = (lambda name: sections[name]) if isinstance(sections, dict) else (lambda name: getattr(sections, name))
+    found = [(f"[{name}[{i}]] path", s["path"]) for name in ("directory", "ratings", "gtfs") for i, s in enumerate(get(name))]
+    found.append(("[neighborhoods] path", get("neighborhoods")["path"]))
+    population = get("population") or {}
+    found += [(f"[population] {key}", population[key]) for key in ("areas_path", "table_path") if key in population]
+    if population.get("crosswalk"):
+        found.append(("[population.crosswalk] path", population["crosswalk"]["path"]))
+    if get("merge")["crosswalk"]:
+        found.append(("[merge] crosswalk", get("merge")["crosswalk"]))
+    found += [(f"[nightly] fetch.{name}", name) for name in get("nightly")["fetch"]]
+    return found
 
 
 def load_config(path: str | os.PathLike) -> CityConfig:
@@ -49,7 +73,27 @@ def load_config(path: str | os.PathLike) -> CityConfig:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: tables or arrays nested more than {MAX_TOML_DEPTH} deep") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 text: {exc.reason} at byte {exc.start}") from None
+    _check_depth(raw, path)
     return parse_config(raw, path)
+
+
+def _check_depth(raw: dict, path: Path) -> None:
+    """Refuse values nested deeper than MAX_TOML_DEPTH (walked without recursion), and text with control characters."""
+    todo = [(raw, 1)]
+    while todo:
+        value, depth = todo.pop()
+        if depth > MAX_TOML_DEPTH:
+            raise ConfigError(f"{path}: tables or arrays nested more than {MAX_TOML_DEPTH} deep")
+        texts = [*value.keys(), *value.values()] if isinstance(value, dict) else value if isinstance(value, list) else ()
+        bad = [text for text in texts if isinstance(text, str) and has_control(text, multiline=True)]
+        if bad:
+            raise ConfigError(f"{path}: CONTROL_CHARACTER: {bad[0]!r} holds a control character (NUL, C0 or C1)")
+        children = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
+        todo += [(child, depth + 1) for child in children if isinstance(child, (dict, list))]
 
 
 def parse_config(raw: dict, path: Path) -> CityConfig:
@@ -77,6 +121,8 @@ def parse_config(raw: dict, path: Path) -> CityConfig:
         if sections[name] and sections[name][key]:
             sections[name][key] = _check_table(sections[name][key], spec, f"{name}.{key}", path)
     _check_semantics(sections, path)
+    for key, value in path_keys(sections):
+        check_relative(value, key, path)
     return CityConfig(path=path.resolve(), data_dir=_data_dir(sections["city"], path), **sections)
 
 
@@ -87,6 +133,7 @@ def _check_table(table: Any, spec: dict, where: str, path: Path) -> dict:
         if key not in spec:
             raise ConfigError(f"{path}: unknown key '{key}' in [{where}]; known keys: {', '.join(spec)}")
     checked = {}
+    rules = RULES.get(where.split("[")[0], {})
     for key, (kind, default, _help) in spec.items():
         if key not in table:
             if default is REQUIRED:
@@ -98,6 +145,9 @@ def _check_table(table: Any, spec: dict, where: str, path: Path) -> dict:
             value = float(value)
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
             raise ConfigError(f"{path}: key '{key}' in [{where}] must be {kind.__name__}, got {value!r}")
+        wrong = configrules.problem(rules[key], value) if key in rules else None
+        if wrong:
+            raise ConfigError(f"{path}: key '{key}' in [{where}] {wrong}")
         checked[key] = value
     return checked
 

@@ -93,6 +93,7 @@ SCHEMA: dict[str, dict[str, Any]] = {
         "label": (str, REQUIRED, "Agency or feed name shown to families."),
         "path": (str, REQUIRED, "GTFS folder or zip, relative to `data_dir`."),
         "service_date": (str, "", "Representative school day (YYYY-MM-DD) for schedules; default: the busiest weekday in the feed."),
+        "max_unzipped_bytes": (int, 1 << 30, "Largest total size the feed's zip may unpack to (bytes, counted while reading, whatever the zip declares); more fails the build with GTFS_TOO_LARGE."),
     },
     "access": {
         "quality_tier": (str, "", "Id of the lowest common tier that counts as a quality school (empty: no desert measures)."),
@@ -145,6 +146,29 @@ SUBSECTIONS: dict[tuple[str, str], dict[str, Any]] = {
         "neighborhood_column": (str, REQUIRED, "Column holding the neighborhood's id (the `neighborhoods.id_field` value)."),
         "encoding": (str, "utf-8", "Encoding of the crosswalk file."),
     },
+}
+# Value rules (see configrules.py): section (as in error messages) -> key -> rule. Every int and float key has one.
+_SOURCE_RULES = {"encoding": ("codec",), "delimiter": ("char",), "header_row": ("range", 1, None),
+                 "skip_rows": ("list", int, 1), "as_of": ("date",)}
+RULES: dict[str, dict[str, tuple]] = {
+    "city": {"name": ("nonempty",)},
+    "directory": {**_SOURCE_RULES, "list_separator": ("nonempty",), "match_on": ("list", str, None)},
+    "ratings": _SOURCE_RULES,
+    "population": {"encoding": ("codec",), "skip_rows": ("list", int, 1), "children_columns": ("list", str, None),
+                   "as_of": ("year_or_date",)},
+    "population.crosswalk": {"area_width": ("range", 0, 20), "encoding": ("codec",)},
+    "gtfs": {"service_date": ("date_or_empty",), "max_unzipped_bytes": ("range", 1, None)},
+    "access": {"minutes": ("range", 1, 240), "choice_min_options": ("range", 1, None)},
+    "merge": {"fuzzy_distance_m": ("range", 0, 10_000), "fuzzy_name_similarity": ("range", 0, 1)},
+    "thresholds": {"walk_speed_kmh": ("range", 0, 30, True), "walk_detour_factor": ("range", 1, 5),
+                   "travel_minutes": ("list", int, 1), "neighborhood_snap_m": ("range", 0, 100_000),
+                   "walk_to_stop_minutes": ("range", 0, 60, True), "bell_start": ("clock",), "dismissal": ("clock",),
+                   "h3_resolution": ("range", 5, 10), "max_travel_minutes": ("range", 0, 600, True),
+                   "reach_minutes": ("range", 1, 600), "city_buffer_m": ("range", 0, 1_000_000),
+                   "shared_point_warn": ("range", 2, None), "stale_after_days": ("range", 1, None)},
+    "nightly": {"keep_builds": ("range", 1, None), "max_count_drop": ("range", 0, 1), "max_moved_share": ("range", 0, 1),
+                "moved_km": ("range", 0, None, True), "budgets": ("map", str, int, 1), "axe_pages": ("range", 0, None),
+                "fetch": ("map", str, str, None)},
 }
 ARRAY_SECTIONS = {"directory", "ratings", "gtfs", "tiers"}
 REQUIRED_SECTIONS = {"city", "directory", "neighborhoods"}

@@ -50,21 +50,18 @@ class DesertMaps:
 
     def pieces(self, root: str, nbhd_id: str | None = None, map_id: str = "desert", assets: str | None = None) -> dict:
         """Map pieces for the whole city or one neighborhood; ``root`` is the relative path to the root of the page's
-        language (school links), ``assets`` the one to the site root (theme files; ``root`` when not given)."""
+        language (school links), ``assets`` the one to the site root (theme files; ``root`` when not given).
+
+        Nothing blocks the first paint: Leaflet loads with ``defer``, the map's data follows as inline JSON, and
+        ``src`` is the static map script (run after Leaflet in document order) that draws it."""
         cells, outline, schools, stops = self._subset(nbhd_id)
         schools = schools.assign(url=[f"{root}schools/{s}/" for s in schools["slug"]])
-        return maps.desert_map(cells, schools, stops, outline, asset_base=f"{assets or root}theme/vendor/leaflet/",
-                               strings=self.strings, map_id=map_id)
-
-    def deferred(self, pieces: dict, script_path: Path) -> dict:
-        """Pieces that never block the first paint: Leaflet with ``defer``, the map's own script in a file beside the
-        page (``src`` relative to it), run after Leaflet in document order; its variables stay global."""
+        pieces = maps.desert_map(cells, schools, stops, outline, asset_base=f"{assets or root}theme/vendor/leaflet/",
+                                 strings=self.strings, map_id=map_id)
         head = pieces["head"].replace("<script src=", "<script defer src=")
         if head == pieces["head"]:
             raise ValueError("map head has no external script to defer")
-        script_path.parent.mkdir(parents=True, exist_ok=True)
-        script_path.write_text(pieces["script"] + "\n", encoding="utf-8")
-        return {**pieces, "head": head, "src": script_path.name}
+        return {**pieces, "head": f"{head}\n{pieces['data']}", "src": f"{assets or root}{maps.SCRIPT}"}
 
     def png(self, path: Path, title: str, nbhd_id: str | None = None) -> None:
         """The same map as a static image (no JavaScript, printing, share card)."""

@@ -1,15 +1,15 @@
-"""The quality-desert map: self-hosted assets only, escaped data, deterministic bytes, small output, a static PNG."""
+"""The quality-desert map: self-hosted assets only, data as JSON (never template source), deterministic bytes, small
+output, a static PNG."""
 
 from __future__ import annotations
 
 import gzip
+import json
 import re
 import shutil
 import subprocess
 from pathlib import Path
 
-import branca.element
-import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -21,9 +21,10 @@ from schoolfinder.problems import SchoolfinderError
 
 ROOT = Path(__file__).resolve().parents[2]
 LEAFLET = ROOT / "theme" / "static" / "vendor" / "leaflet"
+MAP_SCRIPT = ROOT / "theme" / "static" / "js" / "desertmap.js"
 BASE = "/theme/vendor/leaflet/"
 PAYLOADS = ["<img src=x onerror=alert(1)>", "Lincoln ${alert(document.domain)} Elementary", "`",
-            "A\\`);alert(2);//", "</script><script>alert(3)</script>"]
+            "A\\`);alert(2);//", "</script><script>alert(3)</script>", "{{7*7}} {% raw %}{# x #}\u2028\u202e"]
 STRINGS = {"map_label": "Map of quality deserts", "legend_title": "Legend", "desert": "Quality desert", "served": "Served",
            "outline": "Neighborhood boundary", "stop": "Transit stop", "unrated": "Not rated",
            "osm_attribution": "© OpenStreetMap contributors", "tiers": {r: f"Tier {r}" for r in range(1, 6)}}
@@ -44,7 +45,8 @@ def tiny() -> tuple:
                                crs=4326)
     n = len(PAYLOADS)
     schools = pd.DataFrame({"name": PAYLOADS, "lat": [41.71 + 0.018 * i for i in range(n)], "lon": [-87.74] * n,
-                            "tier_rank": [1, 2, None, 4, 5], "tier_label": [PAYLOADS[4], "Tier 2", None, "Tier 4", "Tier 5"],
+                            "tier_rank": [1, 2, None, 4, 5, 3],
+                            "tier_label": [PAYLOADS[4], "Tier 2", None, "Tier 4", "Tier 5", PAYLOADS[5]],
                             "url": [f"schools/school-{i}/" for i in range(n)]})
     stops = pd.DataFrame({"name": PAYLOADS, "lat": [41.79] * n, "lon": [-87.79 + 0.005 * i for i in range(n)]})
     return cells, schools, stops, outline
@@ -85,7 +87,8 @@ def test_only_vendored_assets(pieces):
     everything = "".join(pieces.values()).lower()
     for word in ("jquery", "bootstrap", "fontawesome", "font-awesome", "awesome-markers", "cdn", "glyphicons"):
         assert word not in everything
-    assert any(url.startswith("https://cdn") for _, url in folium.Map.default_js), "folium's module-level lists were mutated"
+    source = (ROOT / "plugins" / "schoolfinder" / "outputs" / "maps.py").read_text(encoding="utf-8")
+    assert not re.search(r"^\s*(import|from)\s+(folium|branca|jinja2)", source, re.MULTILINE), "data must not meet a template engine"
 
 
 def test_a_remote_asset_raises():
@@ -96,19 +99,42 @@ def test_a_remote_asset_raises():
     maps.check_no_remote_assets({"script": f'L.tileLayer("{maps.TILE_URL}")'})
 
 
-def test_hostile_names_are_escaped_and_script_stays_valid(pieces, tmp_path):
-    for piece in pieces.values():
+def map_data(pieces: dict) -> dict:
+    """The JSON inside the data piece's <script type="application/json">."""
+    match = re.fullmatch(r'<script type="application/json" data-sf-map="map_desert_1">(.*)</script>', pieces["data"], re.DOTALL)
+    assert match, pieces["data"][:200]
+    return json.loads(match.group(1))
+
+
+def test_hostile_names_travel_as_data_and_script_stays_valid(pieces):
+    for piece in (pieces["head"], pieces["body"]):
         for payload in PAYLOADS[:2] + PAYLOADS[3:]:
             assert payload not in piece
-    script = pieces["script"]
-    assert "${alert" not in script and "alert(2);//" not in script and "<img" not in script
-    assert "</script" not in script.lower() and "<script" not in script.lower()
-    assert "&amp;lt;img src=x onerror=alert(1)&amp;gt;" not in script, "escaped twice"
-    (tmp_path / "map.js").write_text(script)
+    inner = pieces["data"].removeprefix('<script type="application/json" data-sf-map="map_desert_1">').removesuffix("</script>")
+    assert "<" not in inner and ">" not in inner and "\u2028" not in inner and "\u2029" not in inner
+    data = map_data(pieces)
+    names = [row[3] for row in data["schools"]]
+    assert names == PAYLOADS, "names must reach the map as the very text of the input, not escaped"
+    assert [row[3] for row in data["stops"]] == PAYLOADS
+    assert data["outline"]["features"][0]["properties"]["name"] == PAYLOADS[0]
+    assert "49" not in pieces["data"]
     node = shutil.which("node")
     if node:
-        proc = subprocess.run([node, "--check", str(tmp_path / "map.js")], capture_output=True, text=True)
+        proc = subprocess.run([node, "--check", str(MAP_SCRIPT)], capture_output=True, text=True)
         assert proc.returncode == 0, proc.stderr
+    script = MAP_SCRIPT.read_text(encoding="utf-8")
+    assert "innerHTML" not in script and "insertAdjacentHTML" not in script and "eval(" not in script
+
+
+def test_a_url_in_a_name_is_text_not_an_asset():
+    cells, schools, stops, outline = tiny()
+    schools.loc[0, "name"] = "Visit https://evil.example/x.js and //cdn.example/y"
+    strings = {**STRINGS, "tiers": {**STRINGS["tiers"], 1: "Tier https://evil.example/"}}
+    pieces = maps.desert_map(cells, schools, stops, outline, asset_base=BASE, strings=strings)
+    assert "Tier https://evil.example/" in pieces["body"]
+    data = map_data(pieces)
+    assert data["schools"][0][3] == "Visit https://evil.example/x.js and //cdn.example/y"
+    assert data["tiles"]["url"] == maps.TILE_URL
 
 
 def test_safe_text():
@@ -134,21 +160,16 @@ def test_missing_strings_are_named():
         maps.desert_map(*tiny(), asset_base=BASE, strings={k: v for k, v in STRINGS.items() if k != "legend_title"})
 
 
-def test_two_renders_are_identical_and_ids_restored(pieces):
-    original = branca.element.Element.__dict__["_generate_id"]
+def test_two_renders_are_identical(pieces):
     assert render() == pieces
-    assert branca.element.Element.__dict__["_generate_id"] is original
-    assert re.fullmatch(r"[0-9a-f]{32}", branca.element.Element()._id)
-    with pytest.raises(RuntimeError), maps.stable_ids("x"):
-        raise RuntimeError
-    assert branca.element.Element.__dict__["_generate_id"] is original
+    assert render(map_id="other")["body"] != pieces["body"]
 
 
 def test_tiles_only_when_asked(pieces):
-    assert maps.TILE_URL in pieces["script"] and maps.OSM_COPYRIGHT in pieces["script"]
+    assert maps.TILE_URL in pieces["data"] and maps.OSM_COPYRIGHT in pieces["data"]
     without = render(tiles=False)
     everything = "".join(without.values())
-    assert "openstreetmap" not in everything and "tileLayer" not in everything and "http" not in everything
+    assert "openstreetmap" not in everything and map_data(without)["tiles"] is None and "http" not in everything
 
 
 def test_head_leaves_the_page_in_charge(pieces):
@@ -168,7 +189,7 @@ def test_size_budget(record_property):
     record_property("map_bytes_gzip", gz)
     print(f"\n650 schools + 3,000 cells + 1,000 stops: {raw:,} bytes raw, {gz:,} bytes gzip")
     assert raw <= 1_200_000
-    assert not re.search(r"\d\.\d{6,}", out["script"]), "coordinates must be rounded to 5 decimals"
+    assert not re.search(r"\d\.\d{6,}", out["data"]), "coordinates must be rounded to 5 decimals"
 
 
 def test_static_png(tmp_path):
@@ -186,7 +207,7 @@ def page_html(pieces: dict) -> str:
     return ("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>Map</title>"
             f"{pieces['head']}</head><body><main><h1>Map</h1>{pieces['body']}</main>"
-            f"<script>{pieces['script']}</script></body></html>")
+            f"{pieces['data']}<script defer src=\"desertmap.js\"></script></body></html>")
 
 
 def settle(page):
@@ -203,6 +224,7 @@ def test_in_browser_hostile_names_shown_literally(browser, tmp_path):
     if not (LEAFLET / "leaflet.js").exists():
         pytest.skip("run `make vendor` to vendor Leaflet")
     shutil.copytree(LEAFLET, tmp_path / "vendor" / "leaflet")
+    shutil.copy(MAP_SCRIPT, tmp_path / "desertmap.js")
     cells, schools, stops, outline = tiny()
     (tmp_path / "index.html").write_text(page_html(render((cells, schools, stops, outline), asset_base="vendor/leaflet/")))
     with serve(tmp_path) as base:

@@ -164,6 +164,41 @@ def test_hostile_names_on_the_map_stay_text(browser, hostile_site):
             }));
             return texts; }""")
         assert any("${alert(document.domain)}" in text for text in seen), seen
+        assert any("{{ lipsum.__globals__.os.popen(dict(id=1)|first).read() }}" in text for text in seen), seen
+        assert any("{{6*7}} Stop {% raw %} {# c #}" in text for text in seen), seen  # a GTFS stop name
+        areas = page.evaluate("""() => {  // each neighborhood's own tooltip: hover it through Leaflet's events
+            const texts = [];
+            Object.values(window).filter(v => v instanceof L.Map).forEach(m => m.eachLayer(layer => {
+                if (layer instanceof L.GeoJSON && layer.getTooltip()) { layer.eachLayer(area => {
+                    area.fire("mouseover", {latlng: area.getBounds().getCenter()}, true);
+                    texts.push(layer.getTooltip().getElement().innerText); }); }
+            }));
+            return texts; }""")
+        assert "East ${alert(8)} {{7*7}} {% raw %}" in areas and "<svg onload=alert(7)>" in areas, areas
         assert page.evaluate(INJECTED) == []
         assert watch.dialogs == [] and watch.errors == []
+        page.close()
+
+
+def test_hostile_template_payloads_stay_literal_on_every_kind_of_page(browser, hostile_site):
+    """Template syntax in every field (city name, labels, tiers, names, operators, programs) shows as typed."""
+    schools = sorted(p.parent.name for p in (hostile_site / "schools").glob("*/index.html") if p.parent.name != "page")
+    paths = ["/", "/deserts/", "/about-the-data/", "/methodology/", "/data/", "/neighborhoods/", "/es/", "/es/methodology/",
+             *[f"/schools/{name}/" for name in schools if name.startswith(("con-lipsum", "seven"))]]
+    with serve(hostile_site) as base:
+        page = browser.new_page(viewport=PHONE)
+        watch = PageWatch(page)
+        for path in paths:
+            page.goto(base + path, wait_until="load")
+            text = page.inner_text("body") + page.title()
+            assert "{{7*7}}" in text and "Hostile <i>Town</i>" in text, path  # the city name, on every page
+            assert "uid=" not in text and "\x00" not in text, path
+            assert page.evaluate(INJECTED) == [], path
+        assert watch.dialogs == [] and watch.errors == []
+        page.goto(base + f"/schools/{[n for n in schools if n.startswith('seven')][0]}/", wait_until="load")
+        text = page.inner_text("main")
+        for literal in ("Seven {{7*7}} {% raw %} {# c #} School", "Ops {{6*7}}", "15 {% raw %} St"):
+            assert literal in text, literal
+        page.goto(base + "/es/methodology/", wait_until="load")
+        assert "Bueno {% raw %} {{7*7}}" in page.inner_text("main")
         page.close()

@@ -45,7 +45,7 @@ def serve_on(folder: Path, port: int):
 def pages(site: Path) -> list[str]:
     """The four pages the gate names, then their Spanish twins."""
     school = sorted(p.parent.name for p in (site / "schools").glob("*/index.html") if p.parent.name != "page")[0]
-    nbhd = sorted(p.parent.name for p in (site / "neighborhoods").glob("*/map.js"))[0]
+    nbhd = sorted(p.parent.name for p in (site / "neighborhoods").glob("*/map.png"))[0]  # a page with a map
     english = ["", "search/", f"schools/{school}/", f"neighborhoods/{nbhd}/"]
     return english + ["es/" + path for path in english]
 

@@ -11,6 +11,7 @@ from ..config import LIST_FIELDS
 from ..ratings.grades import GRADE_LABELS, parse_grade, parse_span, span_label
 from .cells import check_cells
 from ..ingest.tables import ROW, SHAPE, SOURCE
+from ..outputs.safety import clean_controls
 
 _PHONE_CHARS = re.compile(r"^[0-9()+.\-\s/x]*$")
 _ZIP = re.compile(r"^\d{5}(-\d{4})?$")
@@ -27,6 +28,8 @@ def validate_directory(mapped: pd.DataFrame, source: dict, file: str) -> tuple[p
     ``quarantined``, so the caller can reconcile counts.
     """
     problems: list[Problem] = []
+    text_fields = [f for f in [*source["columns"], "_sector_raw"] if f not in ("school_id", "state_id", "nces_id")]
+    mapped = clean_controls(mapped, text_fields, file, problems, ROW, {f: str(c) for f, c in source["columns"].items()})
     by_row: dict[int, list[Problem]] = {}
     for problem in check_cells(mapped, source["columns"], file):
         by_row.setdefault(problem.row, []).append(problem)

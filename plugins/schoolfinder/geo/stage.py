@@ -8,6 +8,7 @@ import geopandas as gpd
 import pandas as pd
 
 from ..config import CityConfig
+from ..outputs.safety import clean_controls
 from ..problems import Problem
 from . import neighborhoods as geo
 from . import population, svgmap
@@ -28,6 +29,8 @@ def run(config: CityConfig, schools: pd.DataFrame, lead_row: dict, files: dict) 
     """Locate ``schools`` (``lead_row``/``files`` name the row a problem points to) and count neighborhoods."""
     problems: list[Problem] = []
     neighborhoods = geo.read_neighborhoods(config.source_path(config.neighborhoods["path"]), config.neighborhoods)
+    neighborhoods = clean_controls(neighborhoods, ["name"], config.neighborhoods["path"], problems,
+                                   names={"name": config.neighborhoods["name_field"]})
     schools, found = _locate(config, schools, neighborhoods, lead_row, files)
     problems += found
     crosswalk = population.read_crosswalk(config, set(neighborhoods["nbhd_id"])) \

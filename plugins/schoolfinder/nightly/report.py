@@ -7,8 +7,10 @@ from pathlib import Path
 
 import jinja2
 
+from ..outputs.safety import html_finalize
+
 _ENV = jinja2.Environment(loader=jinja2.FileSystemLoader(Path(__file__).resolve().parent.parent / "templates"),
-                          autoescape=True, trim_blocks=True, lstrip_blocks=True)
+                          autoescape=True, trim_blocks=True, lstrip_blocks=True, finalize=html_finalize)
 
 
 def write_change_report(report: dict, folder: Path, info: dict, refused: list[str]) -> None:

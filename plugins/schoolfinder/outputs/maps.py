@@ -1,24 +1,23 @@
-"""Quality-desert maps: an embeddable Leaflet map (folium, self-hosted assets only) and a static PNG of the same picture."""
+"""Quality-desert maps: the map's data as JSON for a static Leaflet script (self-hosted assets only), and a static PNG.
+
+Input text never meets a template engine here: names and labels travel as JSON data and the map script
+(``theme/static/js/desertmap.js``) shows them as text nodes, never as HTML.
+"""
 
 from __future__ import annotations
 
-import contextlib
 import html
-import itertools
-import json
 import math
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 
-import branca.element
-import folium
 import numpy as np
 import pandas as pd
 import shapely
-from folium.template import Template
 
 from ..problems import SchoolfinderError
+from .safety import json_for_html
 
 TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 OSM_COPYRIGHT = "https://www.openstreetmap.org/copyright"
@@ -28,11 +27,15 @@ DESERT_OPACITY, SERVED_OPACITY = 0.6, 0.15
 OUTLINE_COLOR, STOP_COLOR = "#222222", "#4d4d4d"
 TIER_COLORS = ("#440154", "#3b528b", "#21918c", "#5ec962", "#fde725", "#bdbdbd")  # viridis tiers 1-5, then unrated
 REQUIRED_STRINGS = ("map_label", "legend_title", "desert", "served", "outline", "stop", "unrated", "osm_attribution", "tiers")
+SCRIPT = "theme/js/desertmap.js"  # the static map script, relative to the site root
 _ABSOLUTE_URL = re.compile(r"https?://[^\s\"'`<>()\\]*", re.IGNORECASE)
 _PROTOCOL_RELATIVE = re.compile(r"(?:(?:src|href)\s*=\s*\\?[\"']?|url\(\s*[\"']?)\s*//[^\s\"'`<>()\\]*", re.IGNORECASE)
 _RELATIVE_URL = re.compile(r"(?![/\\]{2})[A-Za-z0-9._~%/?#=&+-]*\Z")
-_OUTLINE_STYLE = {"color": OUTLINE_COLOR, "weight": 1.5, "opacity": 0.8, "fill": True, "fillOpacity": 0}  # fill: hover works
-_JS_ESCAPES = {ord(c): f"\\u{ord(c):04x}" for c in "<>&'\u2028\u2029"}
+_STYLES = {"desert": {"stroke": False, "fillColor": DESERT_COLOR, "fillOpacity": DESERT_OPACITY},
+           "served": {"stroke": False, "fillColor": SERVED_COLOR, "fillOpacity": SERVED_OPACITY},
+           "outline": {"color": OUTLINE_COLOR, "weight": 1.5, "opacity": 0.8, "fill": True, "fillOpacity": 0},
+           "stop": {"radius": 2.5, "weight": 1, "color": "#ffffff", "fillOpacity": 0.9},
+           "school": {"radius": 7, "weight": 1.5, "color": "#111111", "fillOpacity": 0.95}}
 _LEGEND_CSS = (
     "<style>.sf-map-legend ul{list-style:none;margin:.25rem 0;padding:0;display:flex;flex-wrap:wrap;gap:.25rem 1rem}"
     ".sf-map-legend li{display:flex;align-items:center;gap:.4rem}"
@@ -52,7 +55,7 @@ def safe_text(s) -> str:
     Returns
     -------
     str
-        Text that displays literally inside HTML, folium tooltips/popups and JS template literals.
+        Text that displays literally inside HTML (the legend, the map's label).
     """
     return html.escape(str(s), quote=True).replace("`", "&#96;").replace("$", "&#36;").replace("\\", "&#92;")
 
@@ -62,74 +65,16 @@ def _missing(s) -> bool:
 
 
 def _text(s) -> str:
-    """Escape one data string for the map; '/' too, so data can never spell ``</script`` or ``//host``."""
-    return "" if _missing(s) else safe_text(s).replace("/", "&#47;")
+    """One data string for the map's JSON, as plain text (the map script shows it as a text node)."""
+    return "" if _missing(s) else str(s)
 
 
 def _relative_url(url) -> str:
-    """Return an escaped relative link, or raise when it has a scheme or host (``javascript:``, ``//evil``)."""
+    """Return a relative link, or raise when it has a scheme or host (``javascript:``, ``//evil``)."""
     url = "" if _missing(url) else str(url)
     if not _RELATIVE_URL.match(url):
         raise SchoolfinderError(f"map link must be a plain relative URL, got {url!r}")
-    return html.escape(url, quote=True)
-
-
-def _js_json(obj) -> str:
-    """Compact JSON that is safe inside an inline <script>."""
-    return json.dumps(obj, separators=(",", ":"), ensure_ascii=False, sort_keys=True, allow_nan=False).translate(_JS_ESCAPES)
-
-
-@contextlib.contextmanager
-def stable_ids(prefix: str = "m") -> Iterator[None]:
-    """Give every branca/folium element created inside the block a counter id; restore random ids afterwards.
-
-    Parameters
-    ----------
-    prefix : str
-        Start of every id, so that two maps on one page never share an id.
-    """
-    original = branca.element.Element.__dict__["_generate_id"]
-    counter = itertools.count(1)
-    branca.element.Element._generate_id = classmethod(lambda cls: f"{prefix}{next(counter)}")
-    try:
-        yield
-    finally:
-        branca.element.Element._generate_id = original
-
-
-class _Map(folium.Map):
-    """A folium Map for embedding: no viewport or page-wide styles in the head, a labelled region div."""
-
-    _template = Template("""
-        {% macro header(this, kwargs) %}<style>#{{ this.get_name() }}{position:relative;width:100%;height:70vh;
-        min-height:18rem;max-height:40rem}.leaflet-container{font-size:1rem}</style>{% endmacro %}
-        {% macro html(this, kwargs) %}<div class="folium-map" id={{ this.get_name()|tojson }} role="region"
-        aria-label="{{ this.aria_label }}"></div>{% endmacro %}
-        {% macro script(this, kwargs) %}var {{ this.get_name() }} = L.map({{ this.get_name()|tojson }},
-            {center: {{ this.location|tojson }}, crs: L.CRS.{{ this.crs }}, ...{{ this.options|tojavascript }}});{% endmacro %}
-    """)
-
-
-class _Points(branca.element.MacroElement):
-    """Many circle markers from one compact array of rows [lat, lon, colour index, name, detail?, link?]."""
-
-    _template = Template("""
-        {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = L.featureGroup().addTo({{ this._parent.get_name() }});
-        (function (group, rows, colors, opts) { rows.forEach(function (r) {
-            var m = L.circleMarker([r[0], r[1]], Object.assign({fillColor: colors[r[2]]}, opts));
-            var more = r[4] ? "<br>" + r[4] : "";
-            m.bindTooltip(r[3] + more);
-            if (r[5]) { m.bindPopup('<a href="' + r[5] + '">' + r[3] + "</a>" + more); }
-            group.addLayer(m);
-        }); })({{ this.get_name() }}, {{ this.rows }}, {{ this.colors }}, {{ this.opts }});
-        {% endmacro %}
-    """)
-
-    def __init__(self, rows: list, colors: list[str], opts: dict):
-        super().__init__()
-        self._name = "Points"
-        self.rows, self.colors, self.opts = _js_json(rows), _js_json(colors), _js_json(opts)
+    return url
 
 
 def _tier_index(rank) -> int:
@@ -138,14 +83,16 @@ def _tier_index(rank) -> int:
 
 
 def _school_rows(schools: pd.DataFrame, strings: Mapping) -> list:
-    """One compact row per located school."""
+    """One compact row per located school: [lat, lon, colour index, name, tier label, link]."""
     return [[round(float(s.lat), 5), round(float(s.lon), 5), _tier_index(s.tier_rank), _text(s.name),
              _text(s.tier_label) or _text(strings["unrated"]), _relative_url(s.url)]
             for s in schools.dropna(subset=["lat", "lon"]).itertuples(index=False)]
 
 
-def _stop_rows(stops: pd.DataFrame) -> list:
-    """One compact row per located transit stop."""
+def _stop_rows(stops) -> list:
+    """One compact row per located transit stop: [lat, lon, 0, name]."""
+    if stops is None or not len(stops):
+        return []
     return [[round(float(s.lat), 5), round(float(s.lon), 5), 0, _text(s.name)]
             for s in stops.dropna(subset=["lat", "lon"]).itertuples(index=False)]
 
@@ -168,16 +115,10 @@ def _cell_features(cells) -> dict:
 
 
 def _outline_features(outline) -> dict:
-    """Neighborhood polygons with their escaped names."""
+    """Neighborhood polygons with their names as plain text."""
     named = enumerate(zip(outline["name"], outline.geometry))
     return {"type": "FeatureCollection",
             "features": [_feature(f"n{i}", {"name": _text(name)}, shape) for i, (name, shape) in named]}
-
-
-def _cell_style(feature: dict) -> dict:
-    desert = feature["properties"]["desert"]
-    return {"stroke": False, "fillColor": DESERT_COLOR if desert else SERVED_COLOR,
-            "fillOpacity": DESERT_OPACITY if desert else SERVED_OPACITY}
 
 
 def _legend_html(strings: Mapping, with_stops: bool) -> str:
@@ -205,7 +146,7 @@ def check_no_remote_assets(pieces: Mapping[str, str]) -> None:
     Parameters
     ----------
     pieces : mapping of str to str
-        The rendered ``head``, ``body`` and ``script`` pieces; a CDN ``default_js`` (say) raises SchoolfinderError.
+        The rendered pieces; a CDN script (say) raises SchoolfinderError.
     """
     for piece, text in pieces.items():
         for found in [*_ABSOLUTE_URL.findall(text), *_PROTOCOL_RELATIVE.findall(text)]:
@@ -213,31 +154,20 @@ def check_no_remote_assets(pieces: Mapping[str, str]) -> None:
                 raise SchoolfinderError(f"map {piece} references a remote URL: {found}")
 
 
-def _build(cells, schools, stops, outline, asset_base: str, strings: Mapping, tiles: bool) -> folium.Map:
+def map_data(cells, schools, stops, outline, strings: Mapping, tiles: bool = True) -> dict:
+    """Everything the map script draws, as plain data (see :func:`desert_map`)."""
     minx, miny, maxx, maxy = (outline if len(outline) else cells).total_bounds
-    m = _Map(location=[round((miny + maxy) / 2, 5), round((minx + maxx) / 2, 5)], tiles=None, prefer_canvas=True,
-             scroll_wheel_zoom=False)
-    m.aria_label = safe_text(strings["map_label"])
-    m.default_js = [("leaflet", f"{asset_base}leaflet.js")]  # on the instance: folium's module lists stay untouched
-    m.default_css = [("leaflet_css", f"{asset_base}leaflet.css")]
-    m.get_root().header._children.pop("meta_http", None)  # the page has its own charset
-    if tiles:
-        attribution = f'<a href="{OSM_COPYRIGHT}">{safe_text(strings["osm_attribution"])}</a>'  # the caller's text has the ©
-        folium.TileLayer(TILE_URL, attr=attribution, max_zoom=19).add_to(m)
-    folium.GeoJson(_cell_features(cells), style_function=_cell_style, interactive=False).add_to(m)
-    folium.GeoJson(_outline_features(outline), style_function=lambda feature: _OUTLINE_STYLE,
-                   tooltip=folium.GeoJsonTooltip(fields=["name"], labels=False)).add_to(m)
-    if stops is not None and len(stops):
-        _Points(_stop_rows(stops), [STOP_COLOR], {"radius": 2.5, "weight": 1, "color": "#ffffff", "fillOpacity": 0.9}).add_to(m)
-    _Points(_school_rows(schools, strings), list(TIER_COLORS),
-            {"radius": 7, "weight": 1.5, "color": "#111111", "fillOpacity": 0.95}).add_to(m)
-    m.fit_bounds([[round(miny, 5), round(minx, 5)], [round(maxy, 5), round(maxx, 5)]])
-    return m
+    tile = {"url": TILE_URL, "copyright": OSM_COPYRIGHT, "attribution": _text(strings["osm_attribution"])}
+    return {"center": [round((miny + maxy) / 2, 5), round((minx + maxx) / 2, 5)],
+            "bounds": [[round(miny, 5), round(minx, 5)], [round(maxy, 5), round(maxx, 5)]],
+            "tiles": tile if tiles else None, "cells": _cell_features(cells), "outline": _outline_features(outline),
+            "stops": _stop_rows(stops), "stop_colors": [STOP_COLOR], "schools": _school_rows(schools, strings),
+            "tier_colors": list(TIER_COLORS), "styles": _STYLES}
 
 
 def desert_map(cells, schools, stops, outline, *, asset_base: str, strings: Mapping, tiles: bool = True,
                map_id: str = "desert") -> dict[str, str]:
-    """Build the quality-desert map and return the HTML pieces a Jinja page embeds.
+    """Build the quality-desert map and return the HTML pieces a page embeds.
 
     Parameters
     ----------
@@ -258,13 +188,14 @@ def desert_map(cells, schools, stops, outline, *, asset_base: str, strings: Mapp
     tiles : bool
         Draw OpenStreetMap tiles (the only third-party request); False draws no tile layer at all.
     map_id : str
-        Prefix of every element id, so that two maps on one page never collide.
+        Part of the map element's id, so that two maps on one page never collide.
 
     Returns
     -------
     dict
-        ``head`` (link and style tags), ``body`` (map div and legend) and ``script`` (JavaScript to put inside
-        ``<script>`` after the body piece). The same inputs give byte-identical pieces.
+        ``head`` (Leaflet's link and script tags, styles), ``body`` (map div and legend) and ``data`` (a
+        ``<script type="application/json">`` element with the map's data, read by the static map script).
+        The same inputs give byte-identical pieces.
 
     Raises
     ------
@@ -274,16 +205,20 @@ def desert_map(cells, schools, stops, outline, *, asset_base: str, strings: Mapp
     _check_strings(strings)
     if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", map_id):
         raise SchoolfinderError(f"map_id must be an identifier, got {map_id!r}")
-    with stable_ids(f"{map_id}_"):
-        root = _build(cells, schools, stops, outline, asset_base, strings, tiles).get_root()
-        root.render()
-        root.header.add_child(branca.element.Element(_LEGEND_CSS), name="sf_legend_css")
-        legend = _legend_html(strings, stops is not None and len(stops) > 0)
-        root.html.add_child(branca.element.Element(legend), name="sf_legend")
-        pieces = {"head": root.header.render().strip(), "body": root.html.render().strip(),
-                  "script": root.script.render().strip()}
-    check_no_remote_assets(pieces)
-    if "</script" in pieces["script"].lower() or "user-scalable" in pieces["head"] or "<title" in pieces["head"]:
+    element = f"map_{map_id}_1"
+    base = html.escape(asset_base, quote=True)
+    head = (f'<script src="{base}leaflet.js"></script>\n<link rel="stylesheet" href="{base}leaflet.css"/>\n'
+            f"<style>#{element}{{position:relative;width:100%;height:70vh;min-height:18rem;max-height:40rem}}"
+            f".leaflet-container{{font-size:1rem}}</style>\n{_LEGEND_CSS}")
+    box = f'<div class="folium-map" id="{element}" role="region"\n        aria-label="{safe_text(strings["map_label"])}"></div>'
+    body = f"{box}\n    {_legend_html(strings, stops is not None and len(stops) > 0)}"
+    drawn = map_data(cells, schools, stops, outline, strings, tiles)
+    # Our markup and the tile layer may name only the allowed URLs; labels and names are text (they may say "http").
+    tile = drawn["tiles"] or {}
+    check_no_remote_assets({"head": head, "body": box, "tiles": f'{tile.get("url", "")} {tile.get("copyright", "")}'})
+    data = json_for_html(drawn)
+    pieces = {"head": head, "body": body, "data": f'<script type="application/json" data-sf-map="{element}">{data}</script>'}
+    if "</script" in data.lower() or "user-scalable" in head or "<title" in head:
         raise SchoolfinderError("map pieces would break the page (</script>, a zoom-blocking viewport or a title)")
     return pieces
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
+
+from .safety import csv_text
 
 # Open data: column -> description, in order. The site's data-dictionary page is generated from this.
 OPEN_DATA_COLUMNS = {
@@ -61,24 +61,13 @@ def open_data_rows(records: list[dict]) -> list[dict]:
     return rows
 
 
-def _csv_safe(value):
-    """Keep spreadsheets from running a cell as a formula (CSV injection): prefix = + @ with an apostrophe."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "@"):
-        return "'" + value
-    return "" if value is None else value
-
-
 def open_data_files(records: list[dict]) -> dict[str, str]:
     """Return the open-data CSV and GeoJSON texts for the merged directory."""
     rows = open_data_rows(records)
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(OPEN_DATA_COLUMNS), lineterminator="\n")
-    writer.writeheader()
-    writer.writerows({k: _csv_safe(v) for k, v in row.items()} for row in rows)
     features = [{"type": "Feature", "properties": {k: v for k, v in row.items() if k not in ("latitude", "longitude")},
                  "geometry": None if row["latitude"] is None else
                  {"type": "Point", "coordinates": [round(row["longitude"], 6), round(row["latitude"], 6)]}} for row in rows]
-    return {"schools.csv": buffer.getvalue(), "schools.geojson": dumps({"type": "FeatureCollection", "features": features})}
+    return {"schools.csv": csv_text(rows, list(OPEN_DATA_COLUMNS)), "schools.geojson": dumps({"type": "FeatureCollection", "features": features})}
 
 
 def compare_records(records: list[dict]) -> str:

@@ -13,6 +13,8 @@ from ..contract import SCHOOL_FIELDS
 from ..search import index as search
 from .opendata import OPEN_DATA_COLUMNS, compare_records, open_data_files
 from ..pipeline import BuildResult
+from .safety import csv_text
+
 
 def dumps(data, compact: bool = False) -> str:
     """Serialise deterministically (sorted keys, no NaN); ``compact`` drops the indentation for big files."""
@@ -112,21 +114,13 @@ def _num(value):
 
 def deserts_csv(result: BuildResult, areas: dict[str, dict]) -> str:
     """One row per neighborhood and grade band: children, desert share per time limit, IFF seat gap."""
-    import csv
-    import io as _io
-
     limits = result.access["limits"]
     columns = ["neighborhood", "band", "children", *[f"desert_pct_{m}min" for m in limits], "quality_seats", "seat_gap",
                "service_level_pct"]
-    buffer = _io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(columns)
     names = dict(zip(result.neighborhoods["nbhd_id"], result.neighborhoods["name"]))
-    for nbhd, bands in areas.items():
-        for band, v in bands.items():
-            writer.writerow([names[nbhd], band, v["children"], *[v["desert_pct"][str(m)] for m in limits],
-                             v["quality_seats"], v["gap"], v["service_level"]])
-    return buffer.getvalue()
+    rows = [[names[nbhd], band, v["children"], *[v["desert_pct"][str(m)] for m in limits], v["quality_seats"], v["gap"],
+             v["service_level"]] for nbhd, bands in areas.items() for band, v in bands.items()]
+    return csv_text(rows, columns)
 
 
 def cells_geojson(result: BuildResult) -> str:

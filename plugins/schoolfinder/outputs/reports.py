@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import Counter
 from pathlib import Path
 
@@ -12,6 +10,7 @@ import jinja2
 from ..problems import Severity, remedy
 from .processed import dumps
 from ..pipeline import BuildResult
+from .safety import csv_text, html_finalize
 
 PROBLEM_COLUMNS = ("severity", "code", "file", "row", "column", "message", "value")
 REVIEW_COLUMNS = ("kind", "school_key", "field", "source_a", "row_a", "id_a", "name_a", "value_a",
@@ -19,17 +18,14 @@ REVIEW_COLUMNS = ("kind", "school_key", "field", "source_a", "row_a", "id_a", "n
 
 
 def to_csv(rows: list[dict], columns: tuple[str, ...]) -> str:
-    """Render dicts as CSV with a fixed column order (missing keys left empty)."""
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return buffer.getvalue()
+    """Render dicts as CSV with a fixed column order (missing keys left empty), formulas neutralised."""
+    return csv_text(rows, columns)
 
 
 def quality_page(result: BuildResult) -> str:
     """Render the data-quality page: counts per source, then every problem with what to do."""
-    env = jinja2.Environment(loader=jinja2.PackageLoader("schoolfinder", "templates"), autoescape=True)
+    env = jinja2.Environment(loader=jinja2.PackageLoader("schoolfinder", "templates"), autoescape=True,
+                             finalize=html_finalize)
     problems = [p.as_dict() | {"todo": remedy(p.code)} for p in result.problems]
     severities = Counter(p["severity"] for p in problems)
     return env.get_template("data-quality.html").render(

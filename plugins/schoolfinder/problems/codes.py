@@ -127,6 +127,15 @@ CODES: dict[str, Code] = {
                                 "Several schools share one point (often the district office): geocode each address."),
     "INVALID_GEOMETRY": _code("rows", F, "a neighborhood polygon is invalid or empty (the reason is named)",
                               "Repair the boundary file (e.g. with a GIS tool's fix-geometries)."),
+    "CONTROL_CHARACTER": _code("rows", f"{N} {F}", "control characters (NUL, the rest of C0, DEL and C1) are removed "
+                               "from a text field of a directory row, a rating, year or subgroup cell of a ratings file, "
+                               "a neighborhood name or a GTFS stop, route or agency name; the cleaned text is shown, the "
+                               "row is kept (in city.toml, such text stops the build)",
+                               "Nothing to do unless the text looks wrong; remove the characters in the export."),
+    "PATH_OUTSIDE_DATA_DIR": _code("rows", F, "a source path in city.toml is absolute, climbs out with `..`, or resolves "
+                                   "through a symlink to outside `data_dir`; nothing of the file is read",
+                                   "Put the file inside data_dir and give its path relative to it (data_dir itself "
+                                   "may be anywhere)."),
     "RECONCILIATION": _code("rows", F, "rows read do not equal published + merged + excluded + quarantined",
                             "A bug, not a data problem: report it with the file that triggers it."),
     # population
@@ -148,6 +157,8 @@ CODES: dict[str, Code] = {
                             "Check that the file is a GTFS feed; trim it to the city's agencies."),
     "GTFS_FILES_IN_SUBFOLDER": _code("transit", F, "the GTFS files are in a folder inside the zip",
                                      "Zip the .txt files at the archive's root."),
+    "GTFS_NOT_A_ZIP": _code("transit", F, "the feed file is not a zip (an HTML error page), or the zip is cut short "
+                            "or damaged", "Download the feed again from the agency; check the URL gives the zip."),
     "GTFS_NO_CALENDAR": _code("transit", F, "neither calendar.txt nor calendar_dates.txt",
                               "Use a complete feed: schedules need a calendar."),
     "GTFS_PARSE_ERROR": _code("transit", F, "gtfs-kit cannot read the feed", "Validate the feed; use the agency's latest."),

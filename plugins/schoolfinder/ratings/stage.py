@@ -8,6 +8,7 @@ import pandas as pd
 
 from ..config import CityConfig
 from ..ingest import tables as ingest
+from ..outputs.safety import clean_controls
 from ..problems import Problem
 from . import results
 from .tiers import school_tier
@@ -28,6 +29,8 @@ def run(config: CityConfig, schools: pd.DataFrame) -> RatingsResult:
     counts, problems = {}, []
     for source in config.ratings:
         table = ingest.read_table(config.source_path(source["path"]), source)
+        shown = [source["rating_column"], source["year_column"], *source["subgroups"].get("columns", {}).values()]
+        table = clean_controls(table, [c for c in shown if c], source["path"], problems, ingest.ROW)
         rated, found = results.normalise_ratings(table, source, source["path"])
         problems.extend(found)
         id_to_key = {sid: key for key, ids in zip(schools["key"], schools["ids"]) for src, sid in ids.items()

@@ -12,6 +12,7 @@ from . import nearby as transit
 from ..config import CityConfig
 from ..contract import build_date
 from ..problems import Problem
+from ..outputs.safety import clean_controls
 
 FAR_M = 100_000
 
@@ -28,7 +29,8 @@ def school_transit(config: CityConfig, schools: pd.DataFrame, metric_crs,
     radius = th["walk_to_stop_minutes"] * th["walk_speed_kmh"] * 1000 / 60 / th["walk_detour_factor"]
     center = points.to_crs(metric_crs).union_all().centroid if len(points) else None
     for spec in config.gtfs:
-        feed = gtfs.load_feed(config.source_path(spec["path"]))
+        feed = gtfs.load_feed(config.source_path(spec["path"]), spec["max_unzipped_bytes"])
+        _strip_controls(feed, spec["path"], problems)
         summary, times = _feed_summary(feed, spec, problems)
         summaries.append(summary)
         names = _route_names(feed.routes)
@@ -43,6 +45,15 @@ def school_transit(config: CityConfig, schools: pd.DataFrame, metric_crs,
             per_school[schools.index.get_loc(position)].append(
                 _facts(spec, summary, nearest.loc[i], by_point.get(i, []), times, school, th, names))
     return per_school, summaries, day
+
+
+def _strip_controls(feed, path: str, problems: list[Problem]) -> None:
+    """Names riders see, without control characters (CONTROL_CHARACTER, one per cell)."""
+    for table, columns in (("stops", ["stop_name"]), ("routes", ["route_short_name", "route_long_name"]),
+                           ("agency", ["agency_name"])):
+        frame = getattr(feed, table, None)
+        if frame is not None:
+            setattr(feed, table, clean_controls(frame, columns, f"{path}/{table}.txt", problems))
 
 
 def _route_names(routes: pd.DataFrame | None) -> dict[str, str]:
