@@ -147,7 +147,7 @@ SUBSECTIONS: dict[tuple[str, str], dict[str, Any]] = {
         "encoding": (str, "utf-8", "Encoding of the crosswalk file."),
     },
 }
-# Value rules (see configrules.py): section (as in error messages) -> key -> rule. Every int and float key has one.
+# Value rules (see ingest/configrules.py): section (as in error messages) -> key -> rule. Every int and float key has one.
 _SOURCE_RULES = {"encoding": ("codec",), "delimiter": ("char",), "header_row": ("range", 1, None),
                  "skip_rows": ("list", int, 1), "as_of": ("date",)}
 RULES: dict[str, dict[str, tuple]] = {
