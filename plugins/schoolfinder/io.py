@@ -8,12 +8,13 @@ import shutil
 from pathlib import Path
 
 from . import buildinfo, search
-from .grades import grade_bands
+from .grades import school_bands
 from .opendata import OPEN_DATA_COLUMNS, compare_records, open_data_files
 from .pipeline import BuildResult
 
 SCHOOL_FIELDS = (
     "key", "slug", "school_id", "name", "short_name", "sector", "operator", "grades", "grade_low", "grade_high",
+    "grade_set", "ungraded",
     "address", "city", "zip", "phone", "website", "lat", "lon", "neighborhood", "neighborhood_slug", "programs",
     "special_ed", "el_supports", "ratings", "tier", "sources", "field_sources", "ids",
     "enrollment", "count_swd", "count_el", "count_low_income", "suspensions_per_100", "expulsions_per_100",
@@ -33,8 +34,7 @@ def school_records(result: BuildResult) -> list[dict]:
     records = []
     for row in result.schools.to_dict("records"):
         record = {field: _plain(row.get(field)) for field in SCHOOL_FIELDS}
-        low, high = record["grade_low"], record["grade_high"]
-        record["bands"] = grade_bands(low, high) if low is not None and high is not None else []
+        record["bands"] = school_bands(record)
         record["current_ratings"] = _latest_per_source(record["ratings"])
         record["shares"] = _shares(record)
         records.append(record)
@@ -77,7 +77,7 @@ def manifest(result: BuildResult, build: dict | None = None) -> dict:
     """Return the city, its sources with their dates, and headline counts."""
     config = result.config
     sources = [{"id": s["id"], "label": s["label"], "kind": kind, "path": s.get("path", ""), "as_of": s.get("as_of", "")}
-               for kind in ("directory", "ratings") for s in getattr(config, kind)]
+               for kind in ("directory", "ratings", "locations") for s in getattr(config, kind)]
     sources.append({"id": "neighborhoods", "label": config.neighborhoods["label"], "kind": "neighborhoods",
                     "path": config.neighborhoods["path"], "as_of": ""})
     if config.population:
@@ -86,7 +86,7 @@ def manifest(result: BuildResult, build: dict | None = None) -> dict:
     sources += [{"id": g["id"], "label": g["label"], "kind": "gtfs", "path": g["path"], "as_of": ""} for g in config.gtfs]
     sector_counts = result.schools["sector"].value_counts().sort_index()
     return {"city": config.city, "neighborhood_unit": config.neighborhoods["unit"], "sources": sources,
-            "open_data_columns": OPEN_DATA_COLUMNS, "tiers": config.tiers, "feeds": result.feeds,
+            "open_data_columns": OPEN_DATA_COLUMNS, "tiers": config.tiers, "sectors": config.sectors, "feeds": result.feeds,
             "rating_sources": [{k: r[k] for k in ("id", "label", "series", "kind", "levels", "tiers", "cut_points", "not_rated",
                                                   "not_rated_reason", "scale_note", "as_of", "year", "subgroups")}
                                for r in config.ratings],

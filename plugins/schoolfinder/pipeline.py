@@ -8,8 +8,8 @@ import geopandas as gpd
 import pandas as pd
 
 from . import feeds as feeds_stage
-from . import accessstage, geo, ingest, population, ratings, svgmap, travelstage, validate
-from .grades import grade_bands
+from . import accessstage, geo, ingest, locations, population, ratings, rowfilters, svgmap, travelstage, validate
+from .grades import school_bands
 from .config import CityConfig
 from .errors import DataError, Problem
 from .merge import MergeRules, merge_sources
@@ -52,6 +52,7 @@ def run(config: CityConfig) -> BuildResult:
         count["published"] = int((mine == "published").sum())
         count["merged_duplicate"] = int((mine == "merged").sum())
         count["excluded_unmatched"] = int((mine == "excluded_unmatched").sum())
+    schools = locations.attach_locations(config, schools, problems, counts) if config.locations else schools
     schools = _attach_all_ratings(config, schools, fates, counts, problems)
     neighborhoods = geo.read_neighborhoods(config.source_path(config.neighborhoods["path"]), config.neighborhoods)
     schools = _locate(config, schools, neighborhoods, lead_row, files, problems)
@@ -67,8 +68,7 @@ def run(config: CityConfig) -> BuildResult:
     travel = travelstage.travel_times(config, schools, neighborhoods, metric, day) if day else None
     reach = travelstage.reach_summary(travel, neighborhoods, config.thresholds["reach_minutes"]) if travel else {}
     schools["reach"] = [reach.get(k) for k in schools["key"]]
-    schools["bands"] = [grade_bands(lo, hi) if lo == lo and hi == hi and lo is not None and hi is not None else []
-                        for lo, hi in zip(schools["grade_low"], schools["grade_high"])]
+    schools["bands"] = [school_bands(r) for r in schools[["grade_low", "grade_high", "grade_set"]].to_dict("records")]
     deserts = accessstage.deserts(config, schools, neighborhoods, travel, metric, crosswalk) \
         if travel and config.access["quality_tier"] and config.population and config.population["bands"] else None
     schools["slug"] = unique_slugs(schools["name"].tolist(), schools["school_id"].tolist())
@@ -112,6 +112,8 @@ def _read_directories(config: CityConfig, problems: list[Problem]) -> tuple[pd.D
     for source in config.directory:
         path = config.source_path(source["path"])
         table = ingest.read_table(path, source)
+        rows_read = len(table)
+        table, filtered = rowfilters.apply_filters(table, source["where"], source["path"])
         if table.empty:
             raise DataError(Problem("FAIL", "NO_ROWS", source["path"], None, "", "the file has a header but no schools"))
         unmapped = ingest.unmapped_columns(table, source)
@@ -124,9 +126,11 @@ def _read_directories(config: CityConfig, problems: list[Problem]) -> tuple[pd.D
         _fail_if_mostly_projected(found, len(checked), source["path"])
         frames.append(checked)
         fates = checked["_fate"] if len(checked) else pd.Series(dtype=str)
-        counts[source["id"]] = {"kind": "directory", "file": source["path"], "rows_read": len(table),
+        counts[source["id"]] = {"kind": "directory", "file": source["path"], "rows_read": rows_read,
                                 "excluded_closed": int((fates == "closed").sum()),
                                 "quarantined": int((fates == "quarantined").sum())}
+        if source["where"]:
+            counts[source["id"]].update(excluded_filter=rows_read - len(table), filters=filtered)
     return pd.concat(frames, ignore_index=True), counts
 
 
@@ -141,6 +145,8 @@ def _attach_all_ratings(config, schools, fates, counts, problems) -> pd.DataFram
     by_key: dict[str, list[dict]] = {}
     for source in config.ratings:
         table = ingest.read_table(config.source_path(source["path"]), source)
+        rows_read = len(table)
+        table, filtered = rowfilters.apply_filters(table, source["where"], source["path"])
         rated, found = ratings.normalise_ratings(table, source, source["path"])
         problems.extend(found)
         id_to_key = {sid: key for key, ids in zip(schools["key"], schools["ids"]) for src, sid in ids.items()
@@ -148,10 +154,12 @@ def _attach_all_ratings(config, schools, fates, counts, problems) -> pd.DataFram
         attached, row_fates = ratings.attach_ratings(rated, source, id_to_key)
         for key, items in attached.items():
             by_key.setdefault(key, []).extend(items)
-        counts[source["id"]] = {"kind": "ratings", "file": source["path"], "rows_read": len(table),
+        counts[source["id"]] = {"kind": "ratings", "file": source["path"], "rows_read": rows_read,
                                 "attached": int((row_fates == "attached").sum()),
                                 "excluded_no_school": int((row_fates == "no_school").sum()),
                                 "quarantined": int((row_fates == "quarantined").sum())}
+        if source["where"]:
+            counts[source["id"]].update(excluded_filter=rows_read - len(table), filters=filtered)
     schools = schools.copy()
     schools["ratings"] = [ratings.latest_first(by_key.get(key, [])) for key in schools["key"]]
     series_order = list(dict.fromkeys(s["series"] or s["id"] for s in config.ratings))
@@ -206,7 +214,8 @@ def _neighborhood_stats(config, schools, neighborhoods, crosswalk, problems) -> 
 def _reconcile(counts: dict) -> dict:
     """Check rows read = published + merged + excluded + quarantined for every source; fail otherwise."""
     for source_id, count in counts.items():
-        parts = {k: v for k, v in count.items() if k not in ("kind", "file", "rows_read")}
+        parts = {k: v for k, v in count.items() if k not in ("kind", "file", "rows_read") and isinstance(v, int)
+                 and not isinstance(v, bool)}
         count["balanced"] = sum(parts.values()) == count["rows_read"]
         if not count["balanced"]:
             raise DataError(Problem("FAIL", "RECONCILIATION", count["file"], None, "",
