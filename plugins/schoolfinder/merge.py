@@ -18,6 +18,7 @@ MERGED_FIELDS = (
     "how_to_apply", "application_url", "application_deadline", "entry_grades", "midyear_entry", "school_hours",
     "transit_bus", "transit_rail",
 )
+DERIVED_FIELDS = ("grade_set", "ungraded")  # parts of "grades": their source is the source of "grades"
 CONFLICT_FIELDS = ("name", "sector", "grades", "address", "zip", "phone", "website")
 
 
@@ -99,7 +100,8 @@ def _merge_group(members: list[dict], rules: MergeRules) -> tuple[dict, list[dic
             value = lead.get(name)
             if _has_value(value):
                 school[name] = value
-                school["field_sources"][name] = source
+                if name not in DERIVED_FIELDS:
+                    school["field_sources"][name] = source
             else:
                 school[name] = _empty(name)
         return school, []
@@ -108,7 +110,7 @@ def _merge_group(members: list[dict], rules: MergeRules) -> tuple[dict, list[dic
         order = _ordered(members, rules.field_precedence.get(name))
         having = [m for m in order if _has_value(m.get(name))]
         school[name] = having[0][name] if having else _empty(name)
-        if having:
+        if having and name not in DERIVED_FIELDS:
             school["field_sources"][name] = having[0][SOURCE]
         if name in CONFLICT_FIELDS:
             conflicts += _conflicts(school["key"], name, having)

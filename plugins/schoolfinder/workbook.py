@@ -58,16 +58,17 @@ def _sheet_frame(rows, sheet: str, header_row: int, file: str) -> pd.DataFrame:
 
 
 def _header(cells: list[str], file: str, sheet: str, number: int) -> list[str]:
-    names = [" ".join(c.split()) for c in cells]
+    names = [c if c.strip() else "" for c in cells]
     while names and not names[-1]:
         names.pop()
     if not names:
         raise DataError(Problem("FAIL", "EMPTY_FILE", file, number, "", f"sheet '{sheet}': the header row is empty"))
-    seen = set()
-    for name in names:
-        if name and name in seen:
-            raise DataError(Problem("FAIL", "DUPLICATE_HEADER", file, number, name, "the header names this column twice"))
-        seen.add(name)
+    seen: dict[str, int] = {}
+    for i, name in enumerate(names):  # spreadsheet headings repeat under merged title cells: "X", "X.1", as pandas does
+        if name in seen:
+            seen[name] += 1
+            names[i] = f"{name}.{seen[name]}"
+        seen.setdefault(names[i], 0)
     return names
 
 
