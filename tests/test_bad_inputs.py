@@ -64,11 +64,15 @@ path = "neighborhoods.geojson"
 label = "Areas"
 id_field = "id"
 name_field = "name"
+
+[thresholds]
+max_quarantine_share = {max_quarantine_share}
 """
 
 
-def make_city(tmp_path: Path, data: bytes | str, encoding: str = "utf-8", ratings: str = "ID,RATING\nG1,A\n") -> Path:
-    (tmp_path / "city.toml").write_text(CONFIG.format(encoding=encoding))
+def make_city(tmp_path: Path, data: bytes | str, encoding: str = "utf-8", ratings: str = "ID,RATING\nG1,A\n",
+              max_quarantine_share: float = 0.5) -> Path:
+    (tmp_path / "city.toml").write_text(CONFIG.format(encoding=encoding, max_quarantine_share=max_quarantine_share))
     (tmp_path / "schools.csv").write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
     (tmp_path / "ratings.csv").write_text(ratings)
     shutil.copy(FIXTURES / "hostile" / "neighborhoods.geojson", tmp_path / "neighborhoods.geojson")

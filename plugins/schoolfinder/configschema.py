@@ -65,6 +65,7 @@ SCHEMA: dict[str, dict[str, Any]] = {
         "not_rated_reason": (str, "", "Plain-language reason shown next to a \"not rated\" value."),
         "subgroups": (dict, {}, "Results for groups of students: `{ columns = { english_learners = \"COL\", students_with_disabilities = \"COL\", low_income = \"COL\" }, kind = \"levels\" or \"number\", measure = \"what the number is\", suppressed = [\"*\"] }`."),
         "scale_note": (str, "", "One sentence explaining the source's scale, shown on school pages."),
+        "allow_no_match": (bool, False, "A file none of whose rows match a school is an error (`JOIN_NO_MATCH`) unless this is true; fewer than half matching is a warning (`JOIN_MOSTLY_FAILED`)."),
     },
     "neighborhoods": {
         "path": (str, REQUIRED, "GeoJSON of neighborhood polygons (WGS84), relative to `data_dir`."),
@@ -108,6 +109,7 @@ SCHEMA: dict[str, dict[str, Any]] = {
         "join": (dict, REQUIRED, "School field -> column of this file, tried in order until one matches: `{ school_id = \"site_code\", state_id = \"site_code\" }`. Only schools the directory sources leave without coordinates get one."),
         "lat_column": (str, REQUIRED, "Column holding the latitude (WGS84)."),
         "lon_column": (str, REQUIRED, "Column holding the longitude (WGS84)."),
+        "allow_no_match": (bool, False, "As for `[[ratings]]`: no matching row is an error unless this is true."),
     },
     "sectors": {
         "id": (str, REQUIRED, "Sector id used in `sector`, `sector_values` and `sector_default` (lower case, e.g. `state_run`)."),
@@ -146,6 +148,7 @@ SCHEMA: dict[str, dict[str, Any]] = {
         "reach_minutes": (int, 30, "School pages list the neighborhoods within this many minutes by walk + transit."),
         "city_buffer_m": (float, 5000.0, "Coordinates farther than this outside the neighborhoods are dropped (COORDS_OUTSIDE_CITY)."),
         "shared_point_warn": (int, 3, "Warn when at least this many schools share one coordinate."),
+        "max_quarantine_share": (float, 0.05, "The build fails when more than this share of a source's rows (after `where` filters) is quarantined; the error names the three most common reasons. A nightly run then keeps the last good site live."),
         "stale_after_days": (int, 400, "Every page shows an 'out of date' banner when the newest source's `as_of` date is more than this many days before `BUILD_DATE` (default: today)."),
     },
     "nightly": {

@@ -107,7 +107,7 @@ def clean_text(value: str) -> str:
 
 
 TRUE_VALUES = {"true", "yes", "y", "1", "x"}
-PLACEHOLDER_IDS = {"n/a", "na", "0", "-", "--", "tbd", "tba", "none", "null", "pending", "new", "?"}
+PLACEHOLDER_IDS = {"n/a", "#n/a", "0", "-", "--", "tbd", "tba", "null"}
 
 
 def canonical_id(value: str, width: int = 0) -> str:

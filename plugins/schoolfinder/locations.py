@@ -11,6 +11,7 @@ import pandas as pd
 
 from . import ingest, rowfilters
 from .errors import Problem
+from .joins import check_join
 
 
 def attach_locations(config, schools: pd.DataFrame, problems: list[Problem], counts: dict) -> pd.DataFrame:
@@ -23,6 +24,9 @@ def attach_locations(config, schools: pd.DataFrame, problems: list[Problem], cou
         ingest.require_columns(table, [*source["join"].values(), source["lat_column"], source["lon_column"]], source["path"])
         points, quarantined = _points(table, source, problems)
         used = _fill(schools, points, source)
+        check_join(source["path"], ", ".join(dict.fromkeys(source["join"].values())), len(points), len(used),
+                   [p["ids"][next(iter(p["ids"]))] for i, p in enumerate(points) if i not in used][:50],
+                   [str(v) for f in source["join"] if f in schools for v in schools[f] if v], source["allow_no_match"], problems)
         count = {"kind": "locations", "file": source["path"], "rows_read": rows_read, "attached": len(used),
                  "excluded_no_school": len(points) - len(used), "quarantined": quarantined}
         if source["where"]:

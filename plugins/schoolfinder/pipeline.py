@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 import geopandas as gpd
 import pandas as pd
 
 from . import feeds as feeds_stage
-from . import accessstage, geo, ingest, locations, population, ratings, rowfilters, svgmap, travelstage, validate
+from . import accessstage, geo, ingest, joins, locations, population, ratings, rowfilters, svgmap, travelstage, validate
 from .grades import school_bands
 from .config import CityConfig
 from .errors import DataError, Problem
@@ -34,12 +35,15 @@ class BuildResult:
     access: dict | None = None
     stops: list[dict] = field(default_factory=list)
     population: dict | None = None  # how children per neighborhood were counted, and what was left out
+    row_fates: list[dict] = field(default_factory=list)  # every directory row: source, row, fate (for tests and audits)
 
 
 def run(config: CityConfig) -> BuildResult:
     """Run every stage for one city and return the processed data (no files written)."""
     problems: list[Problem] = []
-    rows, counts = _read_directories(config, problems)
+    row_fates: list[dict] = []
+    rows, counts = _read_directories(config, problems, row_fates)
+    duplicates = [entry for frame_review in rows.attrs.get("reviews", []) for entry in frame_review]
     closed = [{"kind": "excluded_closed", "source_a": r[ingest.SOURCE], "row_a": r[ingest.ROW], "id_a": r["school_id"],
                "name_a": r["name"], "value_a": "status is one of closed_values"} for r in rows[rows["_fate"] == "closed"].to_dict("records")]
     kept = rows[rows["_fate"] == "keep"]
@@ -50,7 +54,7 @@ def run(config: CityConfig) -> BuildResult:
     for source_id, count in counts.items():
         mine = fates[fates[ingest.SOURCE] == source_id]["fate"]
         count["published"] = int((mine == "published").sum())
-        count["merged_duplicate"] = int((mine == "merged").sum())
+        count["merged_duplicate"] = int((mine == "merged").sum()) + count.pop("_same_file_duplicates")
         count["excluded_unmatched"] = int((mine == "excluded_unmatched").sum())
     schools = locations.attach_locations(config, schools, problems, counts) if config.locations else schools
     schools = _attach_all_ratings(config, schools, fates, counts, problems)
@@ -73,8 +77,12 @@ def run(config: CityConfig) -> BuildResult:
         if travel and config.access["quality_tier"] and config.population and config.population["bands"] else None
     schools["slug"] = unique_slugs(schools["name"].tolist(), schools["school_id"].tolist())
     schools = schools.sort_values("slug", kind="stable").reset_index(drop=True)
+    _guard_quarantine(counts, problems, config.thresholds["max_quarantine_share"])
+    row_fates += [{"source": r[ingest.SOURCE], "row": int(r[ingest.ROW]), "fate": r["fate"], "why": r["school_key"]}
+                  for r in fates.to_dict("records")]
     return BuildResult(config, schools, neighborhoods, problems, _reconcile(counts), merged.candidates, merged.conflicts,
-                       closed + merged.excluded, feeds, travel, deserts, _stops(day), counted)
+                       duplicates + closed + merged.excluded, feeds, travel, deserts, _stops(day), counted,
+                       sorted(row_fates, key=lambda f: (f["source"], f["row"])))
 
 
 def _stops(day: dict) -> list[dict]:
@@ -107,13 +115,15 @@ def _crosswalk(config: CityConfig) -> list[list[tuple[str, str]]]:
     return list(groups.values())
 
 
-def _read_directories(config: CityConfig, problems: list[Problem]) -> tuple[pd.DataFrame, dict]:
+def _read_directories(config: CityConfig, problems: list[Problem], row_fates: list[dict]) -> tuple[pd.DataFrame, dict]:
     frames, counts = [], {}
     for source in config.directory:
         path = config.source_path(source["path"])
         table = ingest.read_table(path, source)
         rows_read = len(table)
-        table, filtered = rowfilters.apply_filters(table, source["where"], source["path"])
+        filtered_rows: list = []
+        table, filtered = rowfilters.apply_filters(table, source["where"], source["path"], filtered_rows)
+        row_fates += [{"source": source["id"], "row": r, "fate": "excluded_filter", "why": rule} for r, rule in filtered_rows]
         if table.empty:
             raise DataError(Problem("FAIL", "NO_ROWS", source["path"], None, "", "the file has a header but no schools"))
         unmapped = ingest.unmapped_columns(table, source)
@@ -125,13 +135,18 @@ def _read_directories(config: CityConfig, problems: list[Problem]) -> tuple[pd.D
         problems.extend(found)
         _fail_if_mostly_projected(found, len(checked), source["path"])
         frames.append(checked)
+        row_fates += [{"source": source["id"], "row": int(r), "fate": f, "why": ""}
+                      for r, f in zip(checked[ingest.ROW], checked["_fate"]) if f != "keep"]
         fates = checked["_fate"] if len(checked) else pd.Series(dtype=str)
         counts[source["id"]] = {"kind": "directory", "file": source["path"], "rows_read": rows_read,
+                                "_same_file_duplicates": int(fates.isin(["duplicate_row", "duplicate_id"]).sum()),
                                 "excluded_closed": int((fates == "closed").sum()),
                                 "quarantined": int((fates == "quarantined").sum())}
         if source["where"]:
             counts[source["id"]].update(excluded_filter=rows_read - len(table), filters=filtered)
-    return pd.concat(frames, ignore_index=True), counts
+    rows = pd.concat(frames, ignore_index=True)
+    rows.attrs["reviews"] = [frame.attrs.get("review", []) for frame in frames]
+    return rows, counts
 
 
 def _fail_if_mostly_projected(found: list[Problem], rows: int, file: str) -> None:
@@ -147,6 +162,9 @@ def _attach_all_ratings(config, schools, fates, counts, problems) -> pd.DataFram
         table = ingest.read_table(config.source_path(source["path"]), source)
         rows_read = len(table)
         table, filtered = rowfilters.apply_filters(table, source["where"], source["path"])
+        width = next(d["id_width"] for d in config.directory if d["id"] == source["directory"])
+        if source["school_id_column"] in table:  # compared in the directory's canonical form (id_width)
+            table[source["school_id_column"]] = table[source["school_id_column"]].astype(str).map(lambda v: joins.pad_id(v, width))
         rated, found = ratings.normalise_ratings(table, source, source["path"])
         problems.extend(found)
         id_to_key = {sid: key for key, ids in zip(schools["key"], schools["ids"]) for src, sid in ids.items()
@@ -154,6 +172,9 @@ def _attach_all_ratings(config, schools, fates, counts, problems) -> pd.DataFram
         attached, row_fates = ratings.attach_ratings(rated, source, id_to_key)
         for key, items in attached.items():
             by_key.setdefault(key, []).extend(items)
+        joins.check_join(source["path"], source["school_id_column"], int((row_fates != "quarantined").sum()),
+                         int((row_fates == "attached").sum()), rated.loc[row_fates == "no_school", "school_id"].tolist(),
+                         list(id_to_key), source["allow_no_match"], problems)
         counts[source["id"]] = {"kind": "ratings", "file": source["path"], "rows_read": rows_read,
                                 "attached": int((row_fates == "attached").sum()),
                                 "excluded_no_school": int((row_fates == "no_school").sum()),
@@ -209,6 +230,18 @@ def _neighborhood_stats(config, schools, neighborhoods, crosswalk, problems) -> 
     children, counted = population.children_by_neighborhood(config, neighborhoods, crosswalk, problems)
     neighborhoods["children"] = neighborhoods["nbhd_id"].map(children).round().astype(int)
     return neighborhoods, counted
+
+
+def _guard_quarantine(counts: dict, problems: list[Problem], limit: float) -> None:
+    """Fail when a source's quarantined share of its rows (after row filters) is above ``limit``."""
+    for count in counts.values():
+        considered = count["rows_read"] - count.get("excluded_filter", 0)
+        if considered and count["quarantined"] / considered > limit:
+            reasons = Counter(p.code for p in problems if p.severity == "QUARANTINE" and p.file == count["file"])
+            top = ", ".join(f"{code} x{n}" for code, n in reasons.most_common(3))
+            raise DataError(Problem("FAIL", "QUARANTINE_SHARE", count["file"], None, "",
+                                    f"{count['quarantined']} of {considered} rows quarantined ({count['quarantined'] / considered:.0%}, "
+                                    f"more than thresholds.max_quarantine_share = {limit:.0%}); most common: {top}"))
 
 
 def _reconcile(counts: dict) -> dict:

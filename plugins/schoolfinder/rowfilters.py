@@ -42,8 +42,11 @@ def describe(item: dict) -> str:
     return f"{text} ({item['reason']})" if item.get("reason") else text
 
 
-def apply_filters(frame: pd.DataFrame, filters: list[dict], file: str) -> tuple[pd.DataFrame, list[dict]]:
-    """Return the rows that pass every filter and, per filter, how many rows it excluded."""
+def apply_filters(frame: pd.DataFrame, filters: list[dict], file: str,
+                  excluded_rows: list | None = None) -> tuple[pd.DataFrame, list[dict]]:
+    """Return the rows that pass every filter and, per filter, how many rows it excluded.
+
+    ``excluded_rows``, when given, receives (row number, rule) for every excluded row."""
     remaining = frame
     counts = []
     for item in filters:
@@ -52,6 +55,8 @@ def apply_filters(frame: pd.DataFrame, filters: list[dict], file: str) -> tuple[
             raise DataError(Problem("FAIL", "MISSING_COLUMN", file, 1, column, "column of a `where` filter not found"))
         passes = matches(remaining, item)
         counts.append({"rule": describe(item), "excluded": int((~passes).sum())})
+        if excluded_rows is not None and "_row" in remaining:
+            excluded_rows += [(int(r), describe(item)) for r in remaining.loc[~passes, "_row"]]
         remaining = remaining[passes]
     return remaining.reset_index(drop=True), counts
 

@@ -11,6 +11,7 @@ from .config import LIST_FIELDS
 from .grades import GRADE_LABELS, parse_grade
 from .gradevocab import parse_grades, spans_label
 from .checks import check_cells
+from .duplicates import resolve_duplicates
 from .ingest import ROW, SHAPE, SOURCE
 
 _PHONE_CHARS = re.compile(r"^[0-9()+.\-\s/x]*$")
@@ -24,15 +25,14 @@ SENTINELS = {"-1", "-2", "-3", "-9", "999999", "-99"}
 def validate_directory(mapped: pd.DataFrame, source: dict, file: str) -> tuple[pd.DataFrame, list[Problem]]:
     """Return the rows that may be published (with ``_fate`` set) and the problems found.
 
-    Every input row comes back once: ``_fate`` is ``keep``, ``closed`` or
-    ``quarantined``, so the caller can reconcile counts.
+    Every input row comes back once: ``_fate`` is ``keep``, ``closed``, ``quarantined``, or
+    ``duplicate_row``/``duplicate_id`` (another row of the file has its id), so the caller can reconcile counts.
     """
     problems: list[Problem] = []
     by_row: dict[int, list[Problem]] = {}
     for problem in check_cells(mapped, source["columns"], file):
         by_row.setdefault(problem.row, []).append(problem)
     records = []
-    seen_ids: set[str] = set()
     for row in mapped.to_dict("records"):
         found: list[Problem] = by_row.get(row[ROW], [])
         if row[SHAPE]:  # cells are shifted, so other checks on this row would only add noise
@@ -41,11 +41,6 @@ def validate_directory(mapped: pd.DataFrame, source: dict, file: str) -> tuple[p
                                  else "the row has more cells than the header (an unquoted delimiter in a value?)")]
         flagged = {p.code for p in found}
         record = _normalise_row(row, source, file, [] if row[SHAPE] else found, flagged)
-        key = record.get("school_id", "")
-        if key and key in seen_ids:
-            found.append(Problem("QUARANTINE", "DUPLICATE_KEY", file, row[ROW], source["columns"]["school_id"],
-                                 "the same school id appears earlier in this file", key))
-        seen_ids.add(key)
         if any(p.severity == "QUARANTINE" for p in found):
             record["_fate"] = "quarantined"
         elif record.get("status_closed"):
@@ -54,7 +49,10 @@ def validate_directory(mapped: pd.DataFrame, source: dict, file: str) -> tuple[p
             record["_fate"] = "keep"
         problems.extend(found)
         records.append(record)
-    return pd.DataFrame.from_records(records), problems
+    found, review = resolve_duplicates(records, file, source["columns"]["school_id"])
+    checked = pd.DataFrame.from_records(records)
+    checked.attrs["review"] = review  # rows of one id that differ: both rows and the rule, for review.csv
+    return checked, problems + found
 
 
 def _normalise_row(row: dict, source: dict, file: str, found: list[Problem], flagged: set[str]) -> dict:
