@@ -219,9 +219,9 @@ def _check_directory(source: dict, where: str, path: Path, sectors: tuple = SECT
         if not isinstance(rule, dict) or not isinstance(rule.get("sector"), str):
             raise ConfigError(f"{path}: [{where}] sector_rules[{i}] needs a sector")
         check_filters([{k: v for k, v in rule.items() if k != "sector"}], f"{path}: [{where}] sector_rules")
-    sectors = [source["sector"], source["sector_default"], *source["sector_values"].values(),
-               *(r["sector"] for r in source["sector_rules"])]
-    for sector in sectors:
+    used = [source["sector"], source["sector_default"], *source["sector_values"].values(),
+            *(r["sector"] for r in source["sector_rules"])]
+    for sector in used:
         if sector and sector not in sectors:
             raise ConfigError(f"{path}: [{where}] sector '{sector}' is not one of {', '.join(sectors)} (add it as [[sectors]])")
     for token, known in source["grade_aliases"].items():

@@ -58,7 +58,7 @@ def run(config: CityConfig) -> BuildResult:
         count["excluded_unmatched"] = int((mine == "excluded_unmatched").sum())
     schools = locations.attach_locations(config, schools, problems, counts) if config.locations else schools
     schools = _attach_all_ratings(config, schools, fates, counts, problems)
-    neighborhoods = geo.read_neighborhoods(config.source_path(config.neighborhoods["path"]), config.neighborhoods)
+    neighborhoods = geo.read_neighborhoods(config.source_path(config.neighborhoods["path"]), config.neighborhoods, problems)
     schools = _locate(config, schools, neighborhoods, lead_row, files, problems)
     crosswalk = population.read_crosswalk(config, set(neighborhoods["nbhd_id"])) \
         if config.population and config.population["crosswalk"] else None
