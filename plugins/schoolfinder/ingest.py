@@ -36,32 +36,57 @@ def read_table(path: Path, source: dict) -> pd.DataFrame:
     else:
         frame = _read_excel(path, source)
         frame[SHAPE] = ""
-    frame.insert(0, ROW, range(2, len(frame) + 2))
+        frame.insert(0, ROW, frame[EXCEL_ROW].to_numpy())  # spreadsheets: each sheet's own row numbers
+    # skip_rows counts data rows after the header: data row n is physical row header_row + n
     skip = {int(r) + 1 for r in source.get("skip_rows", [])}
-    if EXCEL_ROW in frame:  # spreadsheets: skip_rows and reports use each sheet's own row numbers
-        frame[ROW] = frame[EXCEL_ROW]
-        return frame[~(frame[EXCEL_ROW] - source.get("header_row", 1) + 1).isin(skip)].reset_index(drop=True)
-    return frame[~frame[ROW].isin(skip)].reset_index(drop=True)
+    return frame[~(frame[ROW] - source.get("header_row", 1) + 1).isin(skip)].reset_index(drop=True)
+
+
+csv.field_size_limit(64 * 1024 * 1024)  # a huge cell is a row problem (FIELD_TOO_LONG), never a failed file
 
 
 def _read_csv(path: Path, source: dict) -> pd.DataFrame:
+    """Read a CSV as text. ``_row`` is the physical line where each record starts (cells may hold newlines);
+    lines above ``header_row`` are titles; trailing empty cells (a delimiter at the end of each line) are dropped."""
     text = _decode(path, source.get("encoding", "utf-8")).removeprefix("\ufeff")
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=source.get("delimiter", ","), strict=True)
     try:
-        header = next(reader, [])
+        for _ in range(source.get("header_row", 1) - 1):
+            next(reader, None)
+        header = _trim(next(reader, []))
         _check_header(header, path.name)
-        records, shapes = [], []
+        rows, lines = [], []
+        start = reader.line_num + 1
         for cells in reader:
-            if not any(cell.strip() for cell in cells):
-                continue  # blank lines are not records (trailing newlines, stray \r)
-            shapes.append("" if len(cells) == len(header) else ("MISSING_CELL" if len(cells) < len(header) else "EXTRA_CELL"))
-            records.append((cells + [""] * len(header))[: len(header)])
+            line, start = start, reader.line_num + 1
+            if any(cell.strip() for cell in cells):  # blank lines are not records (trailing newlines, stray \r)
+                rows.append(cells)
+                lines.append(line)
     except csv.Error as exc:
         raise DataError(Problem("FAIL", "CSV_PARSE_ERROR", path.name, reader.line_num, "",
                                 f"{exc} (a quote is probably not closed; was the file cut short?)")) from None
+    if _trailing_delimiter(rows, len(header)):  # every long row is one empty cell too long: an export habit
+        rows = [r[:-1] if len(r) == len(header) + 1 else r for r in rows]
+    shapes = ["" if len(r) == len(header) else ("MISSING_CELL" if len(r) < len(header) else "EXTRA_CELL") for r in rows]
+    records = [(r + [""] * len(header))[: len(header)] for r in rows]
     frame = pd.DataFrame(records, columns=header, dtype=str)
     frame[SHAPE] = shapes
+    frame.insert(0, ROW, lines)
     return frame
+
+
+def _trailing_delimiter(rows: list[list[str]], width: int) -> bool:
+    """True when most data rows end with a delimiter the header lacks, and every longer row is exactly that."""
+    longer = [r for r in rows if len(r) > width]
+    return len(longer) * 2 > len(rows) and all(len(r) == width + 1 and r[-1] == "" for r in longer)
+
+
+def _trim(cells: list[str]) -> list[str]:
+    """Drop empty cells at the end of a line (a trailing delimiter), keeping at least one cell."""
+    end = len(cells)
+    while end > 1 and cells[end - 1] == "":
+        end -= 1
+    return cells[:end]
 
 
 def _decode(path: Path, encoding: str) -> str:
