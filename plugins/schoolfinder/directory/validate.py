@@ -141,7 +141,7 @@ def _sector(row: dict, source: dict, problem) -> str:
 
 
 def _grades(row: dict, source: dict, problem) -> dict:
-    """Grades as a set; unknown tokens are warnings and never remove a school (see gradevocab.py)."""
+    """Grades as a set; unknown tokens are warnings and never remove a school (see ratings/gradevocab.py)."""
     empty = {"grade_low": None, "grade_high": None, "grades": "", "grade_set": [], "ungraded": False}
     if "grades" in row:
         cell, field = row["grades"], "grades"
