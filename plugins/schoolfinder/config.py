@@ -11,6 +11,8 @@ from typing import Any
 
 from .ingest import configrules
 from .problems import ConfigError
+from .ingest.rowfilters import check_filters
+from .ratings.gradevocab import grade_token
 from .configschema import (  # noqa: F401 (re-exported: the schema is part of this module's interface)
     ARRAY_SECTIONS, CANONICAL_FIELDS, LIST_FIELDS, REQUIRED, REQUIRED_SECTIONS, RULES, SCHEMA, SECTORS, SUBGROUPS,
     SUBSECTIONS,
@@ -30,6 +32,8 @@ class CityConfig:
     city: dict
     directory: list[dict]
     ratings: list[dict]
+    locations: list[dict]
+    sectors: list[dict]
     neighborhoods: dict
     population: dict | None
     gtfs: list[dict]
@@ -166,12 +170,14 @@ def _check_semantics(sections: dict, path: Path) -> None:
         raise ConfigError(f"{path}: [city] slug must use only a-z, 0-9 and '-'")
     if not sections["directory"]:
         raise ConfigError(f"{path}: at least one [[directory]] source is needed")
-    ids = [s["id"] for key in ("directory", "ratings", "gtfs") for s in sections[key]]
+    ids = [s["id"] for key in ("directory", "ratings", "locations", "gtfs") for s in sections[key]]
     dupes = sorted({i for i in ids if ids.count(i) > 1})
     if dupes:
         raise ConfigError(f"{path}: source id '{dupes[0]}' is used twice")
+    _check_sectors_and_filters(sections, path)
+    sectors = SECTORS + tuple(s["id"] for s in sections["sectors"])
     for i, source in enumerate(sections["directory"]):
-        _check_directory(source, f"directory[{i}]", path)
+        _check_directory(source, f"directory[{i}]", path, sectors)
     directory_ids = {s["id"] for s in sections["directory"]}
     for field_name, order in sections["merge"]["field_precedence"].items():
         unknown = [s for s in order if s not in directory_ids] if isinstance(order, list) else [order]
@@ -231,7 +237,23 @@ def _check_subgroups(spec: dict, where: str) -> None:
         raise ConfigError(f"{where}: subgroups.kind must be 'levels' or 'number'")
 
 
-def _check_directory(source: dict, where: str, path: Path) -> None:
+def _check_sectors_and_filters(sections: dict, path: Path) -> None:
+    for i, sector in enumerate(sections["sectors"]):
+        if not sector["id"] or not all(c.isascii() and (c.isalnum() or c in "-_") for c in sector["id"]):
+            raise ConfigError(f"{path}: [sectors[{i}]] id must use only a-z, 0-9, '-' and '_'")
+        for lang, text in sector["translations"].items():
+            if not isinstance(text, dict) or set(text) != {"label"} or not isinstance(text["label"], str):
+                raise ConfigError(f"{path}: [sectors[{i}]] translations.{lang} must be {{ label = \"...\" }}")
+    for key in ("directory", "ratings", "locations"):
+        for i, source in enumerate(sections[key]):
+            check_filters(source["where"], f"{path}: [{key}[{i}]]")
+    for i, source in enumerate(sections["locations"]):
+        if not source["join"] or any(f not in ("school_id", "state_id", "nces_id") or not isinstance(c, str) or not c
+                                     for f, c in source["join"].items()):
+            raise ConfigError(f"{path}: [locations[{i}]] join must map school_id, state_id or nces_id to columns")
+
+
+def _check_directory(source: dict, where: str, path: Path, sectors: tuple = SECTORS) -> None:
     columns = source["columns"]
     for field, column in columns.items():
         if field not in CANONICAL_FIELDS:
@@ -243,10 +265,21 @@ def _check_directory(source: dict, where: str, path: Path) -> None:
     for field in ("school_id", "name"):
         if field not in columns:
             raise ConfigError(f"{path}: [{where}.columns] must map '{field}'")
-    sectors = [source["sector"], source["sector_default"], *source["sector_values"].values()]
-    for sector in sectors:
-        if sector and sector not in SECTORS:
-            raise ConfigError(f"{path}: [{where}] sector '{sector}' is not one of {', '.join(SECTORS)}")
+    for i, rule in enumerate(source["sector_rules"]):
+        if not isinstance(rule, dict) or not isinstance(rule.get("sector"), str):
+            raise ConfigError(f"{path}: [{where}] sector_rules[{i}] needs a sector")
+        check_filters([{k: v for k, v in rule.items() if k != "sector"}], f"{path}: [{where}] sector_rules")
+    used = [source["sector"], source["sector_default"], *source["sector_values"].values(),
+            *(r["sector"] for r in source["sector_rules"])]
+    for sector in used:
+        if sector and sector not in sectors:
+            raise ConfigError(f"{path}: [{where}] sector '{sector}' is not one of {', '.join(sectors)} (add it as [[sectors]])")
+    for token, known in source["grade_aliases"].items():
+        if not isinstance(known, str) or grade_token(known) is None:
+            raise ConfigError(f"{path}: [{where}.grade_aliases] {token} must name a known grade (PK, K, 1-13, UG)")
+    for column, known in source["grade_enrollment_columns"].items():
+        if not isinstance(known, str) or grade_token(known) is None:
+            raise ConfigError(f"{path}: [{where}.grade_enrollment_columns] {column} must name a known grade (PK, K, 1-13, UG)")
     for column, target in source["flag_columns"].items():
         field_name = str(target).split(":", 1)[0].strip()
         if ":" not in str(target) or field_name not in ("programs", "special_ed", "el_supports"):

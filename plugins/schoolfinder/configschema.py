@@ -19,6 +19,7 @@ _SOURCE_KEYS = {
     "header_row": (int, 1, "Row of the file (1-based) that holds the column names; rows above it are titles."),
     "skip_rows": (list, [], "Data rows (1-based, after the header) to skip, e.g. a second header row of labels."),
     "as_of": (str, REQUIRED, "Date the export describes (YYYY-MM-DD); shown as \"data as of\" on pages."),
+    "where": (list, [], "Row filters, all of which a row must pass: `[{ column = \"Parish Code\", equals = \"36\" }, { column = \"SiteCd\", not_in = [\"036700\"], reason = \"central office\" }]` (`equals`, `in` or `not_in`; trimmed, case-insensitive). Other rows are counted as `excluded_filter`."),
 }
 SCHEMA: dict[str, dict[str, Any]] = {
     "city": {
@@ -37,11 +38,15 @@ SCHEMA: dict[str, dict[str, Any]] = {
         "sector_column": (str, "", "Column whose value gives the sector, translated by `sector_values`."),
         "sector_values": (dict, {}, "Map of `sector_column` value -> sector. Values not listed take `sector_default`."),
         "sector_default": (str, "", "Sector for `sector_column` values not in `sector_values` (empty: the row is quarantined)."),
+        "sector_rules": (list, [], "Sectors decided by another column, checked before `sector_column`: `[{ column = \"School System\", equals = \"334\", sector = \"state-run\" }]` (`equals`, `in` or `not_in`, as in `where`); the first rule a row matches gives its sector."),
         "closed_values": (list, [], "Values of the `status` column that mean the school is closed; such rows are excluded and counted."),
         "list_separator": (str, ";", "Separator inside list cells (programs, supports)."),
         "flag_columns": (dict, {}, "Yes/no columns that add a program: `{ COLUMN = \"special_ed: Deaf and hard of hearing program\" }` (field `programs`, `special_ed` or `el_supports`, then the label). A cell of true/yes/y/1/x adds it."),
         "missing_values": (list, [], "Cell values that mean \"not reported\" in number columns, e.g. `-9` or `n/a`."),
         "unmatched": (str, "publish", "`publish` rows that match no other source, or `exclude` them (counted as excluded_unmatched): for an older or secondary file that should only confirm schools the other sources list."),
+        "grade_aliases": (dict, {}, "Local grade tokens -> a known grade (`PK`, `K`, `1`-`13`, `UG`), e.g. `{ \"Infants\" = \"PK\", \"SP\" = \"UG\" }`. Tokens still unknown are warnings (`GRADE_TOKEN`); the school is published with the grades understood."),
+        "grade_enrollment_columns": (dict, {}, "Grades from enrollment columns instead of a grades column: `{ COLUMN = \"grade\" }`, e.g. `{ PreK = \"PK\", Kindergarten = \"K\", Grade1 = \"1\" }`; the school serves the grades whose column is above 0."),
+        "id_width": (int, 0, "Zero-pad numeric ids of this source (`school_id`, `state_id`, `nces_id`) to this many digits (0: as written). Ids are always trimmed and lose Excel's `.0`."),
         "match_on": (list, ["school_id"], "Fields that identify the same school in another source: any of `school_id`, `state_id`, `nces_id`. Two rows match when they share a value of a field both sources list."),
     },
     "ratings": {
@@ -60,6 +65,7 @@ SCHEMA: dict[str, dict[str, Any]] = {
         "not_rated_reason": (str, "", "Plain-language reason shown next to a \"not rated\" value."),
         "subgroups": (dict, {}, "Results for groups of students: `{ columns = { english_learners = \"COL\", students_with_disabilities = \"COL\", low_income = \"COL\" }, kind = \"levels\" or \"number\", measure = \"what the number is\", suppressed = [\"*\"] }`."),
         "scale_note": (str, "", "One sentence explaining the source's scale, shown on school pages."),
+        "allow_no_match": (bool, False, "A file none of whose rows match a school is an error (`JOIN_NO_MATCH`) unless this is true; fewer than half matching is a warning (`JOIN_MOSTLY_FAILED`)."),
     },
     "neighborhoods": {
         "path": (str, REQUIRED, "GeoJSON of neighborhood polygons (WGS84), relative to `data_dir`."),
@@ -87,6 +93,28 @@ SCHEMA: dict[str, dict[str, Any]] = {
         "label": (str, REQUIRED, "Plain-language name families see, e.g. \"Strong\"."),
         "description": (str, REQUIRED, "One sentence on what the tier means, shown on the methodology page."),
         "translations": (dict, {}, "The label and description in the site's other languages, e.g. `{ es = { label = \"Sólido\", description = \"...\" } }`; pages in a language without one show the label as written."),
+    },
+    "locations": {
+        "id": (str, REQUIRED, "Short identifier of the locations file."),
+        "label": (str, REQUIRED, "Name of the locations file, shown where a school's location comes from it."),
+        "path": (str, REQUIRED, "File path, relative to `city.data_dir`."),
+        "format": (str, "csv", "`csv`, `xlsx` or `xls`."),
+        "encoding": (str, "utf-8", "Text encoding of a CSV file."),
+        "delimiter": (str, ",", "Field delimiter of a CSV file."),
+        "sheets": (list, [], "Worksheets read from an `xlsx`/`xls` file (default: the first sheet)."),
+        "header_row": (int, 1, "Row of the file (1-based) that holds the column names."),
+        "skip_rows": (list, [], "Data rows (1-based, after the header) to skip."),
+        "as_of": (str, "", "Date the coordinates describe (YYYY-MM-DD or a year)."),
+        "where": (list, [], "Row filters, as for `[[directory]]`."),
+        "join": (dict, REQUIRED, "School field -> column of this file, tried in order until one matches: `{ school_id = \"site_code\", state_id = \"site_code\" }`. Only schools the directory sources leave without coordinates get one."),
+        "lat_column": (str, REQUIRED, "Column holding the latitude (WGS84)."),
+        "lon_column": (str, REQUIRED, "Column holding the longitude (WGS84)."),
+        "allow_no_match": (bool, False, "As for `[[ratings]]`: no matching row is an error unless this is true."),
+    },
+    "sectors": {
+        "id": (str, REQUIRED, "Sector id used in `sector`, `sector_values` and `sector_default` (lower case, e.g. `state_run`)."),
+        "label": (str, REQUIRED, "Name families see, e.g. \"State-run\"."),
+        "translations": (dict, {}, "The label in the site's other languages: `{ es = { label = \"...\" } }`."),
     },
     "gtfs": {
         "id": (str, REQUIRED, "Short identifier of the feed."),
@@ -121,6 +149,7 @@ SCHEMA: dict[str, dict[str, Any]] = {
         "reach_minutes": (int, 30, "School pages list the neighborhoods within this many minutes by walk + transit."),
         "city_buffer_m": (float, 5000.0, "Coordinates farther than this outside the neighborhoods are dropped (COORDS_OUTSIDE_CITY)."),
         "shared_point_warn": (int, 3, "Warn when at least this many schools share one coordinate."),
+        "max_quarantine_share": (float, 0.05, "The build fails when more than this share of a source's rows (after `where` filters) is quarantined; the error names the three most common reasons. A nightly run then keeps the last good site live."),
         "stale_after_days": (int, 400, "Every page shows an 'out of date' banner when the newest source's `as_of` date is more than this many days before `BUILD_DATE` (default: today)."),
     },
     "nightly": {
@@ -152,7 +181,9 @@ _SOURCE_RULES = {"encoding": ("codec",), "delimiter": ("char",), "header_row": (
                  "skip_rows": ("list", int, 1), "as_of": ("date",)}
 RULES: dict[str, dict[str, tuple]] = {
     "city": {"name": ("nonempty",)},
-    "directory": {**_SOURCE_RULES, "list_separator": ("nonempty",), "match_on": ("list", str, None)},
+    "directory": {**_SOURCE_RULES, "list_separator": ("nonempty",), "match_on": ("list", str, None),
+                  "id_width": ("range", 0, 20)},
+    "locations": {**_SOURCE_RULES, "as_of": ("year_or_date",)},
     "ratings": _SOURCE_RULES,
     "population": {"encoding": ("codec",), "skip_rows": ("list", int, 1), "children_columns": ("list", str, None),
                    "as_of": ("year_or_date",)},
@@ -165,12 +196,13 @@ RULES: dict[str, dict[str, tuple]] = {
                    "walk_to_stop_minutes": ("range", 0, 60, True), "bell_start": ("clock",), "dismissal": ("clock",),
                    "h3_resolution": ("range", 5, 10), "max_travel_minutes": ("range", 0, 600, True),
                    "reach_minutes": ("range", 1, 600), "city_buffer_m": ("range", 0, 1_000_000),
-                   "shared_point_warn": ("range", 2, None), "stale_after_days": ("range", 1, None)},
+                   "shared_point_warn": ("range", 2, None), "stale_after_days": ("range", 1, None),
+                   "max_quarantine_share": ("range", 0, 1)},
     "nightly": {"keep_builds": ("range", 1, None), "max_count_drop": ("range", 0, 1), "max_moved_share": ("range", 0, 1),
                 "moved_km": ("range", 0, None, True), "budgets": ("map", str, int, 1), "axe_pages": ("range", 0, None),
                 "fetch": ("map", str, str, None)},
 }
-ARRAY_SECTIONS = {"directory", "ratings", "gtfs", "tiers"}
+ARRAY_SECTIONS = {"directory", "ratings", "locations", "sectors", "gtfs", "tiers"}
 REQUIRED_SECTIONS = {"city", "directory", "neighborhoods"}
 
 # Canonical fields a directory source may map in `columns`.

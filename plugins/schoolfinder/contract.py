@@ -41,6 +41,7 @@ REQUIRED = (MANIFEST, SCHOOLS, NEIGHBORHOODS, RECONCILIATION)  # every build wri
 # the fields of one record of schools.json, in the order they are built
 SCHOOL_FIELDS = (
     "key", "slug", "school_id", "name", "short_name", "sector", "operator", "grades", "grade_low", "grade_high",
+    "grade_set", "ungraded",
     "address", "city", "zip", "phone", "website", "lat", "lon", "neighborhood", "neighborhood_slug", "programs",
     "special_ed", "el_supports", "ratings", "tier", "sources", "field_sources", "ids",
     "enrollment", "count_swd", "count_el", "count_low_income", "suspensions_per_100", "expulsions_per_100",

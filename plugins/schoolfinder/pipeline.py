@@ -6,6 +6,7 @@ directory (ingest, validate, match, merge) -> ratings -> geo (neighborhoods, pop
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 import geopandas as gpd
@@ -18,7 +19,7 @@ from .directory.slugs import unique_slugs
 from .geo import stage as geo_stage
 from .problems import DataError, Problem
 from .ratings import stage as ratings_stage
-from .ratings.grades import grade_bands
+from .ratings.grades import school_bands
 from .transit import stage as transit_stage
 from .travel import stage as travel_stage
 
@@ -40,6 +41,7 @@ class BuildResult:
     access: dict | None = None
     stops: list[dict] = field(default_factory=list)
     population: dict | None = None  # how children per neighborhood were counted, and what was left out
+    row_fates: list[dict] = field(default_factory=list)  # every directory row: source, row, fate (for tests and audits)
 
 
 def run(config: CityConfig) -> BuildResult:
@@ -53,10 +55,12 @@ def run(config: CityConfig) -> BuildResult:
     travel = travel_stage.run(config, schools, placed.neighborhoods, metric, transit.day)
     schools = with_reach_and_bands(schools, travel)
     access = access_stage.run(config, schools, placed.neighborhoods, travel.matrix, metric, placed.crosswalk)
-    return BuildResult(config, finished(schools), placed.neighborhoods,
-                       directory.problems + rated.problems + placed.problems + transit.problems,
-                       reconcile(directory.counts | rated.counts), directory.candidates, directory.conflicts,
-                       directory.excluded, transit.feeds, travel.matrix, access.deserts, transit.stops(), placed.population)
+    problems = directory.problems + rated.problems + placed.problems + transit.problems
+    counts = directory.counts | rated.counts
+    guard_quarantine(counts, problems, config.thresholds["max_quarantine_share"])
+    return BuildResult(config, finished(schools), placed.neighborhoods, problems, reconcile(counts),
+                       directory.candidates, directory.conflicts, directory.excluded, transit.feeds, travel.matrix,
+                       access.deserts, transit.stops(), placed.population, directory.row_fates)
 
 
 def with_transit(schools: pd.DataFrame, transit: transit_stage.TransitResult) -> pd.DataFrame:
@@ -68,8 +72,7 @@ def with_reach_and_bands(schools: pd.DataFrame, travel: travel_stage.TravelResul
     """``schools`` with where families reach each one from, and the grade bands it serves."""
     schools = schools.copy()
     schools["reach"] = [travel.reach.get(k) for k in schools["key"]]
-    schools["bands"] = [grade_bands(lo, hi) if lo == lo and hi == hi and lo is not None and hi is not None else []
-                        for lo, hi in zip(schools["grade_low"], schools["grade_high"])]
+    schools["bands"] = [school_bands(r) for r in schools[["grade_low", "grade_high", "grade_set"]].to_dict("records")]
     return schools
 
 
@@ -79,10 +82,23 @@ def finished(schools: pd.DataFrame) -> pd.DataFrame:
     return schools.sort_values("slug", kind="stable").reset_index(drop=True)
 
 
+def guard_quarantine(counts: dict, problems: list[Problem], limit: float) -> None:
+    """Fail when a source's quarantined share of its rows (after row filters) is above ``limit``."""
+    for count in counts.values():
+        considered = count["rows_read"] - count.get("excluded_filter", 0)
+        if considered and count["quarantined"] / considered > limit:
+            reasons = Counter(p.code for p in problems if p.severity == "QUARANTINE" and p.file == count["file"])
+            top = ", ".join(f"{code} x{n}" for code, n in reasons.most_common(3))
+            raise DataError(Problem("FAIL", "QUARANTINE_SHARE", count["file"], None, "",
+                                    f"{count['quarantined']} of {considered} rows quarantined ({count['quarantined'] / considered:.0%}, "
+                                    f"more than thresholds.max_quarantine_share = {limit:.0%}); most common: {top}"))
+
+
 def reconcile(counts: dict) -> dict:
     """Check rows read = published + merged + excluded + quarantined for every source; fail otherwise."""
     for source_id, count in counts.items():
-        parts = {k: v for k, v in count.items() if k not in ("kind", "file", "rows_read")}
+        parts = {k: v for k, v in count.items() if k not in ("kind", "file", "rows_read") and isinstance(v, int)
+                 and not isinstance(v, bool)}
         count["balanced"] = sum(parts.values()) == count["rows_read"]
         if not count["balanced"]:
             raise DataError(Problem("FAIL", "RECONCILIATION", count["file"], None, "",

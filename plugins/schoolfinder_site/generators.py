@@ -61,7 +61,8 @@ class SchoolPagesGenerator(Generator):
 
     def generate_output(self, writer):
         """Write every page through Pelican's writer, once per language (the default at the root, others under <lang>/)."""
-        self.site = i18n.Site(self.settings, getattr(self, "env", None), self.translations, self.context["sf"]["tiers"])
+        sectors = [{**sector, "kind": "sector"} for sector in self.manifest.get("sectors", [])]
+        self.site = i18n.Site(self.settings, getattr(self, "env", None), self.translations, self.context["sf"]["tiers"] + sectors)
         for lang in self.site.languages:
             self._write_language(writer, lang)
         self._copy_open_data()

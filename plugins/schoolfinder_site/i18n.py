@@ -71,8 +71,9 @@ class Site:
 
     def __init__(self, settings: dict, base_env: Environment, base_translations, tiers: list[dict] = ()):
         self.settings, self.tiers = settings, list(tiers)
-        if base_env is not None:  # ``tl(text)``: a tier label or description in the page's language
+        if base_env is not None:  # ``tl(text)``: a tier (or configured sector) label or description in the page's language
             base_env.globals["tl"] = self.tier_text(settings["DEFAULT_LANG"])
+            base_env.globals["sector_names"] = {t["id"]: t["label"] for t in self.tiers if t.get("kind") == "sector"}
         self.default = settings["DEFAULT_LANG"]
         self.names = settings.get("SCHOOLFINDER", {}).get("languages") or {self.default: self.default}
         self.languages = list(self.names)

@@ -79,8 +79,10 @@ def test_every_row_gets_a_fate():
         {"school_id": "4", "name": "D", "website": "", "phone": "", "grades": "XX", "status": "Open"},
     ])
     rows, problems = validate_directory(frame, SOURCE, "f.csv")
-    assert rows["_fate"].tolist() == ["keep", "quarantined", "quarantined", "closed", "quarantined"]
-    assert sorted(p.code for p in problems) == ["DUPLICATE_KEY", "GRADE_TOKEN", "MISSING_NAME"]
+    # Same id, different values: the row with more fields filled in (the first) is kept; an unknown grade is a warning.
+    assert rows["_fate"].tolist() == ["keep", "duplicate_id", "quarantined", "closed", "keep"]
+    assert sorted(p.code for p in problems) == ["DUPLICATE_ID_CONFLICT", "GRADE_TOKEN", "MISSING_NAME"]
+    assert rows.attrs["review"][0]["row_a"] == 2 and rows.attrs["review"][0]["row_b"] == 3
 
 
 def test_merge_by_shared_key_with_precedence():

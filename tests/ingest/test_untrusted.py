@@ -86,6 +86,9 @@ def base_config() -> dict:
     raw["ratings"] = [{"id": "r", "label": "R", "path": "r.csv", "as_of": "2026-01-01", "directory": "hostile",
                        "school_id_column": "ID", "rating_column": "RATING", "levels": ["A", "B"],
                        "tiers": {"A": "good", "B": "poor"}}]
+    raw["locations"] = [{"id": "l", "label": "L", "path": "l.csv", "join": {"school_id": "ID"},
+                         "lat_column": "LAT", "lon_column": "LON"}]
+    raw["sectors"] = [{"id": "state_run", "label": "State-run"}]
     raw["population"]["crosswalk"] = {"label": "X", "path": "x.csv", "area_column": "A", "neighborhood_column": "N"}
     raw.update(merge={}, thresholds={}, nightly={})
     return raw

@@ -45,16 +45,20 @@ def match_by_ids(rows: pd.DataFrame, match_on: dict[str, list[str]], crosswalk: 
     """
     groups = Groups(len(rows))
     sources = rows[SOURCE].tolist()
+    group_sources = {i: {source} for i, source in enumerate(sources)}  # root -> sources of its rows
     for field in ID_FIELDS:
         if field not in rows:
             continue
-        first_seen: dict[str, int] = {}
+        first_seen: dict[str, list[int]] = {}
         for i, value in enumerate(rows[field].tolist()):
             if not value or field not in match_on[sources[i]]:
                 continue
-            j = first_seen.setdefault(value, i)
-            if j != i:
-                groups.union(i, j)
+            for j in first_seen.setdefault(value, []):
+                a, b = groups.find(i), groups.find(j)
+                if a != b and not group_sources[a] & group_sources[b]:  # rows of one file never merge with each other
+                    groups.union(a, b)
+                    group_sources[groups.find(a)] = group_sources[a] | group_sources[b]
+            first_seen[value].append(i)
     position = {(s, sid): i for i, (s, sid) in enumerate(zip(sources, rows["school_id"].tolist()))}
     for members in crosswalk:
         found = [position[m] for m in members if m in position]

@@ -12,12 +12,13 @@ from ..ingest.tables import ROW, SOURCE
 from .match import fuzzy_candidates, match_by_ids, name_key
 
 MERGED_FIELDS = (
-    "name", "short_name", "sector", "operator", "grade_low", "grade_high", "grades", "address", "city", "zip",
+    "name", "short_name", "sector", "operator", "grade_low", "grade_high", "grades", "grade_set", "ungraded", "address", "city", "zip",
     "phone", "website", "lat", "lon", "state_id", "nces_id", "programs", "special_ed", "el_supports",
     "enrollment", "count_swd", "count_el", "count_low_income", "suspensions_per_100", "expulsions_per_100",
     "how_to_apply", "application_url", "application_deadline", "entry_grades", "midyear_entry", "school_hours",
     "transit_bus", "transit_rail",
 )
+DERIVED_FIELDS = ("grade_set", "ungraded")  # parts of "grades": their source is the source of "grades"
 CONFLICT_FIELDS = ("name", "sector", "grades", "address", "zip", "phone", "website")
 
 
@@ -99,7 +100,8 @@ def _merge_group(members: list[dict], rules: MergeRules) -> tuple[dict, list[dic
             value = lead.get(name)
             if _has_value(value):
                 school[name] = value
-                school["field_sources"][name] = source
+                if name not in DERIVED_FIELDS:
+                    school["field_sources"][name] = source
             else:
                 school[name] = _empty(name)
         return school, []
@@ -108,7 +110,7 @@ def _merge_group(members: list[dict], rules: MergeRules) -> tuple[dict, list[dic
         order = _ordered(members, rules.field_precedence.get(name))
         having = [m for m in order if _has_value(m.get(name))]
         school[name] = having[0][name] if having else _empty(name)
-        if having:
+        if having and name not in DERIVED_FIELDS:
             school["field_sources"][name] = having[0][SOURCE]
         if name in CONFLICT_FIELDS:
             conflicts += _conflicts(school["key"], name, having)
@@ -156,8 +158,10 @@ def _has_value(value) -> bool:
 
 
 def _empty(name: str):
-    if name in LIST_FIELDS:
+    if name in LIST_FIELDS or name == "grade_set":
         return []
+    if name == "ungraded":
+        return False
     if name in ("lat", "lon", "grade_low", "grade_high", "midyear_entry", "enrollment", "count_swd", "count_el",
                 "count_low_income", "suspensions_per_100", "expulsions_per_100"):
         return None

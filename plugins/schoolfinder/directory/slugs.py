@@ -25,9 +25,9 @@ def slugify(text: str, fallback: str) -> str:
     return slug
 
 
-def unique_slugs(names: list[str], ids: list[str]) -> list[str]:
-    """Return one slug per name, made unique by appending the id where names collide."""
-    slugs = [slugify(name, fallback=f"school-{sid}") for name, sid in zip(names, ids)]
+def unique_slugs(names: list[str], ids: list[str], fallback_prefix: str = "school") -> list[str]:
+    """Return one slug per name, made unique by appending the id where names collide (then -2, -3, ...)."""
+    slugs = [slugify(name, fallback=f"{fallback_prefix}-{sid}") for name, sid in zip(names, ids)]
     counts: dict[str, int] = {}
     for slug in slugs:
         counts[slug] = counts.get(slug, 0) + 1

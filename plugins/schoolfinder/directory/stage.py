@@ -7,9 +7,10 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from ..config import CityConfig
+from ..ingest import rowfilters
 from ..ingest import tables as ingest
 from ..problems import DataError, Problem
-from . import validate
+from . import locations, validate
 from .merge import MergeRules, merge_sources
 
 
@@ -23,13 +24,15 @@ class DirectoryResult:
     files: dict[str, str]  # source id -> path, as written in city.toml
     candidates: list[dict] = field(default_factory=list)  # fuzzy matches for staff to review
     conflicts: list[dict] = field(default_factory=list)  # fields the sources disagree on
-    excluded: list[dict] = field(default_factory=list)  # rows left out by a stated rule
+    excluded: list[dict] = field(default_factory=list)  # rows left out by a stated rule (same-file duplicates first)
     problems: list[Problem] = field(default_factory=list)
+    row_fates: list[dict] = field(default_factory=list)  # every directory row: source, row, fate (for tests and audits)
 
 
 def run(config: CityConfig) -> DirectoryResult:
-    """Read, validate and merge the directory sources of ``config``."""
-    rows, counts, problems = _read_directories(config)
+    """Read, validate and merge the directory sources of ``config``, then fill coordinates from ``[[locations]]``."""
+    rows, counts, problems, row_fates = _read_directories(config)
+    duplicates = [entry for frame_review in rows.attrs.get("reviews", []) for entry in frame_review]
     closed = [{"kind": "excluded_closed", "source_a": r[ingest.SOURCE], "row_a": r[ingest.ROW], "id_a": r["school_id"],
                "name_a": r["name"], "value_a": "status is one of closed_values"} for r in rows[rows["_fate"] == "closed"].to_dict("records")]
     kept = rows[rows["_fate"] == "keep"]
@@ -40,10 +43,14 @@ def run(config: CityConfig) -> DirectoryResult:
     for source_id, count in counts.items():
         mine = fates[fates[ingest.SOURCE] == source_id]["fate"]
         count["published"] = int((mine == "published").sum())
-        count["merged_duplicate"] = int((mine == "merged").sum())
+        count["merged_duplicate"] = int((mine == "merged").sum()) + count.pop("_same_file_duplicates")
         count["excluded_unmatched"] = int((mine == "excluded_unmatched").sum())
+    schools = locations.attach_locations(config, schools, problems, counts) if config.locations else schools
+    row_fates += [{"source": r[ingest.SOURCE], "row": int(r[ingest.ROW]), "fate": r["fate"], "why": r["school_key"]}
+                  for r in fates.to_dict("records")]
     return DirectoryResult(schools, counts, lead_row, files, merged.candidates, merged.conflicts,
-                           closed + merged.excluded, problems)
+                           duplicates + closed + merged.excluded, problems,
+                           sorted(row_fates, key=lambda f: (f["source"], f["row"])))
 
 
 def merge_rules(config: CityConfig) -> MergeRules:
@@ -70,11 +77,15 @@ def _crosswalk(config: CityConfig) -> list[list[tuple[str, str]]]:
     return list(groups.values())
 
 
-def _read_directories(config: CityConfig) -> tuple[pd.DataFrame, dict, list[Problem]]:
-    frames, counts, problems = [], {}, []
+def _read_directories(config: CityConfig) -> tuple[pd.DataFrame, dict, list[Problem], list[dict]]:
+    frames, counts, problems, row_fates = [], {}, [], []
     for source in config.directory:
         path = config.source_path(source["path"])
         table = ingest.read_table(path, source)
+        rows_read = len(table)
+        filtered_rows: list = []
+        table, filtered = rowfilters.apply_filters(table, source["where"], source["path"], filtered_rows)
+        row_fates += [{"source": source["id"], "row": r, "fate": "excluded_filter", "why": rule} for r, rule in filtered_rows]
         if table.empty:
             raise DataError(Problem("FAIL", "NO_ROWS", source["path"], None, "", "the file has a header but no schools"))
         unmapped = ingest.unmapped_columns(table, source)
@@ -86,11 +97,18 @@ def _read_directories(config: CityConfig) -> tuple[pd.DataFrame, dict, list[Prob
         problems.extend(found)
         _fail_if_mostly_projected(found, len(checked), source["path"])
         frames.append(checked)
+        row_fates += [{"source": source["id"], "row": int(r), "fate": f, "why": ""}
+                      for r, f in zip(checked[ingest.ROW], checked["_fate"]) if f != "keep"]
         fates = checked["_fate"] if len(checked) else pd.Series(dtype=str)
-        counts[source["id"]] = {"kind": "directory", "file": source["path"], "rows_read": len(table),
+        counts[source["id"]] = {"kind": "directory", "file": source["path"], "rows_read": rows_read,
+                                "_same_file_duplicates": int(fates.isin(["duplicate_row", "duplicate_id"]).sum()),
                                 "excluded_closed": int((fates == "closed").sum()),
                                 "quarantined": int((fates == "quarantined").sum())}
-    return pd.concat(frames, ignore_index=True), counts, problems
+        if source["where"]:
+            counts[source["id"]].update(excluded_filter=rows_read - len(table), filters=filtered)
+    rows = pd.concat(frames, ignore_index=True)
+    rows.attrs["reviews"] = [frame.attrs.get("review", []) for frame in frames]
+    return rows, counts, problems, row_fates
 
 
 def _fail_if_mostly_projected(found: list[Problem], rows: int, file: str) -> None:

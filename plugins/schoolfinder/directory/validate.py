@@ -8,8 +8,10 @@ import pandas as pd
 
 from ..problems import Problem
 from ..config import LIST_FIELDS
-from ..ratings.grades import GRADE_LABELS, parse_grade, parse_span, span_label
+from ..ratings.grades import GRADE_LABELS, parse_grade
+from ..ratings.gradevocab import parse_grades, spans_label
 from .cells import check_cells
+from .duplicates import resolve_duplicates
 from ..ingest.tables import ROW, SHAPE, SOURCE
 from ..outputs.safety import clean_controls
 
@@ -24,8 +26,8 @@ SENTINELS = {"-1", "-2", "-3", "-9", "999999", "-99"}
 def validate_directory(mapped: pd.DataFrame, source: dict, file: str) -> tuple[pd.DataFrame, list[Problem]]:
     """Return the rows that may be published (with ``_fate`` set) and the problems found.
 
-    Every input row comes back once: ``_fate`` is ``keep``, ``closed`` or
-    ``quarantined``, so the caller can reconcile counts.
+    Every input row comes back once: ``_fate`` is ``keep``, ``closed``, ``quarantined``, or
+    ``duplicate_row``/``duplicate_id`` (another row of the file has its id), so the caller can reconcile counts.
     """
     problems: list[Problem] = []
     text_fields = [f for f in [*source["columns"], "_sector_raw"] if f not in ("school_id", "state_id", "nces_id")]
@@ -34,7 +36,6 @@ def validate_directory(mapped: pd.DataFrame, source: dict, file: str) -> tuple[p
     for problem in check_cells(mapped, source["columns"], file):
         by_row.setdefault(problem.row, []).append(problem)
     records = []
-    seen_ids: set[str] = set()
     for row in mapped.to_dict("records"):
         found: list[Problem] = by_row.get(row[ROW], [])
         if row[SHAPE]:  # cells are shifted, so other checks on this row would only add noise
@@ -43,11 +44,6 @@ def validate_directory(mapped: pd.DataFrame, source: dict, file: str) -> tuple[p
                                  else "the row has more cells than the header (an unquoted delimiter in a value?)")]
         flagged = {p.code for p in found}
         record = _normalise_row(row, source, file, [] if row[SHAPE] else found, flagged)
-        key = record.get("school_id", "")
-        if key and key in seen_ids:
-            found.append(Problem("QUARANTINE", "DUPLICATE_KEY", file, row[ROW], source["columns"]["school_id"],
-                                 "the same school id appears earlier in this file", key))
-        seen_ids.add(key)
         if any(p.severity == "QUARANTINE" for p in found):
             record["_fate"] = "quarantined"
         elif record.get("status_closed"):
@@ -56,7 +52,10 @@ def validate_directory(mapped: pd.DataFrame, source: dict, file: str) -> tuple[p
             record["_fate"] = "keep"
         problems.extend(found)
         records.append(record)
-    return pd.DataFrame.from_records(records), problems
+    found, review = resolve_duplicates(records, file, source["columns"]["school_id"])
+    checked = pd.DataFrame.from_records(records)
+    checked.attrs["review"] = review  # rows of one id that differ: both rows and the rule, for review.csv
+    return checked, problems + found
 
 
 def _normalise_row(row: dict, source: dict, file: str, found: list[Problem], flagged: set[str]) -> dict:
@@ -70,12 +69,12 @@ def _normalise_row(row: dict, source: dict, file: str, found: list[Problem], fla
     for field in ("school_id", "state_id", "nces_id", "name", "short_name", "operator", "address", "city"):
         record[field] = row.get(field, "")
     record["sector"] = _sector(row, source, problem)
-    record.update(_grades(row, problem))
+    record.update(_grades(row, source, problem))
     record["phone"] = _phone(row.get("phone", ""), problem)
     record["zip"] = _zip(row.get("zip", ""), problem)
     record["website"] = _website(row.get("website", ""), problem)
     record["lat"], record["lon"] = (None, None) if "BAD_COORDINATES" in flagged else _coordinates(row, problem)
-    record["status_closed"] = row.get("status", "") in source["closed_values"]
+    record["status_closed"] = row.get("status", "").strip().casefold() in {v.strip().casefold() for v in source["closed_values"]}
     for field in LIST_FIELDS:
         record[field] = _split_list(row.get(field, ""), source["list_separator"])
     record["entry_grades"] = _entry_grades(record["entry_grades"], problem)
@@ -129,33 +128,44 @@ def _entry_grades(items: list[str], problem) -> list[str]:
 
 
 def _sector(row: dict, source: dict, problem) -> str:
+    if row.get("_sector_rule"):
+        return row["_sector_rule"]
     if source["sector"]:
         return source["sector"]
     if not source["sector_column"]:
         return ""
     raw = row["_sector_raw"]
-    sector = source["sector_values"].get(raw, source["sector_default"])
+    values = {k.strip().casefold(): v for k, v in source["sector_values"].items()}
+    sector = values.get(raw.strip().casefold(), source["sector_default"])
     if not sector:
         problem("QUARANTINE", "UNKNOWN_SECTOR", source["sector_column"],
                 "value is not in sector_values and there is no sector_default", raw)
     return sector
 
 
-def _grades(row: dict, problem) -> dict:
+def _grades(row: dict, source: dict, problem) -> dict:
+    """Grades as a set; unknown tokens are warnings and never remove a school (see ratings/gradevocab.py)."""
+    empty = {"grade_low": None, "grade_high": None, "grades": "", "grade_set": [], "ungraded": False}
     if "grades" in row:
         cell, field = row["grades"], "grades"
     elif "grade_low" in row and "grade_high" in row:
         cell, field = f"{row['grade_low']}-{row['grade_high']}", "grade_low"
     else:
-        return {"grade_low": None, "grade_high": None, "grades": ""}
+        return empty
+    for column, value in row.get("_grade_unreadable") or []:
+        problem("WARN", "NOT_A_NUMBER", column, "enrollment in a grade column is not a number; that grade is left out", value)
     if not cell.strip("-"):
         problem("WARN", "NO_GRADES", field, "grades are empty; shown as not reported")
-        return {"grade_low": None, "grade_high": None, "grades": ""}
-    span = parse_span(cell)
-    if span is None:
-        problem("QUARANTINE", "GRADE_TOKEN", field, "not a grade or grade span (PK, K, 1-12)", cell)
-        return {"grade_low": None, "grade_high": None, "grades": ""}
-    return {"grade_low": span[0], "grade_high": span[1], "grades": span_label(*span)}
+        return empty
+    found = parse_grades(cell, source.get("grade_aliases"))
+    if found.unknown:
+        problem("WARN", "GRADE_TOKEN", field, "not a grade (add it to grade_aliases); the school is published with the "
+                "grades that were understood", "; ".join(found.unknown))
+    if not found.grades:
+        return {**empty, "ungraded": found.ungraded}
+    grades = sorted(found.grades)
+    return {"grade_low": grades[0], "grade_high": grades[-1], "grades": spans_label(found.grades),
+            "grade_set": grades, "ungraded": found.ungraded}
 
 
 def _phone(value: str, problem) -> str:

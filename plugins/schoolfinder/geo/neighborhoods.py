@@ -11,11 +11,11 @@ import shapely
 
 from ..problems import DataError, Problem
 from ..contract import WGS84
-from ..directory.slugs import slugify
+from . import boundaries
 
 
 
-def read_neighborhoods(path: Path, spec: dict) -> gpd.GeoDataFrame:
+def read_neighborhoods(path: Path, spec: dict, problems: list[Problem] | None = None) -> gpd.GeoDataFrame:
     """Read neighborhood polygons as a GeoDataFrame with ``nbhd_id``, ``name``, ``slug``, geometry (WGS84)."""
     if not path.is_file():
         raise DataError(Problem("FAIL", "MISSING_FILE", str(path), None, "", "neighborhood file not found"))
@@ -25,21 +25,16 @@ def read_neighborhoods(path: Path, spec: dict) -> gpd.GeoDataFrame:
     for field in (spec["id_field"], spec["name_field"]):
         if field not in frame.columns:
             raise DataError(Problem("FAIL", "MISSING_COLUMN", path.name, None, field, "property not found on the features"))
-    invalid = ~frame.geometry.is_valid | frame.geometry.is_empty
-    if invalid.any():
-        i = int(invalid.to_numpy().nonzero()[0][0])
-        reason = shapely.is_valid_reason(frame.geometry.iloc[i])
-        raise DataError(Problem("FAIL", "INVALID_GEOMETRY", path.name, None, spec["id_field"],
-                                f"feature {frame[spec['id_field']].iloc[i]} has an invalid geometry: {reason}"))
+    boundaries.check_properties(frame, spec, path.name)
+    frame = boundaries.repair(frame, spec, path.name, problems)
     names = frame[spec["name_field"]].astype(str).str.strip()
     if spec["name_case"] == "title":
         names = names.str.title()
-    ids = frame[spec["id_field"]].astype(str)
+    ids = frame[spec["id_field"]].astype(str).str.strip()
     out = gpd.GeoDataFrame({"nbhd_id": ids, "name": names}, geometry=frame.geometry.to_numpy(), crs=WGS84)
-    out["slug"] = [slugify(n, fallback=f"area-{i}") for n, i in zip(out["name"], out["nbhd_id"])]
-    if out["slug"].duplicated().any():
-        out["slug"] = [f"{s}-{slugify(i, fallback='x')}" for s, i in zip(out["slug"], out["nbhd_id"])]
-    return out.sort_values("name", kind="stable").reset_index(drop=True)
+    out = out.sort_values(["name", "nbhd_id"], kind="stable").reset_index(drop=True)
+    out["slug"] = boundaries.neighborhood_slugs(out["name"].tolist(), out["nbhd_id"].tolist())
+    return boundaries.resolve_overlaps(out, path.name, problems)
 
 
 def assign_neighborhoods(schools: pd.DataFrame, neighborhoods: gpd.GeoDataFrame, snap_m: float,

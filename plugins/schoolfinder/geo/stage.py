@@ -28,7 +28,7 @@ class GeoResult:
 def run(config: CityConfig, schools: pd.DataFrame, lead_row: dict, files: dict) -> GeoResult:
     """Locate ``schools`` (``lead_row``/``files`` name the row a problem points to) and count neighborhoods."""
     problems: list[Problem] = []
-    neighborhoods = geo.read_neighborhoods(config.source_path(config.neighborhoods["path"]), config.neighborhoods)
+    neighborhoods = geo.read_neighborhoods(config.source_path(config.neighborhoods["path"]), config.neighborhoods, problems)
     neighborhoods = clean_controls(neighborhoods, ["name"], config.neighborhoods["path"], problems,
                                    names={"name": config.neighborhoods["name_field"]})
     schools, found = _locate(config, schools, neighborhoods, lead_row, files)

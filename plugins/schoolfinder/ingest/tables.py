@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import unicodedata
 from pathlib import Path
 
 import pandas as pd
 
 from ..problems import DataError, Problem
-from ..ratings.grades import parse_span
+from ..ratings.gradevocab import LABELS, UNGRADED, grades_from_enrollment
+from .rowfilters import matches
+from .workbook import EXCEL_ROW, SHEET, read_sheets  # noqa: F401 (SHEET: where a spreadsheet row came from)
 
 ROW = "_row"  # 1-based row in the file, the header is row 1
 SOURCE = "_source"
-SHEET, EXCEL_ROW = "_sheet", "_excel_row"  # where a spreadsheet row came from
 SHAPE = "_shape"  # "", MISSING_CELL or EXTRA_CELL: the row had fewer or more cells than the header
 
 
@@ -34,32 +36,57 @@ def read_table(path: Path, source: dict) -> pd.DataFrame:
     else:
         frame = _read_excel(path, source)
         frame[SHAPE] = ""
-    frame.insert(0, ROW, range(2, len(frame) + 2))
+        frame.insert(0, ROW, frame[EXCEL_ROW].to_numpy())  # spreadsheets: each sheet's own row numbers
+    # skip_rows counts data rows after the header: data row n is physical row header_row + n
     skip = {int(r) + 1 for r in source.get("skip_rows", [])}
-    if EXCEL_ROW in frame:  # spreadsheets: skip_rows and reports use each sheet's own row numbers
-        frame[ROW] = frame[EXCEL_ROW]
-        return frame[~(frame[EXCEL_ROW] - source.get("header_row", 1) + 1).isin(skip)].reset_index(drop=True)
-    return frame[~frame[ROW].isin(skip)].reset_index(drop=True)
+    return frame[~(frame[ROW] - source.get("header_row", 1) + 1).isin(skip)].reset_index(drop=True)
+
+
+csv.field_size_limit(64 * 1024 * 1024)  # a huge cell is a row problem (FIELD_TOO_LONG), never a failed file
 
 
 def _read_csv(path: Path, source: dict) -> pd.DataFrame:
+    """Read a CSV as text. ``_row`` is the physical line where each record starts (cells may hold newlines);
+    lines above ``header_row`` are titles; trailing empty cells (a delimiter at the end of each line) are dropped."""
     text = _decode(path, source.get("encoding", "utf-8")).removeprefix("\ufeff")
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=source.get("delimiter", ","), strict=True)
     try:
-        header = next(reader, [])
+        for _ in range(source.get("header_row", 1) - 1):
+            next(reader, None)
+        header = _trim(next(reader, []))
         _check_header(header, path.name)
-        records, shapes = [], []
+        rows, lines = [], []
+        start = reader.line_num + 1
         for cells in reader:
-            if not any(cell.strip() for cell in cells):
-                continue  # blank lines are not records (trailing newlines, stray \r)
-            shapes.append("" if len(cells) == len(header) else ("MISSING_CELL" if len(cells) < len(header) else "EXTRA_CELL"))
-            records.append((cells + [""] * len(header))[: len(header)])
+            line, start = start, reader.line_num + 1
+            if any(cell.strip() for cell in cells):  # blank lines are not records (trailing newlines, stray \r)
+                rows.append(cells)
+                lines.append(line)
     except csv.Error as exc:
         raise DataError(Problem("FAIL", "CSV_PARSE_ERROR", path.name, reader.line_num, "",
                                 f"{exc} (a quote is probably not closed; was the file cut short?)")) from None
+    if _trailing_delimiter(rows, len(header)):  # every long row is one empty cell too long: an export habit
+        rows = [r[:-1] if len(r) == len(header) + 1 else r for r in rows]
+    shapes = ["" if len(r) == len(header) else ("MISSING_CELL" if len(r) < len(header) else "EXTRA_CELL") for r in rows]
+    records = [(r + [""] * len(header))[: len(header)] for r in rows]
     frame = pd.DataFrame(records, columns=header, dtype=str)
     frame[SHAPE] = shapes
+    frame.insert(0, ROW, lines)
     return frame
+
+
+def _trailing_delimiter(rows: list[list[str]], width: int) -> bool:
+    """True when most data rows end with a delimiter the header lacks, and every longer row is exactly that."""
+    longer = [r for r in rows if len(r) > width]
+    return len(longer) * 2 > len(rows) and all(len(r) == width + 1 and r[-1] == "" for r in longer)
+
+
+def _trim(cells: list[str]) -> list[str]:
+    """Drop empty cells at the end of a line (a trailing delimiter), keeping at least one cell."""
+    end = len(cells)
+    while end > 1 and cells[end - 1] == "":
+        end -= 1
+    return cells[:end]
 
 
 def _decode(path: Path, encoding: str) -> str:
@@ -85,25 +112,8 @@ def _check_header(header: list[str], file: str) -> None:
 
 
 def _read_excel(path: Path, source: dict) -> pd.DataFrame:
-    """Read one or more worksheets as text; ``_row`` later counts rows after the header across sheets."""
-    header = source.get("header_row", 1) - 1
-    try:
-        book = pd.ExcelFile(path, engine="calamine")  # reads .xls and .xlsx alike
-        sheets = source.get("sheets") or [book.sheet_names[0]]
-        missing = [s for s in sheets if s not in book.sheet_names]
-        if missing:
-            raise DataError(Problem("FAIL", "MISSING_SHEET", path.name, None, missing[0],
-                                    f"worksheet not found; the file has: {', '.join(book.sheet_names)}"))
-        frames = []
-        for sheet in sheets:
-            frame = pd.read_excel(book, sheet_name=sheet, header=header, dtype=str).fillna("")
-            frame.insert(0, SHEET, sheet)
-            frame.insert(1, EXCEL_ROW, range(header + 2, header + 2 + len(frame)))
-            blank = (frame.drop(columns=[SHEET, EXCEL_ROW]).astype(str).apply(lambda c: c.str.strip()) == "").all(axis=1)
-            frames.append(frame[~blank])  # empty spreadsheet rows are not records
-    except (ValueError, OSError) as exc:
-        raise DataError(Problem("FAIL", "EXCEL_ERROR", path.name, None, "", str(exc))) from None
-    return pd.concat(frames, ignore_index=True).fillna("")  # sheets may differ in columns
+    """Read one or more worksheets as displayed text (see workbook.py)."""
+    return read_sheets(path, source.get("sheets") or [], source.get("header_row", 1))
 
 
 def require_columns(frame: pd.DataFrame, columns: list[str], file: str) -> None:
@@ -122,6 +132,18 @@ def clean_text(value: str) -> str:
 
 
 TRUE_VALUES = {"true", "yes", "y", "1", "x"}
+PLACEHOLDER_IDS = {"n/a", "#n/a", "0", "-", "--", "tbd", "tba", "null"}
+
+
+def canonical_id(value: str, width: int = 0) -> str:
+    """The form ids are compared in: trimmed (spaces only), Excel's ``.0`` removed, zero-padded to ``width`` when
+    numeric; placeholders (``N/A``, ``0``, ``-``, ``TBD``, blank) are no id at all."""
+    value = value.strip(" ")
+    if re.fullmatch(r"\d+\.0+", value):
+        value = value.split(".")[0]
+    if value.casefold() in PLACEHOLDER_IDS or not value.strip("0"):
+        return ""
+    return value.zfill(width) if width and value.isdigit() else value
 
 
 def used_columns(source: dict) -> list[str]:
@@ -129,7 +151,7 @@ def used_columns(source: dict) -> list[str]:
     used = []
     for column in source["columns"].values():
         used += column if isinstance(column, list) else [column]
-    used += list(source.get("flag_columns", {}))
+    used += list(source.get("flag_columns", {})) + list(source.get("grade_enrollment_columns", {}))
     return used + ([source["sector_column"]] if source.get("sector_column") else [])
 
 
@@ -155,13 +177,30 @@ def map_directory(frame: pd.DataFrame, source: dict, file: str) -> pd.DataFrame:
         else:
             values = frame[column].astype(str)
         # Ids keep invisible characters so the checks can quarantine them; names are normalised.
-        values = values.str.strip(" ") if field in ("school_id", "state_id", "nces_id") else values.map(clean_text)
+        values = values.map(lambda v: canonical_id(v, source.get("id_width", 0))) \
+            if field in ("school_id", "state_id", "nces_id") else values.map(clean_text)
         mapped[field] = values.to_numpy()
     for column, target in source.get("flag_columns", {}).items():
         field, label = (part.strip() for part in target.split(":", 1))
         flagged = frame[column].astype(str).str.strip().str.lower().isin(TRUE_VALUES).to_numpy()
         current = mapped[field].tolist() if field in mapped else [""] * len(mapped)
         mapped[field] = [separator.join(filter(None, [c, label])) if f else c for c, f in zip(current, flagged)]
+    if source.get("grade_enrollment_columns"):
+        mapped["grades"], mapped["_grade_unreadable"] = _grades_from_columns(frame, source["grade_enrollment_columns"])
     if source["sector_column"]:
         mapped["_sector_raw"] = frame[source["sector_column"]].astype(str).map(clean_text).to_numpy()
+    mapped["_sector_rule"] = ""
+    for rule in reversed(source.get("sector_rules", [])):  # the first matching rule wins
+        require_columns(frame, [rule["column"]], file)
+        mapped.loc[matches(frame, rule).to_numpy(), "_sector_rule"] = rule["sector"]
     return mapped
+
+
+def _grades_from_columns(frame: pd.DataFrame, columns: dict[str, str]) -> tuple[list[str], list[list]]:
+    """A grades cell (``PK,K,1,UG``) per row from enrollment columns above 0, and the unreadable cells."""
+    cells, unreadable = [], []
+    for row in frame[list(columns)].astype(str).to_dict("records"):
+        found, bad = grades_from_enrollment(row, columns)
+        cells.append(",".join([LABELS[g] for g in sorted(found.grades)] + ([UNGRADED] if found.ungraded else [])))
+        unreadable.append([(column, row[column]) for column in bad])
+    return cells, unreadable

@@ -70,7 +70,7 @@ def manifest(result: BuildResult, build: dict | None = None) -> dict:
     """Return the city, its sources with their dates, and headline counts."""
     config = result.config
     sources = [{"id": s["id"], "label": s["label"], "kind": kind, "path": s.get("path", ""), "as_of": s.get("as_of", "")}
-               for kind in ("directory", "ratings") for s in getattr(config, kind)]
+               for kind in ("directory", "ratings", "locations") for s in getattr(config, kind)]
     sources.append({"id": "neighborhoods", "label": config.neighborhoods["label"], "kind": "neighborhoods",
                     "path": config.neighborhoods["path"], "as_of": ""})
     if config.population:
@@ -79,7 +79,7 @@ def manifest(result: BuildResult, build: dict | None = None) -> dict:
     sources += [{"id": g["id"], "label": g["label"], "kind": "gtfs", "path": g["path"], "as_of": ""} for g in config.gtfs]
     sector_counts = result.schools["sector"].value_counts().sort_index()
     return {"city": config.city, "neighborhood_unit": config.neighborhoods["unit"], "sources": sources,
-            "open_data_columns": OPEN_DATA_COLUMNS, "tiers": config.tiers, "feeds": result.feeds,
+            "open_data_columns": OPEN_DATA_COLUMNS, "tiers": config.tiers, "sectors": config.sectors, "feeds": result.feeds,
             "rating_sources": [{k: r[k] for k in ("id", "label", "series", "kind", "levels", "tiers", "cut_points", "not_rated",
                                                   "not_rated_reason", "scale_note", "as_of", "year", "subgroups")}
                                for r in config.ratings],

@@ -73,16 +73,26 @@ CODES: dict[str, Code] = {
                        "Export the NCES id as text with all 12 digits (Excel drops leading zeros)."),
     "FORMULA_IN_CELL": _code("rows", Q, "a cell holds a spreadsheet formula, not a value",
                              "Export values, not formulas (paste as values before saving)."),
-    "FIELD_TOO_LONG": _code("rows", Q, "a cell is longer than 1,000 characters",
+    "FIELD_TOO_LONG": _code("rows", Q, "a mapped cell is longer than 1,000 characters: the row is quarantined, column named",
                             "Shorten the cell or check that two columns did not run together."),
     "LONG_NAME": _code("rows", W, "a name is longer than 200 characters; shown in full",
                        "Check the name: a long one is often two columns run together."),
     "SUSPECTED_MOJIBAKE": _code("rows", W, "text looks double-encoded (e.g. `Ã©` for `é`)",
                                 "Re-export the file in UTF-8, or set the source's encoding in city.toml."),
-    "UNKNOWN_SECTOR": _code("rows", Q, "a sector value the config does not cover",
+    "UNKNOWN_SECTOR": _code("rows", Q, "a sector value the config does not cover (sector and status values match "
+                            "case-insensitively)",
                             "Add the value to sector_values in city.toml, or set sector_default."),
-    "GRADE_TOKEN": _code("rows", f"{Q} {W}", "not a grade or grade span: the school is quarantined (grades) "
-                         "or the value left out (entry grades)", "Use PK, K and 1-12, as a range (K-8) or a list (PK,K-5)."),
+    "GRADE_TOKEN": _code("rows", W, "a grade token the vocabulary and `grade_aliases` do not cover: the school is "
+                         "published with the grades understood (or \"grades not reported\"); an entry grade is left out",
+                         "Add the token to grade_aliases in city.toml, or write grades as PK, K, 1-12, UG (K-8, PK,K-5)."),
+    "DUPLICATE_ROW": _code("rows", N, "an exact copy of an earlier row with the same id: merged and counted as "
+                           "`merged_duplicate`",
+                           "Nothing to do: an exact copy of an earlier row was merged. Ask for an export without repeats."),
+    "DUPLICATE_ID_CONFLICT": _code("rows", W, "a row with the id of another row of the file but different values: the "
+                                   "row with the most filled-in fields is published (on a tie the first), the other "
+                                   "counted as merged; both in review.csv (`duplicate_id`)",
+                                   "Two rows share an id but differ: check review.csv, correct the export or give each "
+                                   "school its own id."),
     "NO_GRADES": _code("rows", W, "grades are empty; shown as not reported", "Fill in the grades the school serves."),
     "URL_SCHEME": _code("rows", Q, "a link that is not http or https is never published",
                         "Use an http or https web address."),
@@ -100,14 +110,15 @@ CODES: dict[str, Code] = {
     "SENTINEL_VALUE": _code("rows", W, "a code for \"not reported\" (e.g. -9) in a number column; shown as not reported",
                             "Nothing to do; list the code in missing_values to document it."),
     "NOT_A_NUMBER": _code("rows", f"{W} {F}", "a number column holds text or a negative or fractional count "
-                          "(a population count fails the build)", "Give a whole number, or leave the cell empty."),
+                          "(a population count fails the build; a `grade_enrollment_columns` cell leaves that grade out)", "Give a whole number, or leave the cell empty."),
     "NOT_YES_NO": _code("rows", W, "expected yes or no; shown as not reported", "Write yes or no."),
     "UNKNOWN_RATING": _code("rows", Q, "a rating value outside `levels` and `not_rated`",
                             "Add the value to levels or not_rated in city.toml, or correct the file."),
     # locations
     "NO_COORDINATES": _code("rows", W, "published with \"location unavailable\"",
                             "Add latitude and longitude so the school appears on maps and in travel times."),
-    "BAD_COORDINATES": _code("rows", W, "a coordinate is not a number; published with \"location unavailable\"",
+    "BAD_COORDINATES": _code("rows", f"{W} {Q}", "a coordinate is not a number; published with \"location "
+                             "unavailable\" (in a `[[locations]]` file: that location is not used)",
                              "Give latitude and longitude as decimal degrees."),
     "POINT_NEAR_ORIGIN": _code("rows", W, "a point near 0,0; treated as missing",
                                "Geocode the address: 0,0 is a placeholder, not a place."),
@@ -125,7 +136,7 @@ CODES: dict[str, Code] = {
                                    "The point is outside every neighborhood; check it or the boundary file."),
     "SHARED_COORDINATES": _code("rows", W, "several schools share one point",
                                 "Several schools share one point (often the district office): geocode each address."),
-    "INVALID_GEOMETRY": _code("rows", F, "a neighborhood polygon is invalid or empty (the reason is named)",
+    "INVALID_GEOMETRY": _code("rows", F, "a neighborhood polygon is empty or cannot be repaired (the reason is named)",
                               "Repair the boundary file (e.g. with a GIS tool's fix-geometries)."),
     "CONTROL_CHARACTER": _code("rows", f"{N} {F}", "control characters (NUL, the rest of C0, DEL and C1) are removed "
                                "from a text field of a directory row, a rating, year or subgroup cell of a ratings file, "
@@ -136,6 +147,26 @@ CODES: dict[str, Code] = {
                                    "through a symlink to outside `data_dir`; nothing of the file is read",
                                    "Put the file inside data_dir and give its path relative to it (data_dir itself "
                                    "may be anywhere)."),
+    "GEOMETRY_REPAIRED": _code("rows", W, "an invalid boundary polygon repaired with `make_valid`, keeping its "
+                               "polygons (a GeometryCollection is reduced to them)",
+                               "Check the repaired polygon on a map; fix it in the boundary file if the repair looks wrong."),
+    "BOUNDARY_OVERLAP": _code("rows", W, "two neighborhoods overlap; the overlap goes to the first by name, so schools "
+                              "and children count once", "Fix the boundary file so neighborhoods do not overlap."),
+    "BOUNDARY_MISSING_ID": _code("rows", F, "a boundary feature without its id property (file, property and feature named)",
+                                 "Fix the boundary file: give every feature its id."),
+    "BOUNDARY_DUPLICATE_ID": _code("rows", F, "two boundary features share an id (file, property and feature named)",
+                                   "Fix the boundary file: give each neighborhood its own id."),
+    "BOUNDARY_EMPTY_NAME": _code("rows", F, "a boundary feature with an empty name (file, property and feature named)",
+                                 "Fix the boundary file: give every neighborhood a name."),
+    "JOIN_MOSTLY_FAILED": _code("rows", W, "fewer than half of a ratings or locations file's rows match a school "
+                                "(examples of unmatched ids and the nearest existing ids)",
+                                "Compare the id columns of both files (leading zeros, id_width, federal vs local codes)."),
+    "JOIN_NO_MATCH": _code("rows", F, "no row of a ratings or locations file matches a school, and the source does "
+                           "not set `allow_no_match = true`",
+                           "Check school_id_column/join and id_width; set allow_no_match = true only if no match is expected."),
+    "QUARANTINE_SHARE": _code("rows", F, "more than `thresholds.max_quarantine_share` (5 %) of a source's rows "
+                              "quarantined; names the three most common reasons",
+                              "Fix the most common reasons named, or correct the source's mapping in city.toml."),
     "RECONCILIATION": _code("rows", F, "rows read do not equal published + merged + excluded + quarantined",
                             "A bug, not a data problem: report it with the file that triggers it."),
     # population

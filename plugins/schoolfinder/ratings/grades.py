@@ -60,3 +60,14 @@ def grade_bands(low: int, high: int) -> list[str]:
     if high >= 9:
         bands.append("high")
     return bands
+
+
+def school_bands(school: dict) -> list[str]:
+    """The bands of the grades a school serves: its grade set when known (PK-5 and 9-12 is not middle), else its span."""
+    grades = school.get("grade_set")
+    if grades is not None and len(grades):
+        return [band for band in ("elementary", "middle", "high") if any(grade_bands(g, g) == [band] for g in grades)]
+    low, high = school.get("grade_low"), school.get("grade_high")
+    if low is None or high is None or low != low or high != high:
+        return []
+    return grade_bands(low, high)

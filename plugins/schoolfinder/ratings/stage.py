@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from ..config import CityConfig
+from ..directory import joins
+from ..ingest import rowfilters
 from ..ingest import tables as ingest
 from ..outputs.safety import clean_controls
 from ..problems import Problem
@@ -29,6 +31,11 @@ def run(config: CityConfig, schools: pd.DataFrame) -> RatingsResult:
     counts, problems = {}, []
     for source in config.ratings:
         table = ingest.read_table(config.source_path(source["path"]), source)
+        rows_read = len(table)
+        table, filtered = rowfilters.apply_filters(table, source["where"], source["path"])
+        width = next(d["id_width"] for d in config.directory if d["id"] == source["directory"])
+        if source["school_id_column"] in table:  # compared in the directory's canonical form (id_width)
+            table[source["school_id_column"]] = table[source["school_id_column"]].astype(str).map(lambda v: joins.pad_id(v, width))
         shown = [source["rating_column"], source["year_column"], *source["subgroups"].get("columns", {}).values()]
         table = clean_controls(table, [c for c in shown if c], source["path"], problems, ingest.ROW)
         rated, found = results.normalise_ratings(table, source, source["path"])
@@ -38,10 +45,15 @@ def run(config: CityConfig, schools: pd.DataFrame) -> RatingsResult:
         attached, row_fates = results.attach_ratings(rated, source, id_to_key)
         for key, items in attached.items():
             by_key.setdefault(key, []).extend(items)
-        counts[source["id"]] = {"kind": "ratings", "file": source["path"], "rows_read": len(table),
+        joins.check_join(source["path"], source["school_id_column"], int((row_fates != "quarantined").sum()),
+                         int((row_fates == "attached").sum()), rated.loc[row_fates == "no_school", "school_id"].tolist(),
+                         list(id_to_key), source["allow_no_match"], problems)
+        counts[source["id"]] = {"kind": "ratings", "file": source["path"], "rows_read": rows_read,
                                 "attached": int((row_fates == "attached").sum()),
                                 "excluded_no_school": int((row_fates == "no_school").sum()),
                                 "quarantined": int((row_fates == "quarantined").sum())}
+        if source["where"]:
+            counts[source["id"]].update(excluded_filter=rows_read - len(table), filters=filtered)
     schools = schools.copy()
     schools["ratings"] = [results.latest_first(by_key.get(key, [])) for key in schools["key"]]
     series_order = list(dict.fromkeys(s["series"] or s["id"] for s in config.ratings))

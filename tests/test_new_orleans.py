@@ -1,0 +1,120 @@
+"""Real New Orleans data end to end: LDOE's raw statewide workbook, filtered to Orleans Parish (2021-22).
+
+The numbers are checked against ``derived/`` (made from the same workbook by someone else), never against
+the pipeline's own output.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, build_site
+
+pytestmark = pytest.mark.real_data
+
+NOLA_DATA = Path(os.environ.get("SCHOOLFINDER_NEW_ORLEANS_DATA", ROOT.parent / "shared" / "data" / "new-orleans"))
+CENTRAL_OFFICE = "036700"
+
+
+@pytest.fixture(scope="module")
+def nola_dir() -> Path:
+    """The real New Orleans files; skipped when absent unless SCHOOLFINDER_REQUIRE_REAL_DATA=1."""
+    if (NOLA_DATA / "PROVENANCE.md").is_file():
+        return NOLA_DATA
+    message = f"real New Orleans data not found at {NOLA_DATA} (set SCHOOLFINDER_NEW_ORLEANS_DATA)"
+    if os.environ.get("SCHOOLFINDER_REQUIRE_REAL_DATA") == "1":
+        pytest.fail(message + " and SCHOOLFINDER_REQUIRE_REAL_DATA=1")
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="module")
+def nola(nola_dir):
+    from schoolfinder import pipeline
+    from schoolfinder.config import load_config
+
+    os.environ["SCHOOLFINDER_NEW_ORLEANS_DATA"] = str(nola_dir)
+    return pipeline.run(load_config(ROOT / "data" / "new-orleans"))
+
+
+@pytest.fixture(scope="module")
+def derived(nola_dir) -> dict[str, dict]:
+    with open(nola_dir / "derived" / "orleans_schools_2021-22.csv", encoding="utf-8", newline="") as handle:
+        return {row["site_code"]: row for row in csv.DictReader(handle)}
+
+
+def _grade_codes(grades: list[int]) -> set[str]:
+    return {{-1: "PK", 0: "K"}.get(g, str(g)) for g in grades}
+
+
+def test_every_orleans_school_published_but_the_central_office(nola, derived):
+    published = set(nola.schools["school_id"])
+    assert CENTRAL_OFFICE in derived
+    assert published == set(derived) - {CENTRAL_OFFICE}
+    assert len(published) == len(derived) - 1 == 83
+
+
+def test_rows_reconcile_and_the_filters_are_counted(nola):
+    count = nola.reconciliation["ldoe_2022"]
+    assert count["balanced"]
+    assert count["rows_read"] == count["published"] + count["merged_duplicate"] + count["excluded_filter"] \
+        + count["excluded_closed"] + count["quarantined"] + count["excluded_unmatched"]
+    assert (count["published"], count["quarantined"]) == (83, 0)
+    by_rule = {f["rule"].split(" (")[0]: f["excluded"] for f in count["filters"]}
+    assert by_rule[f"SiteCd not in {CENTRAL_OFFICE}"] == 1  # the central office, by a stated rule
+    assert by_rule["Parish Code = 36"] == count["rows_read"] - 84  # every other parish
+
+
+def test_sectors_from_the_charter_type(nola, derived):
+    sectors = dict(zip(nola.schools["school_id"], nola.schools["sector"]))
+    expected = {"charter_opsb_authorized": "charter-board", "charter_type2_state_authorized": "charter-state",
+                "district_run_opsb": "district", "state_run_nocca": "state-run"}
+    assert {sid: expected[derived[sid]["sector"]] for sid in sectors} == sectors
+    assert Counter(sectors.values())["state-run"] == 1
+
+
+def test_operator_and_grades_present(nola, derived):
+    for row in nola.schools.to_dict("records"):
+        source = derived[row["school_id"]]
+        assert row["operator"] == source["operator_nonprofit"].strip()
+        served = {g.replace("T9", "9") for g in source["grades_served"].split(",") if g}
+        assert _grade_codes(row["grade_set"]) == served, row["name"]
+        assert row["grades"], row["name"]
+    with_operator = sum(1 for sid in set(nola.schools["school_id"]) if derived[sid]["operator_nonprofit"].strip())
+    assert with_operator >= 70
+
+
+def test_locations_from_the_2016_file(nola, derived):
+    located = {sid for sid, lat in zip(nola.schools["school_id"], nola.schools["lat"]) if lat == lat and lat is not None}
+    assert located == {sid for sid, row in derived.items() if row["lat_2016"] and sid != CENTRAL_OFFICE}
+    assert nola.reconciliation["la_2016_locations"]["attached"] == len(located) == 35
+    for row in nola.schools.to_dict("records"):
+        if row["school_id"] in located:
+            assert abs(row["lat"] - float(derived[row["school_id"]]["lat_2016"])) < 1e-6
+
+
+def test_neighborhoods_named_by_name(nola):
+    assert len(nola.neighborhoods) == 72
+    assert (nola.neighborhoods["nbhd_id"] != "").all() and nola.neighborhoods["slug"].is_unique
+    assert nola.population is None and nola.access is None  # no child population file: no desert measures
+
+
+def test_site_lists_unlocated_schools_and_says_deserts_need_population(nola, nola_dir, tmp_path_factory):
+    output = build_site(ROOT / "data" / "new-orleans", tmp_path_factory.mktemp("nola-site"))
+    about = (output / "about-the-data" / "index.html").read_text(encoding="utf-8")
+    unlocated = nola.schools[nola.schools["neighborhood_slug"] == ""]
+    assert len(unlocated) == 48
+    for slug in unlocated["slug"]:
+        assert f"/schools/{slug}/" in about
+    assert "48 of 83 schools have no location" in about
+    assert "Desert measures need the number of children" in about
+    assert "excluded by the rule: SiteCd not in 036700" in about
+    home = (output / "index.html").read_text(encoding="utf-8")
+    assert "Desert measures need child population data" in home
+    assert not (output / "deserts").exists()
+    assert len(list((output / "schools").glob("*/index.html"))) == 83
+    assert "Administrada por el estado" in (output / "es" / "index.html").read_text(encoding="utf-8")
