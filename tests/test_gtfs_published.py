@@ -3,7 +3,9 @@ reported by class, services that never run, calendar_dates.txt-only feeds, and t
 
 from __future__ import annotations
 
+import io
 import tempfile
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -97,3 +99,37 @@ def test_a_feed_with_calendar_dates_only():
     with tempfile.TemporaryDirectory() as folder:
         feed = gtfs.load_feed(write_zip(Path(folder) / "f.zip", files))
         assert gtfs.school_day(feed) == "20260908" and gtfs.feed_dates(feed) == ("20260908", "20260912")
+
+
+def _blank_intermediate_times(zip_path: Path, keep_every: int = 4) -> None:
+    """Rewrite the feed's stop_times with only every ``keep_every``-th stop (and each trip's last) as a timepoint."""
+    with zipfile.ZipFile(zip_path) as archive:
+        files = {name: archive.read(name) for name in archive.namelist()}
+    times = pd.read_csv(io.BytesIO(files["stop_times.txt"]), dtype=str, keep_default_na=False)
+    sequence = times["stop_sequence"].astype(int)
+    last = sequence == sequence.groupby(times["trip_id"]).transform("max")
+    blank = ~(((sequence - 1) % keep_every == 0) | last)
+    times.loc[blank, ["arrival_time", "departure_time"]] = ""
+    files["stop_times.txt"] = times.to_csv(index=False).encode()
+    with zipfile.ZipFile(zip_path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in files.items():
+            archive.writestr(name, data)
+
+
+def test_demo_with_blanked_intermediate_times_keeps_its_reach(demo_city, tmp_path, monkeypatch):
+    import shutil
+
+    from schoolfinder import pipeline
+    from schoolfinder.config import load_config
+
+    monkeypatch.setenv("SCHOOLFINDER_CACHE", str(tmp_path / "cache"))
+    original = pipeline.run(load_config(demo_city)).travel["transit"]
+    blanked_city = tmp_path / "blanked"
+    shutil.copytree(demo_city, blanked_city)
+    _blank_intermediate_times(blanked_city / "raw" / "gtfs.zip")
+    result = pipeline.run(load_config(blanked_city))
+    interpolated = [p for p in result.problems if p.code == "GTFS_TIMES_INTERPOLATED"]
+    reach, reach_blanked = int((original != 255).sum()), int((result.travel["transit"] != 255).sum())
+    print(f"reachable cell-school pairs: {reach:,} as published, {reach_blanked:,} with blanked times")
+    assert interpolated and int(interpolated[0].message.split()[0].replace(",", "")) > 50_000
+    assert abs(reach_blanked - reach) <= 0.01 * reach
