@@ -158,6 +158,7 @@ def travel_meta(travel: dict) -> dict:
     origins = travel["origins"]
     return {"cells": origins["cell"].tolist(), "cell_nbhd": origins["nbhd_id"].tolist(),
             "schools": [str(k) for k in travel["school_keys"]], "shape": list(travel["transit"].shape),
+            "schools_without_location": travel.get("schools_without_location", 0),
             "encoding": "uint8 minutes, row-major origins x schools, 255 = not reachable within the limit",
             "files": {"transit": "travel-transit.u8", "walk": "travel-walk.u8"}}
 
