@@ -99,6 +99,7 @@ SCHEMA: dict[str, dict[str, Any]] = {
         "minutes": (int, 30, "Time limit for the desert measure; pages also show 15 and 45 minutes (`thresholds.travel_minutes`)."),
         "definition": (str, "transit", "Desert preset: `transit` (no quality seat within the limit by walk + transit, CRPE's Denver measure), `walk` (on foot), `choice` (fewer than `choice_min_options` schools of any quality within the limit), or `capacity` (quality seats per 1,000 children reachable by walk + transit, E2SFCA, below `capacity_min_per_1000`)."),
         "choice_min_options": (int, 2, "For `definition = \"choice\"`: fewer schools than this within the limit is a desert."),
+        "capacity_min_per_1000": (float, 100.0, "For `definition = \"capacity\"`: fewer quality seats per 1,000 children within the limit than this is a desert. Seats are a school's `capacity` column where the source maps one, else its enrollment; the deserts page always shows this measure beside the others."),
     },
     "merge": {
         "field_precedence": (dict, {}, "Per-field order of sources, e.g. `{ name = [\"authorizer\", \"district\"] }`; other fields follow the order of the `[[directory]]` sources."),
@@ -173,6 +174,7 @@ CANONICAL_FIELDS = {
     "special_ed": "Special-education programs and services (list cell).",
     "el_supports": "English-learner supports (list cell).",
     "enrollment": "Number of students enrolled.",
+    "capacity": "Number of seats (places) the school has; the capacity-aware access measure uses enrollment where this is not given.",
     "count_swd": "Number of students with disabilities (IEP).",
     "count_el": "Number of English learners.",
     "count_low_income": "Number of low-income students.",

@@ -16,7 +16,7 @@ SCHOOL_FIELDS = (
     "key", "slug", "school_id", "name", "short_name", "sector", "operator", "grades", "grade_low", "grade_high",
     "address", "city", "zip", "phone", "website", "lat", "lon", "neighborhood", "neighborhood_slug", "programs",
     "special_ed", "el_supports", "ratings", "tier", "sources", "field_sources", "ids",
-    "enrollment", "count_swd", "count_el", "count_low_income", "suspensions_per_100", "expulsions_per_100",
+    "enrollment", "capacity", "count_swd", "count_el", "count_low_income", "suspensions_per_100", "expulsions_per_100",
     "how_to_apply", "application_url", "application_deadline", "entry_grades", "midyear_entry", "school_hours",
     "transit_bus", "transit_rail", "map_xy", "transit", "reach",
 )
@@ -103,11 +103,14 @@ def access_tables(result: BuildResult) -> tuple[dict, dict[str, dict]]:
     city = {"definition": rules["definition"], "minutes": rules["minutes"], "limits": a["limits"],
             "quality_tier": labels[rules["quality_tier"]],
             "by_band": {band: {str(limit): _num(v["city"]) for limit, v in lim.items()} for band, lim in a["shares"].items()},
-            "children": {band: int(round(sum(c.values()))) for band, c in a["children"].items()}}
+            "children": {band: int(round(sum(c.values()))) for band, c in a["children"].items()},
+            "seats_per_1000": {band: {str(limit): _num(v["seats_per_1000"]) for limit, v in lim.items()} for band, lim in a["shares"].items()},
+            "seats_from": a["seats_from"], "capacity_min_per_1000": rules["capacity_min_per_1000"]}
     areas = {}
     for nbhd in result.neighborhoods["nbhd_id"]:
         areas[nbhd] = {band: {"children": int(a["children"][band].get(nbhd, 0)),
                               "desert_pct": {str(limit): _num(v["areas"].get(nbhd)) for limit, v in lim.items()},
+                              "seats_per_1000": {str(limit): _num(v["seats_per_1000_areas"].get(nbhd)) for limit, v in lim.items()},
                               **{k: _num(v) for k, v in a["gaps"][band][nbhd].items()}}
                        for band, lim in a["shares"].items()}
     return city, areas
@@ -126,7 +129,7 @@ def deserts_csv(result: BuildResult, areas: dict[str, dict]) -> str:
 
     limits = result.access["limits"]
     columns = ["neighborhood", "band", "children", *[f"desert_pct_{m}min" for m in limits], "quality_seats", "seat_gap",
-               "service_level_pct"]
+               "service_level_pct", *[f"seats_per_1000_{m}min" for m in limits]]
     buffer = _io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(columns)
@@ -134,7 +137,7 @@ def deserts_csv(result: BuildResult, areas: dict[str, dict]) -> str:
     for nbhd, bands in areas.items():
         for band, v in bands.items():
             writer.writerow([names[nbhd], band, v["children"], *[v["desert_pct"][str(m)] for m in limits],
-                             v["quality_seats"], v["gap"], v["service_level"]])
+                             v["quality_seats"], v["gap"], v["service_level"], *[v["seats_per_1000"][str(m)] for m in limits]])
     return buffer.getvalue()
 
 
@@ -145,6 +148,7 @@ def cells_geojson(result: BuildResult) -> str:
         cells[f"{band}_children"] = rows["children"].round(1).to_numpy()
         cells[f"{band}_quality"] = rows["quality_transit"].to_numpy()
         cells[f"{band}_desert"] = rows["desert"].to_numpy()
+        cells[f"{band}_seats_per_1000"] = rows["seats_per_1000"].round(1).to_numpy()
     return _precise(cells, 1e-5).to_json(sort_keys=True, drop_id=True) + "\n"
 
 

@@ -1,0 +1,77 @@
+"""Capacity-aware access (E2SFCA): a hand-computed fixture and monotonicity."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from schoolfinder import access, e2sfca
+
+# 3 cells x 2 schools, 30-minute limit: thirds weigh 1 (<= 10 min), 0.68 (<= 20), 0.22 (<= 30).
+MINUTES = np.array([[5, 25], [15, 255], [40, 8]], dtype=np.uint8)
+CHILDREN = np.array([100.0, 200.0, 50.0])
+SEATS = np.array([60.0, 30.0])
+
+
+def test_hand_computed_fixture():
+    # School 0: demand 100 x 1 + 200 x 0.68 = 236 -> 60 / 236 seats per child; school 1: 100 x 0.22 + 50 x 1 = 72 -> 30 / 72.
+    expected = [1000 * (60 / 236 + 0.22 * 30 / 72), 1000 * 0.68 * 60 / 236, 1000 * 30 / 72]
+    assert e2sfca.seats_per_1000(MINUTES, 30, SEATS, CHILDREN) == pytest.approx(expected)
+    assert [round(x, 1) for x in expected] == [345.9, 172.9, 416.7]
+    # every seat someone reaches is shared out: children x access adds up to the seats
+    assert CHILDREN @ e2sfca.seats_per_1000(MINUTES, 30, SEATS, CHILDREN) / 1000 == pytest.approx(90)
+
+
+def test_decay_bands_and_limit():
+    assert list(e2sfca.decay(np.array([0, 10, 11, 20, 21, 30, 31, 255]), 30)) == [1, 1, 0.68, 0.68, 0.22, 0.22, 0, 0]
+
+
+def test_seats_are_capacity_else_enrollment():
+    schools = pd.DataFrame({"enrollment": [300, 200, None], "capacity": [400, None, None]})
+    seats, used = e2sfca.seats(schools)
+    assert list(seats) == [400, 200, 0] and used == {"capacity": 1, "enrollment": 1}
+    assert e2sfca.seats(schools.drop(columns="capacity"))[1] == {"capacity": 0, "enrollment": 2}
+
+
+def test_capacity_desert_preset():
+    reach = pd.DataFrame({"seats_per_1000": [0.0, 99.9, 100.0, 400.0]})
+    assert list(access.is_desert(reach, "capacity", capacity_min_per_1000=100)) == [True, True, False, False]
+
+
+matrices = st.integers(1, 5).flatmap(lambda n_cells: st.integers(1, 4).flatmap(lambda n_schools: st.tuples(
+    st.lists(st.lists(st.sampled_from([1, 5, 9, 14, 22, 29, 35, 44, 60, 255]), min_size=n_schools, max_size=n_schools),
+             min_size=n_cells, max_size=n_cells),
+    st.lists(st.one_of(st.just(0.0), st.floats(1, 500)), min_size=n_cells, max_size=n_cells),
+    st.lists(st.floats(0, 900), min_size=n_schools, max_size=n_schools),
+    st.integers(0, n_schools - 1), st.floats(1, 500))))
+
+
+@settings(max_examples=300, deadline=None)
+@given(matrices)
+def test_more_seats_never_lowers_access(case):
+    minutes, children, seats, school, extra = case
+    minutes, children, seats = np.array(minutes, dtype=np.uint8), np.array(children), np.array(seats)
+    more = seats.copy()
+    more[school] += extra
+    before = e2sfca.seats_per_1000(minutes, 30, seats, children)
+    assert (e2sfca.seats_per_1000(minutes, 30, more, children) >= before - 1e-9).all()
+
+
+@settings(max_examples=300, deadline=None)
+@given(matrices)
+def test_a_longer_limit_never_lowers_the_seats_within_reach_of_the_city(case):
+    minutes, children, seats, _, _ = case
+    minutes, children, seats = np.array(minutes, dtype=np.uint8), np.array(children), np.array(seats)
+    totals = [children @ e2sfca.seats_per_1000(minutes, limit, seats, children) for limit in (15, 30, 45)]
+    assert totals[0] <= totals[1] + 1e-6 and totals[1] <= totals[2] + 1e-6
+
+
+def test_a_longer_limit_can_lower_one_place_by_adding_competitors():
+    # Stated, not hidden: with 15 minutes cell 0 has the school to itself; with 30 the 1,000 children of cell 1
+    # (20 minutes away) share it too, so cell 0's figure falls while the city's total does not.
+    minutes, children, seats = np.array([[5], [20]], dtype=np.uint8), np.array([100.0, 1000.0]), np.array([100.0])
+    short, long = (e2sfca.seats_per_1000(minutes, limit, seats, children) for limit in (15, 30))
+    assert long[0] < short[0] and children @ long == pytest.approx(children @ short)
