@@ -36,6 +36,21 @@ def test_seats_are_capacity_else_enrollment():
     assert e2sfca.seats(schools.drop(columns="capacity"))[1] == {"capacity": 0, "enrollment": 2}
 
 
+def test_seats_split_over_the_grades_a_school_teaches():
+    schools = pd.DataFrame({"grade_low": [0, -1, 9, None], "grade_high": [8, 5, 12, None]})
+    seats = np.array([900.0, 700.0, 400.0, 50.0])
+    assert list(e2sfca.band_seats(schools, seats, "elementary")) == [600, 600, 0, 50]
+    assert list(e2sfca.band_seats(schools, seats, "middle")) == [300, 0, 0, 50]
+    assert list(e2sfca.band_seats(schools, seats, "high")) == [0, 0, 400, 50]
+
+
+def test_the_typical_child_is_the_children_weighted_median():
+    values, children = pd.Series([0.0, 100.0, 900.0, 50.0]), pd.Series([10.0, 30.0, 15.0, 0.0])
+    assert e2sfca.typical(values, children) == 100.0
+    by_area = e2sfca.typical(values, children, pd.Series(["a", "a", "b", "b"]))
+    assert by_area.to_dict() == {"a": 100.0, "b": 900.0}
+
+
 def test_capacity_desert_preset():
     reach = pd.DataFrame({"seats_per_1000": [0.0, 99.9, 100.0, 400.0]})
     assert list(access.is_desert(reach, "capacity", capacity_min_per_1000=100)) == [True, True, False, False]
@@ -75,3 +90,22 @@ def test_a_longer_limit_can_lower_one_place_by_adding_competitors():
     minutes, children, seats = np.array([[5], [20]], dtype=np.uint8), np.array([100.0, 1000.0]), np.array([100.0])
     short, long = (e2sfca.seats_per_1000(minutes, limit, seats, children) for limit in (15, 30))
     assert long[0] < short[0] and children @ long == pytest.approx(children @ short)
+
+
+def test_demo_deserts_page_shows_the_capacity_measure_in_both_languages(demo_site):
+    english = (demo_site / "deserts" / "index.html").read_text(encoding="utf-8")
+    spanish = (demo_site / "es" / "deserts" / "index.html").read_text(encoding="utf-8")
+    assert "Quality seats within reach per 1,000 children" in english and "Seats per 1,000 children" in english
+    assert "Seats are the number of students enrolled, because the data gives no school capacity." in english
+    assert "Plazas de calidad al alcance por cada 1.000 niños" in spanish and "Plazas por cada 1.000 niños" in spanish
+
+
+@pytest.mark.real_data
+def test_chicago_capacity_measure_beside_the_others(chicago):
+    shares = chicago.access["shares"]
+    for band in ("elementary", "middle", "high"):
+        city = shares[band][30]
+        print(f"Chicago {band}: {city['seats_per_1000']} quality seats per 1,000 children within 30 min; "
+              f"{city['city']}% of children in a desert")
+        assert 0 < city["seats_per_1000"] < 1000
+        assert sum(v == v and v > 0 for v in city["seats_per_1000_areas"].values()) > 20

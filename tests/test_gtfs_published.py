@@ -133,3 +133,6 @@ def test_demo_with_blanked_intermediate_times_keeps_its_reach(demo_city, tmp_pat
     print(f"reachable cell-school pairs: {reach:,} as published, {reach_blanked:,} with blanked times")
     assert interpolated and int(interpolated[0].message.split()[0].replace(",", "")) > 50_000
     assert abs(reach_blanked - reach) <= 0.01 * reach
+    unlocated = int(result.schools["lat"].isna().sum())  # left out of travel figures, and counted
+    assert unlocated > 0 and result.travel["schools_without_location"] == unlocated
+    assert result.travel["transit"].shape[1] + unlocated == len(result.schools)

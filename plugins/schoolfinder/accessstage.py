@@ -40,16 +40,16 @@ def deserts(config: CityConfig, schools: pd.DataFrame, neighborhoods: gpd.GeoDat
     seats, seats_from = e2sfca.seats(located)
     for band in per_area.columns:
         by_limit = {}
-        quality_seats = np.where(_quality(located, band, quality_rank), seats, 0.0)
+        quality_seats = np.where(_quality(located, band, quality_rank), e2sfca.band_seats(located, seats, band), 0.0)
         for limit in limits:
             reach = access.cell_access(travel["transit"], travel["walk"], located, limit, band, quality_rank)
             reach["seats_per_1000"] = e2sfca.seats_per_1000(travel["transit"], limit, quality_seats, children[band].to_numpy())
             desert = access.is_desert(reach, rules["definition"], rules["choice_min_options"], rules["capacity_min_per_1000"])
             by_limit[limit] = {"city": access.desert_share(children[band], desert),
                                "areas": access.desert_share(children[band], desert, cells["nbhd_id"]).to_dict(),
-                               "seats_per_1000": e2sfca.weighted_mean(reach["seats_per_1000"], children[band]),
-                               "seats_per_1000_areas": e2sfca.weighted_mean(reach["seats_per_1000"], children[band],
-                                                                            cells["nbhd_id"]).to_dict()}
+                               "seats_per_1000": e2sfca.typical(reach["seats_per_1000"], children[band]),
+                               "seats_per_1000_areas": e2sfca.typical(reach["seats_per_1000"], children[band],
+                                                                      cells["nbhd_id"]).to_dict()}
             if limit == rules["minutes"]:
                 cell_rows[band] = reach.assign(desert=desert.to_numpy(), children=children[band].to_numpy())
         by_band[band] = by_limit

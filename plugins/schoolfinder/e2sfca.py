@@ -14,6 +14,7 @@ import pandas as pd
 
 WEIGHTS = (1.0, 0.68, 0.22)  # nearest third of the limit, middle third, farthest third
 UNREACHABLE = 255
+BAND_GRADES = {"elementary": (0, 5), "middle": (6, 8), "high": (9, 12)}  # K = 0, PK = -1 (grades.py)
 
 
 def decay(minutes: np.ndarray, limit: float) -> np.ndarray:
@@ -44,11 +45,28 @@ def seats(schools: pd.DataFrame) -> tuple[np.ndarray, dict[str, int]]:
     return used.to_numpy(float), {"capacity": int(capacity.notna().sum()), "enrollment": int((capacity.isna() & enrollment.notna()).sum())}
 
 
-def weighted_mean(values: pd.Series, children: pd.Series, groups: pd.Series | None = None):
-    """Children-weighted mean of ``values`` over the city, or per group; NaN where there are no children."""
-    frame = pd.DataFrame({"v": values.to_numpy(float) * children.to_numpy(float), "c": children.to_numpy(float)})
+def band_seats(schools: pd.DataFrame, seats: np.ndarray, band: str) -> np.ndarray:
+    """The seats of each school that belong to a grade band: split evenly over the grades it teaches (PK counts),
+    so a K-8 school's seats go six ninths to elementary and three ninths to middle; all of them without grades."""
+    first, last = BAND_GRADES[band]
+    low = pd.to_numeric(schools["grade_low"], errors="coerce").to_numpy(float)
+    high = pd.to_numeric(schools["grade_high"], errors="coerce").to_numpy(float)
+    inside = np.clip(np.minimum(high, last) - np.maximum(low, first) + 1, 0, None)
+    share = np.where(np.isfinite(low) & np.isfinite(high) & (high >= low), inside / (high - low + 1), 1.0)
+    return np.asarray(seats, dtype=float) * share
+
+
+def typical(values: pd.Series, children: pd.Series, groups: pd.Series | None = None):
+    """The figure of the typical child (children-weighted median) over the city, or per group; NaN without children."""
+    frame = pd.DataFrame({"v": values.to_numpy(float), "c": children.to_numpy(float),
+                          "g": groups.to_numpy() if groups is not None else 0})
+    medians = frame[frame["c"] > 0].groupby("g").apply(_weighted_median, include_groups=False).round(1)
     if groups is None:
-        total = frame["c"].sum()
-        return float("nan") if total == 0 else round(float(frame["v"].sum() / total), 1)
-    sums = frame.groupby(groups.to_numpy())[["v", "c"]].sum()
-    return (sums["v"] / sums["c"].where(sums["c"] > 0)).round(1)
+        return float(medians.iloc[0]) if len(medians) else float("nan")
+    return medians
+
+
+def _weighted_median(frame: pd.DataFrame) -> float:
+    ordered = frame.sort_values("v", kind="stable")
+    cumulative = ordered["c"].cumsum().to_numpy()
+    return float(ordered["v"].to_numpy()[np.searchsorted(cumulative, cumulative[-1] / 2)])
