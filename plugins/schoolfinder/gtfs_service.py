@@ -15,6 +15,6 @@ def never_running(feed: gk.Feed, source: str) -> list[Problem]:
     trips = feed.trips["service_id"].astype(str).value_counts()
     file = f"{source}/calendar.txt" if feed.calendar is not None else f"{source}/calendar_dates.txt"
     return [Problem("WARN", "GTFS_SERVICE_NEVER_RUNS", file, None, "service_id",
-                    f"service runs on no date (no weekday set and no calendar_dates addition); its {count:,} trips are left out",
+                    f"service is active on no date of the feed (calendar.txt days and dates, calendar_dates.txt); its {count:,} trips never run",
                     service)
             for service, count in sorted(trips.items()) if service not in active]
