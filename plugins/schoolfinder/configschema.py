@@ -97,8 +97,9 @@ SCHEMA: dict[str, dict[str, Any]] = {
     "access": {
         "quality_tier": (str, "", "Id of the lowest common tier that counts as a quality school (empty: no desert measures)."),
         "minutes": (int, 30, "Time limit for the desert measure; pages also show 15 and 45 minutes (`thresholds.travel_minutes`)."),
-        "definition": (str, "transit", "Desert preset: `transit` (no quality seat within the limit by walk + transit, CRPE's Denver measure), `walk` (on foot), or `choice` (fewer than `choice_min_options` schools of any quality within the limit)."),
+        "definition": (str, "transit", "Desert preset: `transit` (no quality seat within the limit by walk + transit, CRPE's Denver measure), `walk` (on foot), `choice` (fewer than `choice_min_options` schools of any quality within the limit), or `capacity` (quality seats per 1,000 children reachable by walk + transit, E2SFCA, below `capacity_min_per_1000`)."),
         "choice_min_options": (int, 2, "For `definition = \"choice\"`: fewer schools than this within the limit is a desert."),
+        "capacity_min_per_1000": (float, 100.0, "For `definition = \"capacity\"`: fewer quality seats per 1,000 children within the limit than this is a desert. Seats are a school's `capacity` column where the source maps one, else its enrollment; the deserts page always shows this measure beside the others."),
     },
     "merge": {
         "field_precedence": (dict, {}, "Per-field order of sources, e.g. `{ name = [\"authorizer\", \"district\"] }`; other fields follow the order of the `[[directory]]` sources."),
@@ -112,7 +113,8 @@ SCHEMA: dict[str, dict[str, Any]] = {
         "walk_detour_factor": (float, 1.3, "Straight-line distance x this factor = walking distance (transit stage)."),
         "travel_minutes": (list, [15, 30, 45], "Travel-time limits for access and desert measures (access stage)."),
         "neighborhood_snap_m": (float, 200.0, "A school outside every polygon but this close to one is put in it, with a warning."),
-        "walk_to_stop_minutes": (float, 10.0, "Stops within this many minutes' walk of a school count as nearby (transit stage)."),
+        "walk_to_stop_minutes": (float, 10.0, "Walk to a stop no scheduled line serves (e.g. a feed without stop_times): stops within this many minutes count as nearby (transit stage)."),
+        "walk_to_stop_by_mode": (dict, {}, "Minutes families walk to a stop, per mode of the line (GTFS `route_type`), e.g. `{ rail = 28 }`; modes not listed keep the defaults: bus, trolleybus and cable_tram 10, tram (streetcar and light rail) 15, subway, rail, monorail, ferry, aerial_lift and funicular 20. Nearby lines on school pages and the stops a trip may start or end at use these catchments; a stop served by several modes takes the longest."),
         "bell_start": (str, "8:00 AM", "Start of the school day when a school gives no hours; trips arriving in the hour before are counted."),
         "dismissal": (str, "3:00 PM", "End of the school day when a school gives no hours; trips leaving in the hour after are counted."),
         "h3_resolution": (int, 8, "H3 resolution of the travel-time origins (8: cells about 0.7 km2)."),
@@ -172,6 +174,7 @@ CANONICAL_FIELDS = {
     "special_ed": "Special-education programs and services (list cell).",
     "el_supports": "English-learner supports (list cell).",
     "enrollment": "Number of students enrolled.",
+    "capacity": "Number of seats (places) the school has; the capacity-aware access measure uses enrollment where this is not given.",
     "count_swd": "Number of students with disabilities (IEP).",
     "count_el": "Number of English learners.",
     "count_low_income": "Number of low-income students.",
