@@ -47,7 +47,7 @@ serve:  ## serve output/ on http://127.0.0.1:8000
 test: setup  ## the whole test suite (unit, stages, golden, site build, real browser, nightly, Lighthouse)
 	$(PY) -m pytest
 
-CHECK_TESTS := tests/test_config.py tests/test_problems.py tests/test_layout.py tests/directory tests/ratings tests/geo \
+CHECK_TESTS := tests/test_config.py tests/test_problems.py tests/test_layout.py tests/ingest tests/directory tests/ratings tests/geo \
 	tests/transit tests/travel tests/access tests/search tests/outputs tests/golden
 check: $(VENV)/.installed  ## the fast tier (at most a minute): unit, stage and golden tests, no browser or site build
 	$(PY) -m pytest $(CHECK_TESTS) -m "not browser and not real_data and not site_build and not demo_build" -q -p no:cacheprovider

@@ -13,6 +13,7 @@ from .ingest import configrules
 from .problems import ConfigError
 from .ingest.rowfilters import check_filters
 from .ratings.gradevocab import grade_token
+from .transit import catchments
 from .configschema import (  # noqa: F401 (re-exported: the schema is part of this module's interface)
     ARRAY_SECTIONS, CANONICAL_FIELDS, LIST_FIELDS, REQUIRED, REQUIRED_SECTIONS, RULES, SCHEMA, SECTORS, SUBGROUPS,
     SUBSECTIONS,
@@ -190,8 +191,9 @@ def _check_semantics(sections: dict, path: Path) -> None:
     access = sections["access"]
     if access["quality_tier"] and access["quality_tier"] not in tier_ids:
         raise ConfigError(f"{path}: [access] quality_tier '{access['quality_tier']}' is not a [[tiers]] id")
-    if access["definition"] not in ("transit", "walk", "choice"):
-        raise ConfigError(f"{path}: [access] definition must be 'transit', 'walk' or 'choice'")
+    if access["definition"] not in ("transit", "walk", "choice", "capacity"):
+        raise ConfigError(f"{path}: [access] definition must be 'transit', 'walk', 'choice' or 'capacity'")
+    catchments.check(sections["thresholds"]["walk_to_stop_by_mode"], path)
     bands = (sections["population"] or {}).get("bands", {})
     if any(b not in ("elementary", "middle", "high") or not isinstance(w, dict) for b, w in bands.items()):
         raise ConfigError(f"{path}: [population] bands must map elementary/middle/high to {{ column = weight }} tables")

@@ -44,7 +44,7 @@ SCHOOL_FIELDS = (
     "grade_set", "ungraded",
     "address", "city", "zip", "phone", "website", "lat", "lon", "neighborhood", "neighborhood_slug", "programs",
     "special_ed", "el_supports", "ratings", "tier", "sources", "field_sources", "ids",
-    "enrollment", "count_swd", "count_el", "count_low_income", "suspensions_per_100", "expulsions_per_100",
+    "enrollment", "capacity", "count_swd", "count_el", "count_low_income", "suspensions_per_100", "expulsions_per_100",
     "how_to_apply", "application_url", "application_deadline", "entry_grades", "midyear_entry", "school_hours",
     "transit_bus", "transit_rail", "map_xy", "transit", "reach",
 )

@@ -14,6 +14,7 @@ DEFINITIONS = {
     "transit": "no quality seat within the time limit by walking and transit (CRPE's Denver measure)",
     "walk": "no quality seat within the time limit on foot",
     "choice": "fewer than `choice_min_options` schools of any quality within the time limit by walking and transit",
+    "capacity": "fewer than `capacity_min_per_1000` quality seats per 1,000 children within the time limit (E2SFCA)",
 }
 
 
@@ -42,7 +43,8 @@ def cell_access(transit: np.ndarray, walk: np.ndarray, schools: pd.DataFrame, li
     return pd.DataFrame({"quality_transit": n_q, "quality_seats_transit": seats_q, "quality_walk": n_qw, "any_transit": n_any})
 
 
-def is_desert(access: pd.DataFrame, definition: str, choice_min_options: int = 2) -> pd.Series:
+def is_desert(access: pd.DataFrame, definition: str, choice_min_options: int = 2,
+              capacity_min_per_1000: float = 100.0) -> pd.Series:
     """Which cells are deserts under one of the DEFINITIONS."""
     if definition == "transit":
         return access["quality_transit"] == 0
@@ -50,6 +52,8 @@ def is_desert(access: pd.DataFrame, definition: str, choice_min_options: int = 2
         return access["quality_walk"] == 0
     if definition == "choice":
         return access["any_transit"] < choice_min_options
+    if definition == "capacity":
+        return access["seats_per_1000"] < capacity_min_per_1000
     raise ValueError(f"unknown desert definition {definition!r}; use one of {', '.join(DEFINITIONS)}")
 
 

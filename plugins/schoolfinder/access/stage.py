@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
+from . import e2sfca
 from . import measures as access
 from ..geo import population
 from ..config import CityConfig
@@ -39,19 +41,31 @@ def deserts(config: CityConfig, schools: pd.DataFrame, neighborhoods: gpd.GeoDat
     shown, demand = _neighborhood_children(areas, per_area, by_id, children, cells, neighborhoods, crosswalk, metric_crs)
     limits = sorted(set(config.thresholds["travel_minutes"]) | {rules["minutes"]})
     by_band, cell_rows = {}, {}
+    seats, seats_from = e2sfca.seats(located)
     for band in per_area.columns:
         by_limit = {}
+        quality_seats = np.where(_quality(located, band, quality_rank), e2sfca.band_seats(located, seats, band), 0.0)
         for limit in limits:
             reach = access.cell_access(travel["transit"], travel["walk"], located, limit, band, quality_rank)
-            desert = access.is_desert(reach, rules["definition"], rules["choice_min_options"])
+            reach["seats_per_1000"] = e2sfca.seats_per_1000(travel["transit"], limit, quality_seats, children[band].to_numpy())
+            desert = access.is_desert(reach, rules["definition"], rules["choice_min_options"], rules["capacity_min_per_1000"])
             by_limit[limit] = {"city": access.desert_share(children[band], desert),
-                               "areas": access.desert_share(children[band], desert, cells["nbhd_id"]).to_dict()}
+                               "areas": access.desert_share(children[band], desert, cells["nbhd_id"]).to_dict(),
+                               "seats_per_1000": e2sfca.typical(reach["seats_per_1000"], children[band]),
+                               "seats_per_1000_areas": e2sfca.typical(reach["seats_per_1000"], children[band],
+                                                                      cells["nbhd_id"]).to_dict()}
             if limit == rules["minutes"]:
                 cell_rows[band] = reach.assign(desert=desert.to_numpy(), children=children[band].to_numpy())
         by_band[band] = by_limit
     return {"cells": cells, "cell_rows": cell_rows, "shares": by_band, "limits": limits,
             "gaps": _seat_gaps(schools, neighborhoods, demand, quality_rank),
-            "children": {band: shown[band].round().to_dict() for band in per_area}}
+            "children": {band: shown[band].round().to_dict() for band in per_area}, "seats_from": seats_from}
+
+
+def _quality(schools: pd.DataFrame, band: str, quality_rank: int) -> np.ndarray:
+    """Which schools serve the band and are rated at or above the quality tier."""
+    serves = schools["bands"].map(lambda b: band in b).to_numpy(dtype=bool)
+    return serves & (schools["tier"].map(lambda t: t.get("rank") or 99).to_numpy() <= quality_rank)
 
 
 def _neighborhood_children(areas, per_area, by_id, children, cells, neighborhoods, crosswalk, metric_crs):

@@ -14,7 +14,7 @@ from .match import fuzzy_candidates, match_by_ids, name_key
 MERGED_FIELDS = (
     "name", "short_name", "sector", "operator", "grade_low", "grade_high", "grades", "grade_set", "ungraded", "address", "city", "zip",
     "phone", "website", "lat", "lon", "state_id", "nces_id", "programs", "special_ed", "el_supports",
-    "enrollment", "count_swd", "count_el", "count_low_income", "suspensions_per_100", "expulsions_per_100",
+    "enrollment", "capacity", "count_swd", "count_el", "count_low_income", "suspensions_per_100", "expulsions_per_100",
     "how_to_apply", "application_url", "application_deadline", "entry_grades", "midyear_entry", "school_hours",
     "transit_bus", "transit_rail",
 )
@@ -162,7 +162,7 @@ def _empty(name: str):
         return []
     if name == "ungraded":
         return False
-    if name in ("lat", "lon", "grade_low", "grade_high", "midyear_entry", "enrollment", "count_swd", "count_el",
+    if name in ("lat", "lon", "grade_low", "grade_high", "midyear_entry", "enrollment", "capacity", "count_swd", "count_el",
                 "count_low_income", "suspensions_per_100", "expulsions_per_100"):
         return None
     return ""

@@ -17,7 +17,7 @@ from ..outputs.safety import clean_controls
 
 _PHONE_CHARS = re.compile(r"^[0-9()+.\-\s/x]*$")
 _ZIP = re.compile(r"^\d{5}(-\d{4})?$")
-COUNT_FIELDS = ("enrollment", "count_swd", "count_el", "count_low_income")
+COUNT_FIELDS = ("enrollment", "capacity", "count_swd", "count_el", "count_low_income")
 RATE_FIELDS = ("suspensions_per_100", "expulsions_per_100")
 TEXT_FIELDS = ("how_to_apply", "application_deadline", "school_hours")
 SENTINELS = {"-1", "-2", "-3", "-9", "999999", "-99"}

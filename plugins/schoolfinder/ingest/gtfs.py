@@ -10,7 +10,7 @@ import gtfs_kit as gk
 import numpy as np
 import pandas as pd
 
-from . import gtfszip
+from . import frequencies, gtfs_service, gtfs_times, gtfszip
 from ..problems import DataError, Problem
 
 MAX_UNCOMPRESSED = 1 << 30  # default of [[gtfs]] max_unzipped_bytes: a real city's feed is well under 1 GiB unzipped
@@ -99,28 +99,29 @@ def calendar_gaps(feed: gk.Feed, max_days: int = 13) -> list[tuple[str, str]]:
 
 def seconds(times: pd.Series) -> np.ndarray:
     """Parse GTFS times (``H:MM:SS``, hours may pass 23) into seconds after the service day's start; NaN if blank."""
-    parts = times.astype("string").str.strip().str.split(":", expand=True)
-    if parts.shape[1] != 3:
-        return np.full(len(times), np.nan)
-    numbers = parts.apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)
-    return numbers[:, 0] * 3600 + numbers[:, 1] * 60 + numbers[:, 2]
+    return gtfs_times.parse(times)[0]
 
 
 def day_stop_times(feed: gk.Feed, date: str, source: str) -> tuple[pd.DataFrame, list[Problem]]:
     """Stop times of the trips running on ``date`` with ``t`` in seconds and their ``route_id``.
 
-    Trips whose times go backwards or that have a single stop are left out and reported (GTFS-05).
+    frequencies.txt is expanded first; rows that cannot be used are left out and reported by class (gtfs_times);
+    trips whose times go backwards or that have a single stop are left out and reported (GTFS-05), as are services
+    that never run.
     """
+    feed, problems = frequencies.expand(feed, source)
+    problems += gtfs_service.never_running(feed, source)
     services = set(gk.get_active_services(feed, date))
     trips = feed.trips[feed.trips["service_id"].isin(services)][["trip_id", "route_id"]]
     times = feed.stop_times.merge(trips, on="trip_id")
-    times = times.assign(t=seconds(times["departure_time"].fillna(times["arrival_time"])))
-    times = times.sort_values(["trip_id", "stop_sequence"], kind="stable")
-    backwards = times.groupby("trip_id")["t"].transform(lambda s: (s.diff() < 0).any())
+    times = times.assign(stop_sequence=pd.to_numeric(times["stop_sequence"], errors="coerce"))
+    times = times.sort_values(["trip_id", "stop_sequence"], kind="stable").reset_index(drop=True)
+    times, found = gtfs_times.clean(times, feed.stops, source)
+    problems += found
+    backwards = times.groupby("trip_id")["t"].transform(lambda s: (s.diff() < 0).any()).astype(bool)
     single = times.groupby("trip_id")["t"].transform("size") < 2
-    problems = []
     for code, mask, message in (("TRIP_TIME_TRAVEL", backwards, "times go backwards along the trip; trip left out"),
                                 ("UNUSABLE_TRIP", single, "trip has a single stop; left out")):
         for trip in sorted(times.loc[mask, "trip_id"].unique()):
             problems.append(Problem("WARN", code, f"{source}/stop_times.txt", None, "trip_id", message, str(trip)))
-    return times[~(backwards | single)].dropna(subset=["t"]).reset_index(drop=True), problems
+    return times[~(backwards | single)].reset_index(drop=True), problems

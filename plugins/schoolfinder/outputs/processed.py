@@ -16,6 +16,7 @@ from ..pipeline import BuildResult
 from .safety import csv_text
 
 
+
 def dumps(data, compact: bool = False) -> str:
     """Serialise deterministically (sorted keys, no NaN); ``compact`` drops the indentation for big files."""
     layout = {"separators": (",", ":")} if compact else {"indent": 1}
@@ -96,11 +97,14 @@ def access_tables(result: BuildResult) -> tuple[dict, dict[str, dict]]:
     city = {"definition": rules["definition"], "minutes": rules["minutes"], "limits": a["limits"],
             "quality_tier": labels[rules["quality_tier"]],
             "by_band": {band: {str(limit): _num(v["city"]) for limit, v in lim.items()} for band, lim in a["shares"].items()},
-            "children": {band: int(round(sum(c.values()))) for band, c in a["children"].items()}}
+            "children": {band: int(round(sum(c.values()))) for band, c in a["children"].items()},
+            "seats_per_1000": {band: {str(limit): _num(v["seats_per_1000"]) for limit, v in lim.items()} for band, lim in a["shares"].items()},
+            "seats_from": a["seats_from"], "capacity_min_per_1000": rules["capacity_min_per_1000"]}
     areas = {}
     for nbhd in result.neighborhoods["nbhd_id"]:
         areas[nbhd] = {band: {"children": int(a["children"][band].get(nbhd, 0)),
                               "desert_pct": {str(limit): _num(v["areas"].get(nbhd)) for limit, v in lim.items()},
+                              "seats_per_1000": {str(limit): _num(v["seats_per_1000_areas"].get(nbhd)) for limit, v in lim.items()},
                               **{k: _num(v) for k, v in a["gaps"][band][nbhd].items()}}
                        for band, lim in a["shares"].items()}
     return city, areas
@@ -116,10 +120,11 @@ def deserts_csv(result: BuildResult, areas: dict[str, dict]) -> str:
     """One row per neighborhood and grade band: children, desert share per time limit, IFF seat gap."""
     limits = result.access["limits"]
     columns = ["neighborhood", "band", "children", *[f"desert_pct_{m}min" for m in limits], "quality_seats", "seat_gap",
-               "service_level_pct"]
+               "service_level_pct", *[f"seats_per_1000_{m}min" for m in limits]]
     names = dict(zip(result.neighborhoods["nbhd_id"], result.neighborhoods["name"]))
     rows = [[names[nbhd], band, v["children"], *[v["desert_pct"][str(m)] for m in limits], v["quality_seats"], v["gap"],
-             v["service_level"]] for nbhd, bands in areas.items() for band, v in bands.items()]
+             v["service_level"], *[v["seats_per_1000"][str(m)] for m in limits]]
+            for nbhd, bands in areas.items() for band, v in bands.items()]
     return csv_text(rows, columns)
 
 
@@ -130,6 +135,7 @@ def cells_geojson(result: BuildResult) -> str:
         cells[f"{band}_children"] = rows["children"].round(1).to_numpy()
         cells[f"{band}_quality"] = rows["quality_transit"].to_numpy()
         cells[f"{band}_desert"] = rows["desert"].to_numpy()
+        cells[f"{band}_seats_per_1000"] = rows["seats_per_1000"].round(1).to_numpy()
     return _precise(cells, 1e-5).to_json(sort_keys=True, drop_id=True) + "\n"
 
 
@@ -143,6 +149,7 @@ def travel_meta(travel: dict) -> dict:
     origins = travel["origins"]
     return {"cells": origins["cell"].tolist(), "cell_nbhd": origins["nbhd_id"].tolist(),
             "schools": [str(k) for k in travel["school_keys"]], "shape": list(travel["transit"].shape),
+            "schools_without_location": travel.get("schools_without_location", 0),
             "encoding": "uint8 minutes, row-major origins x schools, 255 = not reachable within the limit",
             "files": dict(files.TRAVEL_FILES)}
 

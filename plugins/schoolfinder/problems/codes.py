@@ -201,6 +201,28 @@ CODES: dict[str, Code] = {
                                "Check the feed covers the school year; use the agency's latest."),
     "TRIP_TIME_TRAVEL": _code("transit", W, "a trip whose times go backwards is left out", "Report it to the agency."),
     "UNUSABLE_TRIP": _code("transit", W, "a trip with a single stop is left out", "Nothing to do."),
+    "GTFS_UNKNOWN_STOP": _code("transit", W, "stop_times rows naming a `stop_id` missing from stops.txt are left out "
+                               "(one line per feed: rows, trips, examples)",
+                               "Report the missing stops to the agency, or use its latest feed."),
+    "GTFS_BAD_TIME": _code("transit", W, "stop_times rows whose time is not `H:MM:SS` (e.g. `6h00`) are left out; "
+                           "the trip runs on between its other stops", "Report the times to the agency."),
+    "GTFS_TIME_UNPLACED": _code("transit", W, "rows with a blank time before a trip's first or after its last "
+                                "timepoint cannot be placed and are left out",
+                                "Report it to the agency: a trip's first and last stops need times."),
+    "GTFS_TIMES_INTERPOLATED": _code("transit", N, "blank times between two timepoints were filled in, in proportion "
+                                     "to `shape_dist_traveled` when the trip gives it at every stop (a blank at the "
+                                     "first stop counts as 0), else to the straight-line distance along its stops",
+                                     "Nothing to do; GTFS allows blank times between timepoints."),
+    "GTFS_SERVICE_NEVER_RUNS": _code("transit", W, "a service whose calendar sets no weekday in its date range and "
+                                     "that calendar_dates.txt never adds: its trips (counted) never run",
+                                     "Nothing to do unless the service should run: then report it to the agency."),
+    "GTFS_BAD_FREQUENCY": _code("transit", W, "a frequencies.txt row with an unknown trip, an unreadable or reversed "
+                                "time window, or a headway that is not a positive whole number of seconds is left out",
+                                "Report the row to the agency."),
+    "GTFS_FREQUENCY_APPROXIMATE": _code("transit", W, "frequencies.txt rows with `exact_times = 0` give a headway, "
+                                        "not a timetable: trips are placed at `start_time + k x headway_secs`, like "
+                                        "exact ones, so each figure is a typical case",
+                                        "Nothing to do; pages give typical, not scheduled, times for these trips."),
     "STOP_COORDS_SUSPECT": _code("transit", W, "a stop more than 100 km from the city is left out",
                                  "Report the stop's coordinates to the agency."),
 }

@@ -7,6 +7,7 @@ import datetime as dt
 import geopandas as gpd
 import pandas as pd
 
+from . import catchments, nearby_lines
 from ..ingest import gtfs
 from . import nearby as transit
 from ..config import CityConfig
@@ -26,7 +27,6 @@ def school_transit(config: CityConfig, schools: pd.DataFrame, metric_crs,
     positions = list(located[located].index)
     summaries, day = [], {}
     th = config.thresholds
-    radius = th["walk_to_stop_minutes"] * th["walk_speed_kmh"] * 1000 / 60 / th["walk_detour_factor"]
     center = points.to_crs(metric_crs).union_all().centroid if len(points) else None
     for spec in config.gtfs:
         feed = gtfs.load_feed(config.source_path(spec["path"]), spec["max_unzipped_bytes"])
@@ -34,16 +34,22 @@ def school_transit(config: CityConfig, schools: pd.DataFrame, metric_crs,
         summary, times = _feed_summary(feed, spec, problems)
         summaries.append(summary)
         names = _route_names(feed.routes)
-        stops = plausible(_boardable(feed.stops), center, metric_crs, spec["path"], problems)
+        stops = plausible(boardable(feed.stops), center, metric_crs, spec["path"], problems)
+        stops, by_route = nearby_lines.stop_limits(stops, times, feed.routes, th)
         nearest = transit.nearest_stops(points, stops, metric_crs)
-        pairs = transit.stops_near(points, stops, radius, metric_crs)
+        pairs = transit.stops_near(points, stops, catchments.radius_m(stops["walk_limit_min"].max(), th), metric_crs)
+        pairs = nearby_lines.within_catchment(pairs, stops, th)
         if times is not None:
-            day[spec["id"]] = (stops, times[times["stop_id"].isin(set(stops["stop_id"]))])
-        by_point = pairs.groupby("i")["stop_id"].apply(list).to_dict()
+            times = times[times["stop_id"].isin(set(stops["stop_id"]))].assign(route_id=lambda f: f["route_id"].astype(str))
+            day[spec["id"]] = (stops, times)
+        context = {"times": times, "names": names, "stop_names": dict(zip(stops["stop_id"], stops["stop_name"])),
+                   "lines_at": None if times is None else nearby_lines.served(times, by_route, th["walk_to_stop_minutes"])}
+        by_point = dict(list(pairs.groupby("i")))
+        empty = pairs.iloc[:0]
         for i, position in enumerate(positions):
             school = schools.loc[position]
             per_school[schools.index.get_loc(position)].append(
-                _facts(spec, summary, nearest.loc[i], by_point.get(i, []), times, school, th, names))
+                _facts(spec, summary, nearest.loc[i], by_point.get(i, empty), school, th, context))
     return per_school, summaries, day
 
 
@@ -65,7 +71,7 @@ def _route_names(routes: pd.DataFrame | None) -> dict[str, str]:
     return {str(r): str(s or l or r) for r, s, l in zip(routes["route_id"], short, long)}
 
 
-def _boardable(stops: pd.DataFrame) -> pd.DataFrame:
+def boardable(stops: pd.DataFrame) -> pd.DataFrame:
     """Stops and platforms a rider can board at (not stations, entrances or nodes), with coordinates."""
     usable = stops.dropna(subset=["stop_lat", "stop_lon"])
     if "location_type" in usable:
@@ -107,15 +113,18 @@ def _feed_summary(feed, spec: dict, problems: list[Problem]) -> tuple[dict, pd.D
     return summary, times
 
 
-def _facts(spec, summary, nearest, stop_ids, times, school, th, route_names) -> dict:
+def _facts(spec, summary, nearest, near: pd.DataFrame, school, th, context: dict) -> dict:
     start, end = transit.bell_times(school.get("school_hours", ""), th["bell_start"], th["dismissal"])
     facts = {"feed": spec["id"], "label": spec["label"], "schedules": summary["schedules"],
              "nearest_stop": str(nearest["stop_name"]), "nearest_m": int(round(nearest["distance_m"])),
              "nearest_walk_min": max(1, int(round(transit.walk_minutes(nearest["distance_m"], th["walk_detour_factor"], th["walk_speed_kmh"])))),
-             "stops_nearby": len(stop_ids), "bell": transit.clock(start), "dismissal": transit.clock(end)}
-    if times is not None:
-        facts.update(transit.service_at_stops(times, stop_ids, start, end))
-        facts["route_names"] = [route_names.get(r, r) for r in facts["routes"]]
+             "stops_nearby": len(near), "bell": transit.clock(start), "dismissal": transit.clock(end)}
+    if context["times"] is not None:
+        lines, here = nearby_lines.for_school(near, context["lines_at"], context["times"], start, end,
+                                              context["names"], context["stop_names"])
+        facts.update(transit.service_at_stops(here, list(near["stop_id"]), start, end))
+        facts["route_names"] = [context["names"].get(r, r) for r in facts["routes"]]
+        facts["lines"] = lines
     return facts
 
 

@@ -42,15 +42,15 @@ def connections(day_times: dict[str, pd.DataFrame], stop_index: dict[tuple[str, 
     return dict(zip(router.CONNECTION_FIELDS, columns))
 
 
-def links(points_xy: np.ndarray, stops_xy: np.ndarray, radius_m: float, detour: float, speed_kmh: float,
+def links(points_xy: np.ndarray, stops_xy: np.ndarray, radius_m, detour: float, speed_kmh: float,
           exclude_self: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Sparse (point, stop, walk seconds) pairs within ``radius_m`` straight-line metres."""
+    """Sparse (point, stop, walk seconds) pairs within ``radius_m`` straight-line metres (one number, or one per stop)."""
+    radius = np.broadcast_to(np.asarray(radius_m, dtype=float), (len(stops_xy),))
     tree = shapely.STRtree(shapely.points(stops_xy))
-    i, j = tree.query(shapely.points(points_xy), predicate="dwithin", distance=radius_m)
-    if exclude_self:
-        keep = i != j
-        i, j = i[keep], j[keep]
-    metres = np.hypot(*(points_xy[i] - stops_xy[j]).T)
+    i, j = tree.query(shapely.points(points_xy), predicate="dwithin", distance=float(radius.max()) if len(radius) else 0.0)
+    metres = np.hypot(*(points_xy[i] - stops_xy[j]).T).reshape(-1)
+    keep = (metres <= radius[j]) & ((i != j) if exclude_self else True)
+    i, j, metres = i[keep], j[keep], metres[keep]
     return i, j, np.ceil(transit.walk_minutes(metres, detour, speed_kmh) * 60).astype(np.int64)
 
 

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from . import router
+from ..transit import catchments
 from ..transit import nearby as transit
 from . import matrix as travel
 from ..config import CityConfig
@@ -21,7 +22,10 @@ TRANSFER_M = 400  # walking transfers between stops of any feed
 
 def travel_times(config: CityConfig, schools: pd.DataFrame, neighborhoods: gpd.GeoDataFrame, metric_crs,
                  day: dict[str, tuple[pd.DataFrame, pd.DataFrame]]) -> dict:
-    """Return origins, school keys and uint8 minutes (walk + transit, walk) arriving by each school's bell."""
+    """Return origins, school keys and uint8 minutes (walk + transit, walk) arriving by each school's bell.
+
+    Schools without coordinates have no column: they are left out of every travel figure and counted.
+    """
     th = config.thresholds
     located = schools[schools["lat"].notna() & schools["lon"].notna()]
     origins = travel.h3_origins(neighborhoods, th["h3_resolution"])
@@ -32,7 +36,7 @@ def travel_times(config: CityConfig, schools: pd.DataFrame, neighborhoods: gpd.G
           "schools": transit.project_xy(located["lon"], located["lat"], metric_crs),
           "stops": transit.project_xy(stops["stop_lon"], stops["stop_lat"], metric_crs)}
     walk = (th["walk_detour_factor"], th["walk_speed_kmh"])
-    radius = th["walk_to_stop_minutes"] * walk[1] * 1000 / 60 / walk[0]
+    radius = catchments.radius_m(stops["walk_limit_min"].to_numpy(float) if "walk_limit_min" in stops else th["walk_to_stop_minutes"], th)
     bells = np.array([transit.bell_times(h, th["bell_start"], th["dismissal"])[0] for h in located["school_hours"].fillna("")])
     inputs = {
         "connections": travel.connections({f: t for f, (_, t) in day.items()}, stop_index),
@@ -46,7 +50,7 @@ def travel_times(config: CityConfig, schools: pd.DataFrame, neighborhoods: gpd.G
     cache = Path(os.environ.get("SCHOOLFINDER_CACHE", "build/cache")) / f"travel-{key}.npz"
     minutes = travel.cached(cache, lambda: _compute(inputs, len(stops), bells, th["max_travel_minutes"]))
     return {"origins": origins, "school_keys": located["key"].to_numpy(), "transit": minutes["transit"], "walk": minutes["walk"],
-            "bells": bells, "cache": cache.name}
+            "bells": bells, "cache": cache.name, "schools_without_location": int(len(schools) - len(located))}
 
 
 def _compute(inputs: dict, n_stops: int, bells: np.ndarray, max_minutes: float) -> dict[str, np.ndarray]:
