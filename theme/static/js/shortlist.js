@@ -52,7 +52,7 @@
     var home = sf.home();
     document.getElementById("sl-home").textContent = home && mins ? T.home_set.replace("{from}", sf.homeLabel(TT, home)) : T.home_none;
     var compare = document.getElementById("sl-compare");
-    compare.hidden = n < 1;
+    document.getElementById("sl-has").hidden = n < 1;
     compare.href = root + "/compare/" + (n ? "?" + slugs.slice(0, 4).map(function (s) { return "s=" + encodeURIComponent(s); }).join("&") : "");
     var share = new URL(location.pathname, location.href);
     if (n) share.searchParams.set("s", slugs.join(","));
