@@ -43,10 +43,10 @@ def serve_on(folder: Path, port: int):
 
 
 def pages(site: Path) -> list[str]:
-    """The four pages the gate names, then their Spanish twins."""
+    """The pages the gate names (and the search map view and the shortlist), then their Spanish twins."""
     school = sorted(p.parent.name for p in (site / "schools").glob("*/index.html") if p.parent.name != "page")[0]
     nbhd = sorted(p.parent.name for p in (site / "neighborhoods").glob("*/map.js"))[0]
-    english = ["", "search/", f"schools/{school}/", f"neighborhoods/{nbhd}/"]
+    english = ["", "search/", "search/?view=map", f"schools/{school}/", f"neighborhoods/{nbhd}/", "shortlist/"]
     return english + ["es/" + path for path in english]
 
 

@@ -283,6 +283,7 @@ function toUrl(st) {
   for (const f of FIELDS) if (st[f]) params.set(f, st[f]);
   const home = window.sf.home();  // a point (never coordinates): the travel cell's number
   if ((st.from === "me" || st.from === "map") && home && home.k === "c") params.set("home", "c" + home.i);
+  if ($("map-toggle").getAttribute("aria-pressed") === "true") params.set("view", "map");
   const text = params.toString();
   return location.pathname + (text ? "?" + text : "");
 }
@@ -334,7 +335,11 @@ async function start() {
   form.addEventListener("submit", (e) => { e.preventDefault(); update(true); $("search-results").focus(); });
   $("near-me").addEventListener("click", nearMe);
   $("map-toggle").hidden = false;
-  $("map-toggle").addEventListener("click", () => toggleMap($("map-toggle").getAttribute("aria-pressed") !== "true"));
+  $("map-toggle").addEventListener("click", async () => {
+    await toggleMap($("map-toggle").getAttribute("aria-pressed") !== "true");
+    update(false);
+  });
+  if (new URLSearchParams(location.search).get("view") === "map") toggleMap(true);
   $("pick-home").addEventListener("click", async () => {
     await toggleMap(true);
     if (!map) return;
