@@ -17,7 +17,7 @@ INJECTED = """() => Array.from(document.querySelectorAll('*')).filter(e =>
   (e.tagName === 'IMG' && !['leaflet-tile', 'print-map'].some(c => e.classList.contains(c))) || e.tagName === 'IFRAME' ||
   (e.tagName === 'SCRIPT' && !(/\\/theme\\/(js|vendor\\/leaflet)\\/[a-z]+\\.js$/.test(e.src) || ['map', 'js'].includes(e.dataset.sf) ||
     ['application/json', 'application/ld+json'].includes(e.type))) ||
-  (e.tagName === 'svg' && !e.closest('figure.minimap, .leaflet-container')) ||
+  (e.tagName === 'svg' && !e.closest('figure.minimap, .leaflet-container') && !e.matches('svg.icon[aria-hidden="true"]')) ||
   Array.from(e.attributes).some(a => a.name.startsWith('on'))).map(e => e.outerHTML.slice(0, 80))"""
 
 

@@ -122,7 +122,9 @@ def test_parents_journey(browser, demo_site, keyboard):
             page.wait_for_selector("#sl-list .card")
             return sorted(page.locator("#sl-list .card-title a").all_inner_texts())
         assert shortlist_names() == names
-        assert all(LEAVE_BY.search(t) for t in page.locator("#sl-list .card-travel").all_inner_texts())
+        expected = expected_trips(demo_site, page, places, column)
+        assert page.locator("#sl-list .card-travel").all_inner_texts() == [expected[slug] for slug in page.evaluate(
+            "() => window.sf.shortlist()")], "minutes and leave-by (bell - minutes) as the travel files say"
         assert page.locator("#sl-list .card-travel").count() == 3 and page.locator("#sl-list .card-deadline").count() == 3
         me.shot("5-shortlist")
         page.reload(wait_until="networkidle")
@@ -179,3 +181,19 @@ def save_after_shots(page, base: str):
             page.evaluate("() => window.sf.shortlist()")))):
         page.goto(base + path, wait_until="networkidle")
         page.screenshot(path=str(after / f"demo-{name}.png"))
+
+
+def expected_trips(site, page, places, column) -> dict[str, str]:
+    """What each school's travel line must say, from the files: the home cell's row, and bell - minutes."""
+    home = page.evaluate("() => window.sf.home()")
+    assert home["k"] == "c"
+    cells = json.loads((site / "search" / "cells.json").read_text())
+    chunk = (site / "search" / "from" / f"c{home['i'] // cells['chunk']}.u8").read_bytes()
+    start = (home["i"] % cells["chunk"]) * cells["schools"]
+    row = chunk[start:start + cells["schools"]]
+    out = {}
+    for slug, i in column.items():
+        minutes, bell = row[i], places["bell"][i]
+        out[slug] = ("No trip within the travel-time limit" if minutes == 255 else
+                     f"{minutes} min by transit, leave by {(bell - minutes) // 60:02d}:{(bell - minutes) % 60:02d}")
+    return out

@@ -38,6 +38,8 @@ export async function SearchMap(box, { places, index, T, form, root, onPick, sta
   const markers = new Map();
   let homeMarker = null, picking = false;
   const tierText = (s) => (s.tier ? form.elements.tier.options[s.tier].dataset.tier : T.no_tier);
+  // The marker's name starts with the text it shows (the tier number), as WCAG 2.5.3 asks.
+  const markerName = (s) => (s.tier ? String(s.tier) : "\u2013") + " \u2013 " + tierText(s) + ": " + s.name;
 
   function pin(s) {
     const icon = el("span", null, "pin pin-" + (s.tier || "none"));
@@ -68,12 +70,12 @@ export async function SearchMap(box, { places, index, T, form, root, onPick, sta
     for (const s of schools) {
       const lat = places.lat[s.id], lon = places.lon[s.id];
       if (lat === null || lon === null) { off++; continue; }
-      const m = L.marker([lat, lon], { icon: pin(s), title: s.name + ", " + tierText(s), keyboard: true, riseOnHover: true })
+      const m = L.marker([lat, lon], { icon: pin(s), title: markerName(s), keyboard: true, riseOnHover: true })
         .bindPopup(() => popup(s));
       m.on("popupopen", () => mark(s.id, true));
       m.on("popupclose", () => mark(s.id, false));
       m.addTo(layer);
-      m._icon && m._icon.setAttribute("aria-label", s.name + ", " + tierText(s));
+      if (m._icon) m._icon.setAttribute("aria-label", markerName(s));
       markers.set(s.id, m);
     }
     box.dataset.markers = markers.size;
