@@ -197,3 +197,19 @@ def expected_trips(site, page, places, column) -> dict[str, str]:
         out[slug] = ("No trip within the travel-time limit" if minutes == 255 else
                      f"{minutes} min by transit, leave by {(bell - minutes) // 60:02d}:{(bell - minutes) % 60:02d}")
     return out
+
+
+@pytest.mark.parametrize("lang", ["", "es/"], ids=["en", "es"])
+def test_header_is_at_most_64px_and_the_menu_opens(browser, demo_site, lang):
+    """At 390 px wide: site name, menu button and language link in one header of at most 64 px, on every kind of page."""
+    school = sorted(p.parent.name for p in (demo_site / "schools").glob("*/index.html") if p.parent.name != "page")[0]
+    with serve(demo_site) as base:
+        page = browser.new_page(viewport=PHONE)
+        for path in ("", "search/", f"schools/{school}/", "shortlist/", "compare/", "deserts/"):
+            page.goto(f"{base}/{lang}{path}", wait_until="load")
+            assert page.evaluate("document.querySelector('.site-header').getBoundingClientRect().height") <= 64, path
+            banner = page.locator(".banner > summary").first.bounding_box()
+            assert banner["height"] <= 32, "the banner takes one line"
+        page.click(".menu > summary")
+        assert page.locator(".menu nav a").first.is_visible()
+        page.close()
