@@ -66,6 +66,17 @@
     }).catch(function () { return null; });
   }
   function places() { return getJSON("/search/places.json"); }
+  // The nearest travel cell to a point (within 2 km), or -1: a home picked on the map or near the device.
+  function nearestCell(lat, lon) {
+    return getJSON("/search/cells.json").then(function (cells) {
+      var k = Math.cos((lat * Math.PI) / 180), best = -1, bestD = Infinity;
+      cells.lat.forEach(function (la, i) {
+        var d = Math.pow(la - lat, 2) + Math.pow((cells.lon[i] - lon) * k, 2);
+        if (d < bestD) { bestD = d; best = i; }
+      });
+      return Math.sqrt(bestD) * 111.2 > 2 ? -1 : best;
+    });
+  }
   function clock(mins) { return ("0" + Math.floor(mins / 60)).slice(-2) + ":" + ("0" + (mins % 60)).slice(-2); }
   // "N min by transit, leave by HH:MM" for one school, or "" (255 = no trip within the limit).
   function trip(T, m, bell) {
@@ -83,7 +94,7 @@
     return u.pathname + u.search;
   }
   window.sf = { shortlist: shortlist, setShortlist: setShortlist, paintStars: paintStars, home: home, setHome: setHome,
-                minutes: minutes, places: places, getJSON: getJSON, trip: trip, clock: clock, homeLabel: homeLabel,
+                minutes: minutes, places: places, nearestCell: nearestCell, getJSON: getJSON, trip: trip, clock: clock, homeLabel: homeLabel,
                 withHome: withHome };
   paintStars();
 
@@ -95,7 +106,8 @@
     if (h) minutes(h).then(function (m) {
       if (!m) return;
       var col = +mine.getAttribute("data-col"), bell = mine.getAttribute("data-bell");
-      mine.textContent = trip(T, m[col], bell === "" ? null : +bell) + " " + T.from.replace("{from}", homeLabel(T, h));
+      mine.textContent = trip(T, m[col], bell === "" ? null : +bell) + " " + T.from.replace("{from}", homeLabel(T, h)) +
+        (bell === "" ? "" : ". " + T.bell.replace("{t}", clock(+bell)));
       mine.hidden = false;
     });
   }

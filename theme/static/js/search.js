@@ -3,6 +3,7 @@
 // Data strings only ever reach the page through textContent or attribute setters, never as HTML.
 import MiniSearch from "../vendor/search/minisearch.js";
 import { stemmer } from "../vendor/search/stemmer.js";
+import { card } from "./searchcard.js";
 
 const form = document.getElementById("search");
 const root = form.dataset.root;  // root of the page's language: links to school pages
@@ -149,55 +150,6 @@ function updateCounts(hits, masks) {
   });
 }
 
-function card(s) {
-  const li = document.createElement("li");
-  li.className = "card";
-  li.dataset.id = s.id;
-  const h = li.appendChild(document.createElement("h3"));
-  h.className = "card-title";
-  const a = h.appendChild(document.createElement("a"));
-  a.href = window.sf.withHome(root + "/schools/" + encodeURIComponent(s.slug) + "/");
-  a.textContent = s.name;
-  const star = h.appendChild(document.createElement("button"));
-  star.type = "button";
-  star.className = "star";
-  star.dataset.star = s.slug;
-  star.setAttribute("aria-pressed", saved.has(s.slug) ? "true" : "false");
-  star.setAttribute("aria-label", T.save.replace("{name}", s.name));
-  star.appendChild(document.querySelector(".icon-star-template").content.cloneNode(true));
-  const facts = li.appendChild(document.createElement("p"));
-  facts.className = "card-facts";
-  const badge = facts.appendChild(document.createElement("span"));
-  const sector = index.sectors[s.sector];
-  badge.className = "badge badge-" + (sector ? sector.replace(/[^a-z0-9-]/g, "") : "unknown");
-  badge.textContent = label("sector", s.sector, T.no_sector);
-  facts.appendChild(document.createElement("span")).textContent = grades(s);
-  facts.appendChild(document.createElement("span")).textContent =
-    s.nbhd >= 0 ? index.neighborhoods[s.nbhd][0] : T.no_location;
-  const rating = li.appendChild(document.createElement("p"));
-  rating.className = "card-rating";
-  const tier = rating.appendChild(document.createElement("span"));
-  tier.className = "tier tier-" + (s.tier || "none");
-  tier.textContent = s.tier ? form.elements.tier.options[s.tier].dataset.tier : T.no_tier;
-  if (minutes) {
-    const t = li.appendChild(document.createElement("p"));
-    t.className = "card-travel";
-    t.textContent = window.sf.trip(TT, minutes[s.id], places.bell[s.id]) + " " + TT.from.replace("{from}", fromLabel);
-  }
-  return li;
-}
-
-function label(facet, value, fallback) {
-  const o = [...form.elements[facet].options].find((x) => x.value === String(value));
-  return o ? o.dataset.label : fallback;
-}
-
-function grades(s) {
-  if (s.lo === null || s.hi === null) return T.no_grades;
-  const g = (n) => (n === -1 ? "PK" : n === 0 ? "K" : String(n));
-  return T.grades.replace("{span}", s.lo === s.hi ? g(s.lo) : g(s.lo) + "\u2013" + g(s.hi));
-}
-
 let drawn = "", saved = new Set();
 function render(st, keepPage, typing = false) {
   const { results, loose } = run(st, $("search-filters").open, !typing);
@@ -207,7 +159,7 @@ function render(st, keepPage, typing = false) {
   lastResults = results;
   if (map) map.show(results.map(([s]) => s), minutes);
   const key = page.map(([s]) => s.id).join(",") + "|" + (minutes ? fromLabel : "");
-  if (key !== drawn) { $("search-results").replaceChildren(...page.map(([s]) => card(s))); drawn = key; }
+  if (key !== drawn) { $("search-results").replaceChildren(...page.map(([s]) => card(s, { root, index, form, T, TT, saved, minutes, bell: places.bell, fromLabel }))); drawn = key; }
   const n = results.length;
   const status = (n === 1 ? T.one : T.other.replace("{n}", n)) + (loose ? " " + T.loose : "");
   if ($("search-status").textContent !== status) $("search-status").textContent = status;
@@ -234,21 +186,9 @@ async function setOrigin(st) {
   if (minutes) fromLabel = chosen.label;
 }
 
-// The nearest travel cell to a point (within 2 km), or -1.
-async function nearestCell(lat, lon) {
-  const cells = await window.sf.getJSON("/search/cells.json");
-  const k = Math.cos((lat * Math.PI) / 180);
-  let best = -1, bestD = Infinity;
-  cells.lat.forEach((la, i) => {
-    const d = (la - lat) ** 2 + ((cells.lon[i] - lon) * k) ** 2;
-    if (d < bestD) { bestD = d; best = i; }
-  });
-  return Math.sqrt(bestD) * 111.2 > 2 ? -1 : best;
-}
-
 // Home picked on the map (a tap, or the map's centre from the keyboard).
 async function pickHome(lat, lon) {
-  const best = await nearestCell(lat, lon);
+  const best = await window.sf.nearestCell(lat, lon);
   const status = $("map-status");
   if (best < 0) { status.textContent = T.geo_far; return; }
   window.sf.setHome({ k: "c", i: best });
@@ -267,7 +207,7 @@ async function nearMe() {
   if (!navigator.geolocation) { status.textContent = T.geo_none; return; }
   status.textContent = T.geo_ask;
   navigator.geolocation.getCurrentPosition(async (pos) => {
-    const best = await nearestCell(pos.coords.latitude, pos.coords.longitude);
+    const best = await window.sf.nearestCell(pos.coords.latitude, pos.coords.longitude);
     if (best < 0) { status.textContent = T.geo_far; return; }
     window.sf.setHome({ k: "c", i: best });
     minutes = await window.sf.minutes({ k: "c", i: best });
