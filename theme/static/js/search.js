@@ -164,6 +164,8 @@ function render(st, keepPage, typing = false) {
   const status = (n === 1 ? T.one : T.other.replace("{n}", n)) + (loose ? " " + T.loose : "");
   if ($("search-status").textContent !== status) $("search-status").textContent = status;
   $("search-more").hidden = n <= shown;
+  $("home-line").hidden = !minutes;
+  if (minutes) $("home-line").firstChild.textContent = T.home_line.replace("{from}", fromLabel);
   return results;
 }
 
@@ -274,6 +276,7 @@ async function start() {
   });
   form.addEventListener("submit", (e) => { e.preventDefault(); update(true); $("search-results").focus(); });
   $("near-me").addEventListener("click", nearMe);
+  $("home-change").addEventListener("click", () => { $("search-filters").open = true; form.elements.from.focus(); });
   $("map-toggle").hidden = false;
   $("map-toggle").addEventListener("click", async () => {
     await toggleMap($("map-toggle").getAttribute("aria-pressed") !== "true");
