@@ -1,6 +1,7 @@
 """Lighthouse 12 (pinned in package.json), mobile preset, on the published demo site in both languages: the phone gate.
 
-Pages: home, search, a school page and a neighborhood page (with its map), in English and Spanish. Each is measured
+Pages: home, search (list and map view), a school page, a neighborhood page (with its map) and the shortlist, in English
+and Spanish. Each is measured
 three times and the median score of each category must reach: performance >= 95, accessibility 100,
 best practices >= 95, SEO >= 95. Lighthouse runs offline on the system Chromium; OpenStreetMap tiles, the only
 third-party requests, are blocked (the map draws its own layers without them).
