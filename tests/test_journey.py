@@ -166,6 +166,9 @@ def test_parents_journey(browser, demo_site, keyboard):
         page.wait_for_selector("#my-trip:not([hidden])")
         assert LEAVE_BY.search(page.inner_text("#my-trip"))
         me.shot("8-school")
+        page.emulate_media(media="print")
+        assert page.get_by_text("Entry grades").first.is_visible(), "a printed school page shows its closed sections"
+        page.emulate_media(media="screen")
         if not keyboard:
             save_after_shots(page, base)
         assert watch.errors == [] and all("tile.openstreetmap.org" in u for u in watch.blocked)

@@ -97,6 +97,8 @@
                 minutes: minutes, places: places, nearestCell: nearestCell, getJSON: getJSON, trip: trip, clock: clock, homeLabel: homeLabel,
                 withHome: withHome };
   paintStars();
+  // A printed school page shows every section, open or not.
+  addEventListener("beforeprint", function () { document.querySelectorAll("details.acc").forEach(function (d) { d.open = true; }); });
 
   // A school page: the trip from the chosen home, in its summary card.
   var mine = document.getElementById("my-trip");
