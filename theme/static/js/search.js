@@ -1,9 +1,10 @@
 // School search in the browser: MiniSearch over the index the pipeline wrote (search/index.json), facets with
-// counts, travel time from a neighborhood or from "near me", and the whole state in the URL.
+// counts (searchfacets.js), travel time from a neighborhood or from "near me", and the whole state in the URL.
 // Data strings only ever reach the page through textContent or attribute setters, never as HTML.
 import MiniSearch from "../vendor/search/minisearch.js";
 import { stemmer } from "../vendor/search/stemmer.js";
 import { card } from "./searchcard.js";
+import { FACETS, failures, slot, updateCounts } from "./searchfacets.js";
 
 const form = document.getElementById("search");
 const root = form.dataset.root;  // root of the page's language: links to school pages
@@ -12,7 +13,6 @@ const $ = (id) => document.getElementById(id);
 const PAGE = 20;
 const T = JSON.parse(document.getElementById("search-strings").textContent);
 const TT = JSON.parse(document.getElementById("trip-strings").textContent);  // shared with school and shortlist pages
-const FACETS = ["grade", "sector", "offer", "tier", "area"];
 const FIELDS = ["q", ...FACETS, "from", "within", "sort"];
 
 const fold = (text) => text.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase().replace(/\u2019/g, "'");
@@ -84,15 +84,6 @@ function matches(text, allowLoose) {
   return { hits, loose };
 }
 
-// Facet tests take the chosen value as a number (grades: -1 = PK, 0 = K).
-const tests = {
-  grade: (s, v) => s.lo !== null && s.lo <= v && v <= s.hi,
-  sector: (s, v) => s.sector === v,
-  offer: (s, v) => s.offers.includes(v),
-  tier: (s, v) => s.tier > 0 && s.tier <= v,
-  area: (s, v) => s.nbhd === v,
-};
-
 function state() {
   const st = {};
   for (const f of FIELDS) st[f] = form.elements[f].value;
@@ -104,21 +95,12 @@ function reachable(s, st) {
   return minutes[s.id] <= +st.within;
 }
 
-// Which facet filters a school fails, as bits (travel time is bit 5): one test per facet and school.
-function failures(s, chosen, st) {
-  let mask = 0;
-  for (let bit = 0; bit < FACETS.length; bit++) {
-    if (chosen[bit] !== null && !tests[FACETS[bit]](s, chosen[bit])) mask |= 1 << bit;
-  }
-  return reachable(s, st) ? mask : mask | (1 << FACETS.length);
-}
-
 function run(st, counts, allowLoose = true) {
   const { hits, loose } = matches(st.q, allowLoose);
   const chosen = FACETS.map((f) => (st[f] === "" ? null : +st[f]));
-  const masks = hits.map(([s]) => failures(s, chosen, st));
+  const masks = hits.map(([s]) => failures(s, chosen, reachable(s, st)));
   const results = hits.filter((_, i) => masks[i] === 0);
-  if (counts) updateCounts(hits, masks);
+  if (counts) updateCounts(options, hits, masks);
   const by = {
     name: (a, b) => a[0].rank - b[0].rank,
     tier: (a, b) => (a[0].tier || 99) - (b[0].tier || 99) || b[1] - a[1],
@@ -126,28 +108,6 @@ function run(st, counts, allowLoose = true) {
   }[st.sort];
   if (by) results.sort(by);
   return { results, loose };
-}
-
-// Disjunctive counts: each option counts the schools that would match if it were chosen, other filters kept.
-// Counts per option slot (grades shifted by one so PK is slot 0), in typed arrays: cheap on every keystroke.
-const counters = {
-  grade: (s, c) => { if (s.lo !== null) for (let g = s.lo; g <= s.hi; g++) c[g + 1]++; },
-  sector: (s, c) => { if (s.sector >= 0) c[s.sector]++; },
-  offer: (s, c) => { for (const o of s.offers) c[o]++; },
-  tier: (s, c) => { if (s.tier > 0) for (let t = s.tier; t < c.length; t++) c[t]++; },
-  area: (s, c) => { if (s.nbhd >= 0) c[s.nbhd]++; },
-};
-const slot = (f, value) => (f === "grade" ? +value + 1 : +value);
-
-function updateCounts(hits, masks) {
-  FACETS.forEach((f, bit) => {
-    const counts = new Int32Array(options[f].reduce((m, o) => Math.max(m, o.slot), 0) + 1);
-    const others = ~(1 << bit), count = counters[f];
-    for (let i = 0; i < hits.length; i++) if ((masks[i] & others) === 0) count(hits[i][0], counts);
-    for (const o of options[f]) {
-      if (o.shown !== counts[o.slot]) { o.shown = counts[o.slot]; o.textContent = o.dataset.label + " (" + o.shown + ")"; }
-    }
-  });
 }
 
 let drawn = "", saved = new Set();
