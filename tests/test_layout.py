@@ -68,7 +68,7 @@ def test_benchmarks_live_outside_the_packages():
 def test_glue_and_nightly_name_processed_files_only_through_the_contract():
     names = {contract.MANIFEST, contract.SCHOOLS, contract.NEIGHBORHOODS, contract.NEIGHBORHOOD_SHAPES,
              contract.RECONCILIATION, contract.PROBLEMS, contract.COMPARE, contract.TRAVEL, contract.ACCESS,
-             contract.CELLS, contract.STOPS, contract.OPEN_DATA, contract.SEARCH_INDEX, *contract.TRAVEL_FILES.values()}
+             contract.CELLS, contract.STOPS, contract.OPEN_DATA, contract.SEARCH_INDEX, contract.SEARCH_PLACES, *contract.TRAVEL_FILES.values()}
     readers = _modules(GLUE) + _modules(PIPELINE / "nightly") + _modules(PIPELINE / "search")
     for path in readers:
         source = path.read_text(encoding="utf-8")

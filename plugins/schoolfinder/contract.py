@@ -33,8 +33,9 @@ ACCESS = "access.json"
 CELLS = "cells.geojson"
 STOPS = "stops.json"
 OPEN_DATA = "open-data"  # folder: schools.csv, schools.geojson, deserts.csv
-SEARCH = "search"  # folder: index.json, cells.json and from/ (travel minutes per origin)
+SEARCH = "search"  # folder: index.json, places.json, cells.json and from/ (travel minutes per origin)
 SEARCH_INDEX = f"{SEARCH}/index.json"
+SEARCH_PLACES = f"{SEARCH}/places.json"  # one list per PLACES_FIELDS, in the index's school order
 SEARCH_CELLS = f"{SEARCH}/cells.json"
 REQUIRED = (MANIFEST, SCHOOLS, NEIGHBORHOODS, RECONCILIATION)  # every build writes these
 
@@ -48,6 +49,13 @@ SCHOOL_FIELDS = (
     "how_to_apply", "application_url", "application_deadline", "entry_grades", "midyear_entry", "school_hours",
     "transit_bus", "transit_rail", "map_xy", "transit", "reach",
 )
+# search/places.json: latitude, longitude (null when unknown) and the bell travel times arrive by (minutes after
+# midnight, null without travel times), so the browser can say "leave by" = bell - minutes
+PLACES_FIELDS = ("lat", "lon", "bell")
+# the short keys of one school in compare.json (read by the compare and shortlist pages): name, sector, grades,
+# neighborhood, tier, programs, special education, EL supports, enrollment, shares, suspensions, application
+# deadline, and the school's position in the search index (its column in the travel-time files)
+COMPARE_FIELDS = ("n", "s", "g", "h", "t", "p", "se", "el", "e", "sh", "su", "d", "i")
 
 
 def build_date() -> dt.date:

@@ -37,6 +37,7 @@ class SchoolPagesGenerator(Generator):
         for nbhd in self.neighborhoods:
             nbhd["access"] = self.access["areas"].get(nbhd["nbhd_id"]) if self.access else None
         self.search_index = contract.read_optional(self.processed, contract.SEARCH_INDEX)
+        self.trips = _trip_columns(self.search_index, contract.read_optional(self.processed, contract.SEARCH_PLACES))
         self.context["sf"] = {
             "city": manifest["city"],
             "counts": manifest["counts"],
@@ -92,13 +93,15 @@ class SchoolPagesGenerator(Generator):
         nbhd_by_slug = {n["slug"]: n for n in self.neighborhoods}
         for school in self.schools:
             write(f"schools/{school['slug']}/index.html", "school", school=school, page_name="school",
-                  nbhd=nbhd_by_slug.get(school["neighborhood_slug"]))
+                  nbhd=nbhd_by_slug.get(school["neighborhood_slug"]), trip=self.trips.get(school["slug"]))
         self._write_neighborhoods(write, lang, out)
         write("about-the-data/index.html", "about_data", page_name="about_data",
               unlocated=[s for s in self.schools if s["neighborhood_slug"] == ""])
         write("data/index.html", "open_data", page_name="open_data")
         write("methodology/index.html", "methodology", page_name="methodology")
         listed = self.schools if len(self.schools) <= COMPARE_LIST_MAX else []
+        write("shortlist/index.html", "shortlist", page_name="shortlist",
+              tier_labels=i18n.tier_texts(self.context["sf"]["tiers"], lang))
         write("compare/index.html", "compare", page_name="compare", schools=listed,
               tier_labels=i18n.tier_texts(self.context["sf"]["tiers"], lang))
         for group, ranked in self._by_subgroup().items():
@@ -199,3 +202,11 @@ class SchoolPagesGenerator(Generator):
             shutil.copyfile(self.processed / contract.OPEN_DATA / "deserts.csv", target / "deserts.csv")
         if self.search_index is not None:  # one copy at the site root, for every language
             shutil.copytree(self.processed / contract.SEARCH, Path(self.output_path) / "search", dirs_exist_ok=True)
+
+
+def _trip_columns(search_index: dict | None, places: dict | None) -> dict[str, dict]:
+    """School slug -> its column in the travel-time files and its bell (minutes after midnight), for "leave by"."""
+    if search_index is None or places is None:
+        return {}
+    bells = places["bell"]
+    return {row[0]: {"col": i, "bell": bells[i]} for i, row in enumerate(search_index["schools"])}

@@ -7,8 +7,10 @@ import json
 import pytest
 
 from schoolfinder import contract
+from schoolfinder.outputs.opendata import compare_records
 from schoolfinder.outputs.processed import dumps
 from schoolfinder.problems import SchoolfinderError
+from schoolfinder.search import index as search
 
 
 def test_dumps_is_deterministic_and_refuses_nan():
@@ -32,3 +34,15 @@ def test_optional_files_read_as_empty_when_absent(tmp_path):
     assert contract.read_optional(tmp_path, contract.STOPS, []) == []
     (tmp_path / contract.ACCESS).write_text(json.dumps({"city": {}}), encoding="utf-8")
     assert contract.read_optional(tmp_path, contract.ACCESS) == {"city": {}}
+
+
+def test_compare_and_places_fields_are_the_contracts():
+    """compare.json per school and search/places.json carry exactly the fields contract.py names; ``i`` is the
+    school's position in the index (its travel-time column), the deadline "" when unknown."""
+    record = {"slug": "a", "key": "a", "name": "A", "sector": "district", "grades": "K-5", "neighborhood": "N",
+              "tier": {"rank": 1}, "programs": [], "special_ed": [], "el_supports": [], "enrollment": 10, "shares": {},
+              "suspensions_per_100": None, "lat": 41.0, "lon": -87.0}
+    compared = json.loads(compare_records([record, {**record, "slug": "b", "application_deadline": "2027-01-15"}]))
+    assert all(tuple(sorted(v)) == tuple(sorted(contract.COMPARE_FIELDS)) for v in compared.values())
+    assert (compared["a"]["i"], compared["a"]["d"], compared["b"]["i"], compared["b"]["d"]) == (0, "", 1, "2027-01-15")
+    assert tuple(search.places([record], None)) == contract.PLACES_FIELDS

@@ -127,3 +127,14 @@ def test_browse_pages_split_long_lists():
     entry = {"path": "browse/x", "schools": list(range(5))}
     assert [(name, len(chunk), n, count) for name, chunk, n, count in browse.pages(entry, 2)] == [
         ("browse/x/index.html", 2, 1, 3), ("browse/x/page/2/index.html", 2, 2, 3), ("browse/x/page/3/index.html", 1, 3, 3)]
+
+
+def test_places_give_each_school_its_location_and_bell_in_index_order():
+    """The browser's map and "leave by" read places.json by index position: bell = the one the travel times arrive by."""
+    places = search.places
+    schools = [{"key": "a", "lat": 41.1234567, "lon": -87.7654321}, {"key": "b", "lat": float("nan"), "lon": None},
+               {"key": "c", "lat": 41.0, "lon": -87.0}]
+    travel = {"school_keys": np.array(["c", "a"]), "bells": np.array([8 * 3600 + 45 * 60, 7 * 3600 + 30 * 60])}
+    got = places(schools, travel)
+    assert got == {"lat": [41.12346, None, 41.0], "lon": [-87.76543, None, -87.0], "bell": [450, None, 525]}
+    assert places(schools, None)["bell"] == [None, None, None]

@@ -22,7 +22,7 @@ def template_pages(site: Path) -> list[str]:
     band = sorted(p.parent.name for p in (site / "browse" / "grades").glob("*/index.html"))[0]
     return ["", "schools/", f"schools/{school}/", "neighborhoods/", f"neighborhoods/{nbhd}/", f"neighborhoods/{nbhd}/embed/",
             "deserts/", "about-the-data/", "data/", "methodology/", "compare/", f"students/{group}/", "browse/",
-            f"browse/grades/{band}/", "search/", "about/"]
+            f"browse/grades/{band}/", "search/", "search/?view=map", "shortlist/", "about/"]
 
 
 @pytest.fixture(scope="module")
@@ -109,7 +109,7 @@ def test_keyboard_compare(browser, site):
         assert focus_ring(page)
         page.keyboard.press("Enter")
         page.wait_for_timeout(100)
-    page.wait_for_function("document.querySelectorAll('#cmp-view table.compare thead th').length === 2")
+    page.wait_for_function("document.querySelectorAll('#cmp-view .compare-cards > .card').length === 2")
     assert page.url.count("s=") == 2
     page.close()
 
@@ -158,6 +158,7 @@ def test_without_javascript_navigation_browse_and_compare_work(browser, site, la
     page = context.new_page()
     page.goto(f"{base}/{lang}", wait_until="load")
     assert page.locator("h1").is_visible()
+    page.locator(".menu > summary").click()  # the menu button discloses the navigation, without JavaScript too
     page.locator("header nav:not(.lang-switch) a").nth(1).click()  # All schools
     assert page.url.endswith(f"/{lang}schools/") and page.locator(".cards .card").count() > 100
     page.locator(".card-title a").first.click()
@@ -170,4 +171,7 @@ def test_without_javascript_navigation_browse_and_compare_work(browser, site, la
     assert rows.count() > 100 and rows.first.locator("a").first.is_visible()
     page.goto(f"{base}/{lang}search/", wait_until="load")
     assert page.locator("#search-nojs").is_visible() and page.locator("main ul.columns a").count() > 3
+    page.goto(f"{base}/{lang}shortlist/", wait_until="load")
+    assert page.locator("#sl-nojs").is_visible() and not page.locator("#sl").is_visible()
+    assert page.locator("main ul.columns a").count() > 3
     context.close()

@@ -17,7 +17,7 @@ INJECTED = """() => Array.from(document.querySelectorAll('*')).filter(e =>
   (e.tagName === 'IMG' && !['leaflet-tile', 'print-map'].some(c => e.classList.contains(c))) || e.tagName === 'IFRAME' ||
   (e.tagName === 'SCRIPT' && !(/\\/theme\\/(js|vendor\\/leaflet)\\/[a-z]+\\.js$/.test(e.src) || ['map', 'js'].includes(e.dataset.sf) ||
     ['application/json', 'application/ld+json'].includes(e.type))) ||
-  (e.tagName === 'svg' && !e.closest('figure.minimap, .leaflet-container')) ||
+  (e.tagName === 'svg' && !e.closest('figure.minimap, .leaflet-container') && !e.matches('svg.icon[aria-hidden="true"]')) ||
   Array.from(e.attributes).some(a => a.name.startsWith('on'))).map(e => e.outerHTML.slice(0, 80))"""
 
 
@@ -78,14 +78,18 @@ def test_compare_page_side_by_side(browser, demo_site):
         page = browser.new_page(viewport=PHONE)
         watch = PageWatch(page)
         page.goto(f"{base}/compare/?s={slugs[0]}&s={slugs[1]}", wait_until="networkidle")
-        assert page.locator("table.compare thead th").count() == 2
+        cards = page.locator(".compare-cards > .card")
+        assert cards.count() == 2
         page.click(f'.cmp-add[data-slug="{slugs[2]}"]')
-        assert page.locator("table.compare thead th").count() == 3
+        assert cards.count() == 3
         assert f"s={slugs[2]}" in page.url
+        first, second = (cards.nth(i).bounding_box() for i in range(2))
+        assert second["y"] > first["y"] + first["height"] - 1, "cards stack on a phone"
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], "nothing scrolls sideways"
         page.go_back()
-        assert page.locator("table.compare thead th").count() == 2
+        assert cards.count() == 2
         page.click(".cmp-remove >> nth=0")
-        assert page.locator("table.compare thead th").count() == 1
+        assert cards.count() == 1
         assert axe_violations(page) == []
         page.screenshot(path=str(ARTIFACTS / "demo-compare-390x844.png"))
         assert watch.console_errors == [] and watch.blocked == []

@@ -71,14 +71,15 @@ def open_data_files(records: list[dict]) -> dict[str, str]:
 
 
 def compare_records(records: list[dict]) -> str:
-    """Compact per-school facts for the compare page (one JSON fetched by its script)."""
+    """Compact per-school facts for the compare and shortlist pages (one JSON fetched by their scripts); ``i`` is the
+    school's position in the search index, and so its column in the travel-time files."""
     out = {}
-    for r in records:
+    for i, r in enumerate(records):
         tier = r["tier"]
         out[r["slug"]] = {
             "n": r["name"], "s": r["sector"], "g": r["grades"], "h": r["neighborhood"],
             "t": [tier.get("rank"), tier.get("label", ""), tier.get("value", ""), tier.get("source_label", ""), tier.get("year", "")],
             "p": r["programs"], "se": r["special_ed"], "el": r["el_supports"], "e": r["enrollment"], "sh": r["shares"],
-            "su": r["suspensions_per_100"],
+            "su": r["suspensions_per_100"], "d": r.get("application_deadline") or "", "i": i,
         }
     return json.dumps(out, sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False)

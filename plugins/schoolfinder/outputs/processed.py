@@ -159,7 +159,8 @@ def search_files(result: BuildResult, records: list[dict], folder: Path) -> dict
     written here into ``folder``; JSON returned for the caller to write). Columns follow the index's school order."""
     nbhd = [{k: r[k] for k in ("name", "slug", "nbhd_id")} for r in result.neighborhoods.to_dict("records")]
     tier_ids = [t["id"] for t in result.config.tiers]
-    contents = {files.SEARCH_INDEX: dumps(search.client_index(records, nbhd, tier_ids), compact=True)}
+    contents = {files.SEARCH_INDEX: dumps(search.client_index(records, nbhd, tier_ids), compact=True),
+                files.SEARCH_PLACES: dumps(search.places(records, result.travel), compact=True)}
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     if result.travel is None:

@@ -196,3 +196,13 @@ def minutes_from_cells(travel: dict, school_keys: list[str]) -> np.ndarray:
         if key in column:
             out[:, j] = travel["transit"][:, column[key]]
     return out
+
+
+def places(schools: list[dict], travel: dict | None) -> dict:
+    """Per school, in index order: where it is (for the map, null when unknown) and the bell its travel times arrive
+    by (minutes after midnight, null without travel times), so the browser can say "leave by" = bell - minutes."""
+    bell = dict(zip((str(k) for k in travel["school_keys"]), travel["bells"])) if travel is not None else {}
+    def rounded(value, digits):
+        return None if value is None or value != value else round(float(value), digits)
+    return {"lat": [rounded(s.get("lat"), 5) for s in schools], "lon": [rounded(s.get("lon"), 5) for s in schools],
+            "bell": [int(bell[s["key"]]) // 60 if s["key"] in bell else None for s in schools]}

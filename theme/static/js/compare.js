@@ -51,39 +51,22 @@
       a.setAttribute("aria-disabled", on ? "true" : "false");
     });
     if (!slugs.length) return;
-    var table = el("table", null, "table compare");
-    table.appendChild(el("caption", T.caption, "visually-hidden"));
-    var head = el("tr");
-    head.appendChild(el("td"));
+    // One card per school: side by side on wide screens, stacked on a phone (never a table that scrolls sideways).
+    var grid = el("ul", null, "compare-cards");
+    grid.setAttribute("aria-label", T.caption);
     slugs.forEach(function (slug) {
-      var th = el("th");
-      th.scope = "col";
-      var link = el("a", data[slug].n);
+      var card = grid.appendChild(el("li", null, "card"));
+      var h = card.appendChild(el("h2", null, "card-title"));
+      var link = h.appendChild(el("a", data[slug].n));
       link.href = "../schools/" + encodeURIComponent(slug) + "/";
-      var remove = el("button", T.remove, "cmp-remove");
+      var facts = card.appendChild(el("dl", null, "summary-list"));
+      rows(data[slug]).forEach(function (row) { facts.appendChild(el("dt", row[0])); facts.appendChild(el("dd", row[1])); });
+      var remove = card.appendChild(el("button", T.remove, "cmp-remove"));
       remove.type = "button";
       remove.setAttribute("aria-label", T.remove + " " + data[slug].n);
       remove.addEventListener("click", function () { go(slugs.filter(function (s) { return s !== slug; })); });
-      th.appendChild(link); th.appendChild(document.createElement("br")); th.appendChild(remove);
-      head.appendChild(th);
     });
-    table.appendChild(el("thead")).appendChild(head);
-    var body = table.appendChild(el("tbody"));
-    var facts = slugs.map(function (s) { return rows(data[s]); });
-    facts[0].forEach(function (row, i) {
-      var tr = el("tr");
-      var th = el("th", row[0]);
-      th.scope = "row";
-      tr.appendChild(th);
-      facts.forEach(function (f) { tr.appendChild(el("td", f[i][1])); });
-      body.appendChild(tr);
-    });
-    var wrap = el("div", null, "compare-wrap");
-    wrap.tabIndex = 0;  // keyboard users can scroll a wide comparison
-    wrap.setAttribute("role", "region");
-    wrap.setAttribute("aria-label", T.caption);
-    wrap.appendChild(table);
-    view.appendChild(wrap);
+    view.appendChild(grid);
   }
   document.addEventListener("click", function (event) {
     var a = event.target.closest && event.target.closest(".cmp-add");

@@ -1,8 +1,10 @@
 // School search in the browser: MiniSearch over the index the pipeline wrote (search/index.json), facets with
-// counts, travel time from a neighborhood or from "near me", and the whole state in the URL.
+// counts (searchfacets.js), travel time from a neighborhood or from "near me", and the whole state in the URL.
 // Data strings only ever reach the page through textContent or attribute setters, never as HTML.
 import MiniSearch from "../vendor/search/minisearch.js";
 import { stemmer } from "../vendor/search/stemmer.js";
+import { card } from "./searchcard.js";
+import { FACETS, failures, slot, updateCounts } from "./searchfacets.js";
 
 const form = document.getElementById("search");
 const root = form.dataset.root;  // root of the page's language: links to school pages
@@ -10,11 +12,12 @@ const dataRoot = form.dataset.data || root;  // root of the site: the index and 
 const $ = (id) => document.getElementById(id);
 const PAGE = 20;
 const T = JSON.parse(document.getElementById("search-strings").textContent);
-const FACETS = ["grade", "sector", "offer", "tier", "area"];
+const TT = JSON.parse(document.getElementById("trip-strings").textContent);  // shared with school and shortlist pages
 const FIELDS = ["q", ...FACETS, "from", "within", "sort"];
 
 const fold = (text) => text.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase().replace(/\u2019/g, "'");
 const nameKey = (text) => fold(text).split(/[^\p{L}\p{N}_]+/u).filter(Boolean).join(" ");
+let places = { lat: [], lon: [], bell: [] }, map = null, lastResults = [];
 let options = {}, byName, STOP, index, engine, schools, phraseRe, concepts, minutes = null, shown = PAGE, fromLabel = "";
 
 function load(data) {
@@ -81,15 +84,6 @@ function matches(text, allowLoose) {
   return { hits, loose };
 }
 
-// Facet tests take the chosen value as a number (grades: -1 = PK, 0 = K).
-const tests = {
-  grade: (s, v) => s.lo !== null && s.lo <= v && v <= s.hi,
-  sector: (s, v) => s.sector === v,
-  offer: (s, v) => s.offers.includes(v),
-  tier: (s, v) => s.tier > 0 && s.tier <= v,
-  area: (s, v) => s.nbhd === v,
-};
-
 function state() {
   const st = {};
   for (const f of FIELDS) st[f] = form.elements[f].value;
@@ -101,21 +95,12 @@ function reachable(s, st) {
   return minutes[s.id] <= +st.within;
 }
 
-// Which facet filters a school fails, as bits (travel time is bit 5): one test per facet and school.
-function failures(s, chosen, st) {
-  let mask = 0;
-  for (let bit = 0; bit < FACETS.length; bit++) {
-    if (chosen[bit] !== null && !tests[FACETS[bit]](s, chosen[bit])) mask |= 1 << bit;
-  }
-  return reachable(s, st) ? mask : mask | (1 << FACETS.length);
-}
-
 function run(st, counts, allowLoose = true) {
   const { hits, loose } = matches(st.q, allowLoose);
   const chosen = FACETS.map((f) => (st[f] === "" ? null : +st[f]));
-  const masks = hits.map(([s]) => failures(s, chosen, st));
+  const masks = hits.map(([s]) => failures(s, chosen, reachable(s, st)));
   const results = hits.filter((_, i) => masks[i] === 0);
-  if (counts) updateCounts(hits, masks);
+  if (counts) updateCounts(options, hits, masks);
   const by = {
     name: (a, b) => a[0].rank - b[0].rank,
     tier: (a, b) => (a[0].tier || 99) - (b[0].tier || 99) || b[1] - a[1],
@@ -125,93 +110,58 @@ function run(st, counts, allowLoose = true) {
   return { results, loose };
 }
 
-// Disjunctive counts: each option counts the schools that would match if it were chosen, other filters kept.
-// Counts per option slot (grades shifted by one so PK is slot 0), in typed arrays: cheap on every keystroke.
-const counters = {
-  grade: (s, c) => { if (s.lo !== null) for (let g = s.lo; g <= s.hi; g++) c[g + 1]++; },
-  sector: (s, c) => { if (s.sector >= 0) c[s.sector]++; },
-  offer: (s, c) => { for (const o of s.offers) c[o]++; },
-  tier: (s, c) => { if (s.tier > 0) for (let t = s.tier; t < c.length; t++) c[t]++; },
-  area: (s, c) => { if (s.nbhd >= 0) c[s.nbhd]++; },
-};
-const slot = (f, value) => (f === "grade" ? +value + 1 : +value);
-
-function updateCounts(hits, masks) {
-  FACETS.forEach((f, bit) => {
-    const counts = new Int32Array(options[f].reduce((m, o) => Math.max(m, o.slot), 0) + 1);
-    const others = ~(1 << bit), count = counters[f];
-    for (let i = 0; i < hits.length; i++) if ((masks[i] & others) === 0) count(hits[i][0], counts);
-    for (const o of options[f]) {
-      if (o.shown !== counts[o.slot]) { o.shown = counts[o.slot]; o.textContent = o.dataset.label + " (" + o.shown + ")"; }
-    }
-  });
-}
-
-function card(s) {
-  const li = document.createElement("li");
-  li.className = "card";
-  const h = li.appendChild(document.createElement("h3"));
-  h.className = "card-title";
-  const a = h.appendChild(document.createElement("a"));
-  a.href = root + "/schools/" + encodeURIComponent(s.slug) + "/";
-  a.textContent = s.name;
-  const facts = li.appendChild(document.createElement("p"));
-  facts.className = "card-facts";
-  const badge = facts.appendChild(document.createElement("span"));
-  const sector = index.sectors[s.sector];
-  badge.className = "badge badge-" + (sector ? sector.replace(/[^a-z0-9-]/g, "") : "unknown");
-  badge.textContent = label("sector", s.sector, T.no_sector);
-  facts.appendChild(document.createElement("span")).textContent = grades(s);
-  facts.appendChild(document.createElement("span")).textContent =
-    s.nbhd >= 0 ? index.neighborhoods[s.nbhd][0] : T.no_location;
-  const rating = li.appendChild(document.createElement("p"));
-  rating.className = "card-rating";
-  const tier = rating.appendChild(document.createElement("span"));
-  tier.className = "tier tier-" + (s.tier || "none");
-  tier.textContent = s.tier ? form.elements.tier.options[s.tier].dataset.tier : T.no_tier;
-  if (minutes) {
-    const t = li.appendChild(document.createElement("p"));
-    t.className = "card-travel";
-    const m = minutes[s.id];
-    t.textContent = m === 255 ? T.no_trip.replace("{from}", fromLabel)
-      : T.trip.replace("{n}", m).replace("{from}", fromLabel);
-  }
-  return li;
-}
-
-function label(facet, value, fallback) {
-  const o = [...form.elements[facet].options].find((x) => x.value === String(value));
-  return o ? o.dataset.label : fallback;
-}
-
-function grades(s) {
-  if (s.lo === null || s.hi === null) return T.no_grades;
-  const g = (n) => (n === -1 ? "PK" : n === 0 ? "K" : String(n));
-  return T.grades.replace("{span}", s.lo === s.hi ? g(s.lo) : g(s.lo) + "\u2013" + g(s.hi));
-}
-
-let drawn = "";
+let drawn = "", saved = new Set();
 function render(st, keepPage, typing = false) {
   const { results, loose } = run(st, $("search-filters").open, !typing);
   if (!keepPage) shown = PAGE;
   const page = results.slice(0, shown);
+  saved = new Set(window.sf.shortlist());
+  lastResults = results;
+  if (map) map.show(results.map(([s]) => s), minutes);
   const key = page.map(([s]) => s.id).join(",") + "|" + (minutes ? fromLabel : "");
-  if (key !== drawn) { $("search-results").replaceChildren(...page.map(([s]) => card(s))); drawn = key; }
+  if (key !== drawn) { $("search-results").replaceChildren(...page.map(([s]) => card(s, { root, index, form, T, TT, saved, minutes, bell: places.bell, fromLabel }))); drawn = key; }
   const n = results.length;
   const status = (n === 1 ? T.one : T.other.replace("{n}", n)) + (loose ? " " + T.loose : "");
   if ($("search-status").textContent !== status) $("search-status").textContent = status;
   $("search-more").hidden = n <= shown;
+  $("home-line").hidden = !minutes;
+  if (minutes) $("home-line").firstChild.textContent = T.home_line.replace("{from}", fromLabel);
   return results;
 }
 
 async function setOrigin(st) {
   minutes = null;
   fromLabel = "";
-  if (!st.from || st.from === "me") return;
+  if (!st.from) return;
+  const home = window.sf.home();
+  if (st.from === "me" || st.from === "map") {  // a travel cell: the one near the device, or picked on the map
+    if (!home || home.k !== "c") return;
+    minutes = await window.sf.minutes(home);
+    fromLabel = st.from === "me" ? T.me : T.here;
+    return;
+  }
   const i = index.neighborhoods.findIndex((n) => n[1] === st.from);
   if (i < 0) return;
-  const response = await fetch(dataRoot + "/search/from/n" + i + ".u8");
-  if (response.ok) { minutes = new Uint8Array(await response.arrayBuffer()); fromLabel = index.neighborhoods[i][0]; }
+  const chosen = { k: "n", i, label: index.neighborhoods[i][0] };
+  window.sf.setHome(chosen);
+  minutes = await window.sf.minutes(chosen);
+  if (minutes) fromLabel = chosen.label;
+}
+
+// Home picked on the map (a tap, or the map's centre from the keyboard).
+async function pickHome(lat, lon) {
+  const best = await window.sf.nearestCell(lat, lon);
+  const status = $("map-status");
+  if (best < 0) { status.textContent = T.geo_far; return; }
+  window.sf.setHome({ k: "c", i: best });
+  form.elements.from.value = "map";
+  await setOrigin(state());
+  $("near-me-status").textContent = T.picked;
+  status.textContent = T.picked;
+  const cells = await window.sf.getJSON("/search/cells.json");
+  if (map) { map.home([cells.lat[best], cells.lon[best]]); map.picking(false); }
+  $("pick-help").hidden = true;
+  update(true);
 }
 
 async function nearMe() {
@@ -219,20 +169,10 @@ async function nearMe() {
   if (!navigator.geolocation) { status.textContent = T.geo_none; return; }
   status.textContent = T.geo_ask;
   navigator.geolocation.getCurrentPosition(async (pos) => {
-    const cells = await (await fetch(dataRoot + "/search/cells.json")).json();
-    const { latitude: lat, longitude: lon } = pos.coords;
-    const k = Math.cos((lat * Math.PI) / 180);
-    let best = -1, bestD = Infinity;
-    cells.lat.forEach((la, i) => {
-      const d = (la - lat) ** 2 + ((cells.lon[i] - lon) * k) ** 2;
-      if (d < bestD) { bestD = d; best = i; }
-    });
-    const km = Math.sqrt(bestD) * 111.2;
-    if (best < 0 || km > 2) { status.textContent = T.geo_far; return; }
-    const chunk = Math.floor(best / cells.chunk);
-    const buf = new Uint8Array(await (await fetch(dataRoot + "/search/from/c" + chunk + ".u8")).arrayBuffer());
-    const row = best - chunk * cells.chunk;
-    minutes = buf.slice(row * cells.schools, (row + 1) * cells.schools);
+    const best = await window.sf.nearestCell(pos.coords.latitude, pos.coords.longitude);
+    if (best < 0) { status.textContent = T.geo_far; return; }
+    window.sf.setHome({ k: "c", i: best });
+    minutes = await window.sf.minutes({ k: "c", i: best });
     fromLabel = T.me;
     form.elements.from.value = "me";
     status.textContent = T.geo_done;
@@ -243,6 +183,9 @@ async function nearMe() {
 function toUrl(st) {
   const params = new URLSearchParams();
   for (const f of FIELDS) if (st[f]) params.set(f, st[f]);
+  const home = window.sf.home();  // a point (never coordinates): the travel cell's number
+  if ((st.from === "me" || st.from === "map") && home && home.k === "c") params.set("home", "c" + home.i);
+  if ($("map-toggle").getAttribute("aria-pressed") === "true") params.set("view", "map");
   const text = params.toString();
   return location.pathname + (text ? "?" + text : "");
 }
@@ -268,9 +211,11 @@ function update(push) {
 async function start() {
   const response = await fetch(form.dataset.index);
   load(await response.json());
+  places = await window.sf.places().catch(() => places);
   const typed = form.elements.q.value;  // typed while the index loaded (the form shows from the first paint)
   fromUrl();
   if (!new URLSearchParams(location.search).get("q") && typed) form.elements.q.value = typed;
+  restoreHome();
   const st0 = state();
   if (FIELDS.some((f) => f !== "q" && st0[f])) $("search-filters").open = true;
   await setOrigin(st0);
@@ -291,10 +236,54 @@ async function start() {
   });
   form.addEventListener("submit", (e) => { e.preventDefault(); update(true); $("search-results").focus(); });
   $("near-me").addEventListener("click", nearMe);
+  $("home-change").addEventListener("click", () => { $("search-filters").open = true; form.elements.from.focus(); });
+  $("map-toggle").hidden = false;
+  $("map-toggle").addEventListener("click", async () => {
+    await toggleMap($("map-toggle").getAttribute("aria-pressed") !== "true");
+    update(false);
+  });
+  if (new URLSearchParams(location.search).get("view") === "map") toggleMap(true);
+  $("pick-home").addEventListener("click", async () => {
+    await toggleMap(true);
+    if (!map) return;
+    map.picking(true);
+    $("pick-help").hidden = false;
+    $("map-box").scrollIntoView();
+    $("search-map").focus();
+  });
+  $("pick-center").addEventListener("click", () => { if (map) { const c = map.center(); pickHome(c[0], c[1]); } });
   $("search-filters").addEventListener("toggle", () => { if ($("search-filters").open) render(state(), true); });
   $("search-more").addEventListener("click", () => { shown += PAGE; render(state(), true); });
   addEventListener("popstate", async () => { fromUrl(); await setOrigin(state()); render(state()); });
-  window.schoolSearch = { run: (st) => run({ ...state(), ...st }, false).results.map(([s]) => s.slug), ready: true };
+  window.schoolSearch = { map: () => map, pickHome, run: (st) => run({ ...state(), ...st }, false).results.map(([s]) => s.slug), ready: true };
+}
+
+// No "from" in the address: the home remembered on this device, if any.
+function restoreHome() {
+  if (new URLSearchParams(location.search).get("from")) return;
+  const home = window.sf.home();
+  if (!home) return;
+  if (home.k === "n" && index.neighborhoods[home.i]) form.elements.from.value = index.neighborhoods[home.i][1];
+  else if (home.k === "c") form.elements.from.value = "map";
+}
+
+async function toggleMap(on) {
+  $("map-toggle").setAttribute("aria-pressed", on ? "true" : "false");
+  $("map-box").hidden = !on;
+  if (!on || map) return;
+  try {
+    const { SearchMap } = await import("./searchmap.js");
+    map = await SearchMap($("search-map"), { places, index, T, form, root,
+      onPick: (lat, lon) => pickHome(lat, lon), status: $("map-status") });
+    const home = window.sf.home();
+    if (home && home.k === "c") {
+      const cells = await window.sf.getJSON("/search/cells.json");
+      map.home([cells.lat[home.i], cells.lon[home.i]]);
+    }
+    map.show(lastResults.map(([s]) => s), minutes);
+  } catch (e) {
+    $("map-status").textContent = T.map_failed;
+  }
 }
 
 start();
