@@ -54,7 +54,8 @@ def run(config: CityConfig) -> BuildResult:
     schools = with_transit(placed.schools, transit)
     travel = travel_stage.run(config, schools, placed.neighborhoods, metric, transit.day)
     schools = with_reach_and_bands(schools, travel)
-    access = access_stage.run(config, schools, placed.neighborhoods, travel.matrix, metric, placed.crosswalk)
+    access = access_stage.run(config, schools, placed.neighborhoods, travel.matrix, metric, placed.crosswalk,
+                              placed.population_files)
     problems = directory.problems + rated.problems + placed.problems + transit.problems
     counts = directory.counts | rated.counts
     guard_quarantine(counts, problems, config.thresholds["max_quarantine_share"])

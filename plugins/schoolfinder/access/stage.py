@@ -15,17 +15,15 @@ from ..config import CityConfig
 from ..geo.neighborhoods import allocate_by_area
 
 
-def band_children(config: CityConfig) -> tuple[gpd.GeoDataFrame, pd.DataFrame, pd.DataFrame]:
+def band_children(config: CityConfig, files: population.PopulationFiles) -> tuple[gpd.GeoDataFrame, pd.DataFrame, pd.DataFrame]:
     """Small areas, their children per band (columns elementary, middle, high; row-aligned), and the same by area id."""
-    spec = config.population
-    areas = gpd.read_file(config.source_path(spec["areas_path"]))
-    by_id = population.band_counts(config, population.read_table(config))
-    ids = areas[spec["area_id_field"]].astype(str)
-    return areas, by_id.reindex(ids, fill_value=0.0).reset_index(drop=True), by_id
+    by_id = population.band_counts(config, files.table)
+    ids = files.areas[config.population["area_id_field"]].astype(str)
+    return files.areas, by_id.reindex(ids, fill_value=0.0).reset_index(drop=True), by_id
 
 
 def deserts(config: CityConfig, schools: pd.DataFrame, neighborhoods: gpd.GeoDataFrame, travel: dict, metric_crs,
-            crosswalk: pd.DataFrame | None = None) -> dict:
+            crosswalk: pd.DataFrame | None, files: population.PopulationFiles) -> dict:
     """Per cell and per neighborhood, for each band and time limit: quality access and the desert share.
 
     Children per cell always come from area weighting; children per neighborhood (shown next to the shares, and
@@ -36,7 +34,7 @@ def deserts(config: CityConfig, schools: pd.DataFrame, neighborhoods: gpd.GeoDat
     located = schools.set_index("key").loc[list(travel["school_keys"])].reset_index()
     origins = travel["origins"]
     cells = access.cell_polygons(origins["cell"].tolist()).assign(nbhd_id=origins["nbhd_id"].to_numpy())
-    areas, per_area, by_id = band_children(config)
+    areas, per_area, by_id = band_children(config, files)
     children = allocate_by_area(areas, per_area, cells, "cell", metric_crs)
     shown, demand = _neighborhood_children(areas, per_area, by_id, children, cells, neighborhoods, crosswalk, metric_crs)
     limits = sorted(set(config.thresholds["travel_minutes"]) | {rules["minutes"]})
@@ -101,7 +99,7 @@ class AccessResult:
 
 
 def run(config: CityConfig, schools: pd.DataFrame, neighborhoods: gpd.GeoDataFrame, travel: dict | None, metric_crs,
-        crosswalk: pd.DataFrame | None) -> AccessResult:
+        crosswalk: pd.DataFrame | None, files: population.PopulationFiles | None) -> AccessResult:
     """Desert measures for ``schools`` over the ``travel`` matrix, when the city configures them."""
     wanted = travel and config.access["quality_tier"] and config.population and config.population["bands"]
-    return AccessResult(deserts(config, schools, neighborhoods, travel, metric_crs, crosswalk) if wanted else None)
+    return AccessResult(deserts(config, schools, neighborhoods, travel, metric_crs, crosswalk, files) if wanted else None)

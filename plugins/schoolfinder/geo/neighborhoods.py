@@ -99,7 +99,7 @@ def allocate_by_area(areas: gpd.GeoDataFrame, counts: pd.DataFrame, zones: gpd.G
     return per_zone.reindex(zones[zone_column], fill_value=0.0)
 
 
-def children_by_neighborhood(areas: gpd.GeoDataFrame, children: pd.Series, neighborhoods: gpd.GeoDataFrame) -> pd.Series:
+def area_weighted_children(areas: gpd.GeoDataFrame, children: pd.Series, neighborhoods: gpd.GeoDataFrame) -> pd.Series:
     """Allocate children per small area to neighborhoods by share of area; a Series indexed by ``nbhd_id``."""
     frame = pd.DataFrame({"children": np.asarray(children, dtype=float)})
     return allocate_by_area(areas, frame, neighborhoods, "nbhd_id", neighborhoods.estimate_utm_crs())["children"]

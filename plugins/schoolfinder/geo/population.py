@@ -13,6 +13,8 @@ Travel-time cells have no crosswalk, so children per cell always come from area 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import geopandas as gpd
 import pandas as pd
 
@@ -21,11 +23,20 @@ from ..ingest import tables as ingest
 from ..problems import DataError, Problem
 
 
-def read_table(config) -> pd.DataFrame:
-    """The population table as text, with file row numbers."""
+@dataclass(frozen=True)
+class PopulationFiles:
+    """The population table (text, with file row numbers) and the small areas it counts: read once per build."""
+
+    table: pd.DataFrame
+    areas: gpd.GeoDataFrame
+
+
+def read_population(config) -> PopulationFiles:
+    """Read the city's population table and small-area boundaries."""
     spec = config.population
     source = {"path": spec["table_path"], "encoding": spec["encoding"], "skip_rows": spec["skip_rows"], "format": "csv"}
-    return ingest.read_table(config.source_path(spec["table_path"]), source)
+    return PopulationFiles(ingest.read_table(config.source_path(spec["table_path"]), source),
+                           gpd.read_file(config.source_path(spec["areas_path"])))
 
 
 def children_per_area(config, table: pd.DataFrame) -> pd.Series:
@@ -113,19 +124,18 @@ def reconcile(config, per_area: pd.Series, crosswalk: pd.DataFrame, area_ids: pd
             "areas_not_in_crosswalk": missing, "children_not_in_crosswalk": round(float(per_area.reindex(missing).fillna(0).sum()))}
 
 
-def children_by_neighborhood(config, neighborhoods: gpd.GeoDataFrame, crosswalk: pd.DataFrame | None,
-                             problems: list[Problem]) -> tuple[pd.Series, dict]:
+def children_by_neighborhood(config, files: PopulationFiles, neighborhoods: gpd.GeoDataFrame,
+                             crosswalk: pd.DataFrame | None, problems: list[Problem]) -> tuple[pd.Series, dict]:
     """Children per ``nbhd_id`` and a summary saying how they were counted and what was left out."""
     spec = config.population
-    table = read_table(config)
+    table, areas = files.table, files.areas
     per_area = children_per_area(config, table)
-    areas = gpd.read_file(config.source_path(spec["areas_path"]))
     area_ids = areas[spec["area_id_field"]].astype(str)
     if crosswalk is not None:
         summary = reconcile(config, per_area, crosswalk, area_ids, table, problems)
         children = by_crosswalk(per_area.to_frame("children"), crosswalk)["children"]
     else:
-        children = geo.children_by_neighborhood(areas, area_ids.map(per_area).fillna(0.0), neighborhoods)
+        children = geo.area_weighted_children(areas, area_ids.map(per_area).fillna(0.0), neighborhoods)
         in_areas = float(per_area.reindex(area_ids.unique()).fillna(0).sum())
         summary = {"method": "area_weighting", "children_in_areas": round(in_areas),
                    "children_outside_neighborhoods": round(in_areas - float(children.sum()))}

@@ -22,6 +22,7 @@ class GeoResult:
     neighborhoods: gpd.GeoDataFrame
     crosswalk: pd.DataFrame | None  # small area -> neighborhood, when the city gives one
     population: dict | None  # how children per neighborhood were counted, and what was left out
+    population_files: population.PopulationFiles | None  # read once here, used again by the access stage
     problems: list[Problem] = field(default_factory=list)
 
 
@@ -35,12 +36,13 @@ def run(config: CityConfig, schools: pd.DataFrame, lead_row: dict, files: dict) 
     problems += found
     crosswalk = population.read_crosswalk(config, set(neighborhoods["nbhd_id"])) \
         if config.population and config.population["crosswalk"] else None
-    neighborhoods, counted, found = _neighborhood_stats(config, schools, neighborhoods, crosswalk)
+    files = population.read_population(config) if config.population else None
+    neighborhoods, counted, found = _neighborhood_stats(config, schools, neighborhoods, crosswalk, files)
     problems += found
     frames = svgmap.neighborhood_frames(neighborhoods)
     neighborhoods["svg_path"] = [frames[i]["path"] for i in neighborhoods["nbhd_id"]]
     schools["map_xy"] = [svgmap.place(lat, lon, frames.get(n)) for lat, lon, n in zip(schools["lat"], schools["lon"], schools["nbhd_id"])]
-    return GeoResult(schools, neighborhoods, crosswalk, counted, problems)
+    return GeoResult(schools, neighborhoods, crosswalk, counted, files, problems)
 
 
 def _locate(config, schools, neighborhoods, lead_row, files) -> tuple[pd.DataFrame, list[Problem]]:
@@ -67,7 +69,7 @@ def _locate(config, schools, neighborhoods, lead_row, files) -> tuple[pd.DataFra
     return schools, problems
 
 
-def _neighborhood_stats(config, schools, neighborhoods, crosswalk) -> tuple[gpd.GeoDataFrame, dict | None, list[Problem]]:
+def _neighborhood_stats(config, schools, neighborhoods, crosswalk, files) -> tuple[gpd.GeoDataFrame, dict | None, list[Problem]]:
     """School and child counts per neighborhood, and the population problems found counting them."""
     neighborhoods, problems = neighborhoods.copy(), []
     per = schools.groupby("nbhd_id")["key"].count()
@@ -75,6 +77,6 @@ def _neighborhood_stats(config, schools, neighborhoods, crosswalk) -> tuple[gpd.
     neighborhoods["children"] = None
     if not config.population:
         return neighborhoods, None, problems
-    children, counted = population.children_by_neighborhood(config, neighborhoods, crosswalk, problems)
+    children, counted = population.children_by_neighborhood(config, files, neighborhoods, crosswalk, problems)
     neighborhoods["children"] = neighborhoods["nbhd_id"].map(children).round().astype(int)
     return neighborhoods, counted, problems

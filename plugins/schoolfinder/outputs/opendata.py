@@ -35,9 +35,10 @@ OPEN_DATA_COLUMNS = {
 }
 
 
-def dumps(data) -> str:
-    """Serialise deterministically (sorted keys)."""
-    return json.dumps(data, sort_keys=True, ensure_ascii=False, indent=1, allow_nan=False) + "\n"
+def dumps(data, compact: bool = False) -> str:
+    """Serialise deterministically (sorted keys, no NaN); ``compact`` drops the indentation for big files."""
+    layout = {"separators": (",", ":")} if compact else {"indent": 1}
+    return json.dumps(data, sort_keys=True, ensure_ascii=False, allow_nan=False, **layout) + "\n"
 
 
 def open_data_rows(records: list[dict]) -> list[dict]:

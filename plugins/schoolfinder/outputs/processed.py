@@ -11,16 +11,10 @@ from . import buildinfo
 from .. import contract as files
 from ..contract import SCHOOL_FIELDS
 from ..search import index as search
-from .opendata import OPEN_DATA_COLUMNS, compare_records, open_data_files
+from .opendata import OPEN_DATA_COLUMNS, compare_records, dumps, open_data_files  # noqa: F401 (dumps: one serialiser)
 from ..pipeline import BuildResult
 from .safety import csv_text
 
-
-
-def dumps(data, compact: bool = False) -> str:
-    """Serialise deterministically (sorted keys, no NaN); ``compact`` drops the indentation for big files."""
-    layout = {"separators": (",", ":")} if compact else {"indent": 1}
-    return json.dumps(data, sort_keys=True, ensure_ascii=False, allow_nan=False, **layout) + "\n"
 
 
 def school_records(result: BuildResult) -> list[dict]:
