@@ -123,16 +123,18 @@ class SchoolPagesGenerator(Generator):
             here = by_nbhd.get(nbhd["slug"], [])
             nearby = [s for s in near.get(nbhd["slug"], []) if s["neighborhood_slug"] != nbhd["slug"]][:NEARBY_MAX]
             folder = out / "neighborhoods" / nbhd["slug"]
-            area_map = drawer.pieces("../../", nbhd["nbhd_id"], assets=up + "../../") if drawer else None
+            area_map = (drawer.pieces("../../", folder / "map.js", nbhd["nbhd_id"], assets=up + "../../")
+                        if drawer else None)
             write(f"neighborhoods/{nbhd['slug']}/index.html", "neighborhood", neighborhood=nbhd,
                   schools=here, nearby=nearby, page_name="neighborhood", area_map=area_map)
             if drawer:
                 write(f"neighborhoods/{nbhd['slug']}/embed/index.html", "embed", neighborhood=nbhd, page_name="embed",
-                      area_map=drawer.pieces("../../../", nbhd["nbhd_id"], assets=up + "../../../"), sitemap=False)
+                      area_map=drawer.pieces("../../../", folder / "embed" / "map.js", nbhd["nbhd_id"],
+                                                     assets=up + "../../../"), sitemap=False)
                 drawer.png(folder / "map.png", nbhd["name"], nbhd["nbhd_id"])
         if drawer:
             write("deserts/index.html", "deserts", page_name="deserts",
-                  city_map=drawer.pieces("../", assets=up + "../"))
+                  city_map=drawer.pieces("../", out / "deserts" / "map.js", assets=up + "../"))
             drawer.png(out / "deserts" / "map.png", self.context["sf"]["city"]["name"])
 
     def _write_content_pages(self, write, lang: str):

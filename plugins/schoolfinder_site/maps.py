@@ -48,12 +48,14 @@ class DesertMaps:
         other.schools = self.schools.assign(tier_label=ranked.fillna(self.schools["tier_label"]))
         return other
 
-    def pieces(self, root: str, nbhd_id: str | None = None, map_id: str = "desert", assets: str | None = None) -> dict:
+    def pieces(self, root: str, script_path: Path, nbhd_id: str | None = None, map_id: str = "desert",
+               assets: str | None = None) -> dict:
         """Map pieces for the whole city or one neighborhood; ``root`` is the relative path to the root of the page's
         language (school links), ``assets`` the one to the site root (theme files; ``root`` when not given).
 
-        Nothing blocks the first paint: Leaflet loads with ``defer``, the map's data follows as inline JSON, and
-        ``src`` is the static map script (run after Leaflet in document order) that draws it."""
+        Nothing blocks the first paint and no script is inline: Leaflet loads with ``defer``, then folium's map
+        script, written to ``script_path`` beside the page (its map variable stays global), then the map's data as
+        JSON; ``src`` is the static map script (run last in document order) that draws the data on folium's map."""
         cells, outline, schools, stops = self._subset(nbhd_id)
         schools = schools.assign(url=[f"{root}schools/{s}/" for s in schools["slug"]])
         pieces = maps.desert_map(cells, schools, stops, outline, asset_base=f"{assets or root}theme/vendor/leaflet/",
@@ -61,7 +63,10 @@ class DesertMaps:
         head = pieces["head"].replace("<script src=", "<script defer src=")
         if head == pieces["head"]:
             raise ValueError("map head has no external script to defer")
-        return {**pieces, "head": f"{head}\n{pieces['data']}", "src": f"{assets or root}{maps.SCRIPT}"}
+        script_path.parent.mkdir(parents=True, exist_ok=True)
+        script_path.write_text(pieces["script"] + "\n", encoding="utf-8")
+        own = f'<script data-sf="map" defer src="{script_path.name}"></script>'
+        return {**pieces, "head": f"{head}\n{own}\n{pieces['data']}", "src": f"{assets or root}{maps.SCRIPT}"}
 
     def png(self, path: Path, title: str, nbhd_id: str | None = None) -> None:
         """The same map as a static image (no JavaScript, printing, share card)."""

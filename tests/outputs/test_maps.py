@@ -126,6 +126,75 @@ def test_hostile_names_travel_as_data_and_script_stays_valid(pieces):
     assert "innerHTML" not in script and "insertAdjacentHTML" not in script and "eval(" not in script
 
 
+LIPSUM = "{{ lipsum.__globals__['os'].popen('id').read() }}"
+
+
+def _strings_in(value) -> list:
+    """Every string inside a call's arguments (nested lists, tuples and dicts included)."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _strings_in(v)]
+    if isinstance(value, (list, tuple)):
+        return [s for v in value for s in _strings_in(v)]
+    return []
+
+
+def test_folium_is_handed_no_input_text(monkeypatch):
+    """folium/branca render Jinja templates: they get numbers, constants and our UI strings, never a name or label."""
+    from schoolfinder.outputs import foliummap
+
+    cells, schools, stops, outline = tiny()
+    hostile = [*PAYLOADS, LIPSUM, f"Lincoln {LIPSUM} Elementary", "{{7*7}}"]
+    schools["name"] = hostile[:len(schools)]
+    schools["tier_label"] = [LIPSUM, "{{7*7}}", None, LIPSUM, "{{7*7}} Tier", PAYLOADS[5]]
+    stops["name"] = hostile[-len(stops):]
+    outline["name"] = [LIPSUM, "{{7*7}} North"]
+    inputs = {*hostile, LIPSUM, "{{7*7}} Tier", "{{7*7}} North", *PAYLOADS}
+    calls = []
+    for cls in (foliummap._Map, foliummap.folium.TileLayer):
+        original = cls.__init__
+
+        def spy(self, *args, _original=original, **kwargs):
+            calls.append((args, kwargs))
+            _original(self, *args, **kwargs)
+        monkeypatch.setattr(cls, "__init__", spy)
+    leaflet_calls = []
+    real = maps.leaflet_map
+    monkeypatch.setattr(maps, "leaflet_map", lambda *a, **k: leaflet_calls.append((a, k)) or real(*a, **k))
+    out = maps.desert_map(cells, schools, stops, outline, asset_base=BASE, strings=STRINGS)
+    (center, zoom), kwargs = leaflet_calls[0]
+    assert all(type(x) in (int, float) for x in center) and type(zoom) is int
+    credit = f'<a href="{maps.OSM_COPYRIGHT}">{maps.safe_text(STRINGS["osm_attribution"])}</a>'
+    assert kwargs == {"map_id": "desert", "asset_base": BASE, "label": maps.safe_text(STRINGS["map_label"]),
+                      "tile_url": maps.TILE_URL, "attribution": credit}
+    assert len(calls) == 2
+    handed = [s for args, kw in calls for s in _strings_in([args, kw])]
+    assert set(handed) <= {maps.TILE_URL, credit}, handed
+    for args, kw in calls:
+        assert all(type(x) in (int, float) for x in kw.get("location", ()))
+    folium_rendered = "\n".join((out["head"], out["script"], out["body"].split('<div class="sf-map-legend">')[0]))
+    for text in inputs:
+        assert text not in folium_rendered
+    for fragment in ("{{", "{%", "lipsum", "__globals__", "popen", "49", "alert"):
+        assert fragment not in folium_rendered
+    assert re.match(r'var map_desert_1 = L\.map\("map_desert_1"', out["script"])
+    assert "L.tileLayer(" in out["script"] and "tile_layer_desert_" in out["script"]
+    data = map_data(out)
+    assert [row[3] for row in data["schools"]] == list(schools["name"])  # the names go to the map as JSON instead
+    assert data["outline"]["features"][0]["properties"]["name"] == LIPSUM
+
+
+def test_folium_script_is_deterministic_and_valid(pieces):
+    assert render()["script"] == pieces["script"]
+    assert "map_other_1" in render(map_id="other")["script"]
+    node = shutil.which("node")
+    if node:
+        proc = subprocess.run([node, "--check", "-"], input=pieces["script"], capture_output=True, text=True)
+        assert proc.returncode == 0, proc.stderr
+    assert "openstreetmap" not in render(tiles=False)["script"]
+
+
 def test_a_url_in_a_name_is_text_not_an_asset():
     cells, schools, stops, outline = tiny()
     schools.loc[0, "name"] = "Visit https://evil.example/x.js and //cdn.example/y"
@@ -210,6 +279,15 @@ def page_html(pieces: dict) -> str:
             f"{pieces['data']}<script defer src=\"desertmap.js\"></script></body></html>")
 
 
+def write_page(folder: Path, pieces: dict, folium_script: bool = True) -> None:
+    """The page, folium's map script in map.js beside it (deferred, after Leaflet) and the static map script."""
+    head = pieces["head"].replace("<script src=", "<script defer src=")
+    if folium_script:
+        (folder / "map.js").write_text(pieces["script"] + "\n", encoding="utf-8")
+        head += '\n<script defer src="map.js"></script>'
+    (folder / "index.html").write_text(page_html({**pieces, "head": head}), encoding="utf-8")
+
+
 def settle(page):
     """Wait until the map has stopped zooming and panning: the canvas only hit-tests markers at rest."""
     page.wait_for_function("() => map_desert_1._loaded && !map_desert_1._animatingZoom"
@@ -226,7 +304,7 @@ def test_in_browser_hostile_names_shown_literally(browser, tmp_path):
     shutil.copytree(LEAFLET, tmp_path / "vendor" / "leaflet")
     shutil.copy(MAP_SCRIPT, tmp_path / "desertmap.js")
     cells, schools, stops, outline = tiny()
-    (tmp_path / "index.html").write_text(page_html(render((cells, schools, stops, outline), asset_base="vendor/leaflet/")))
+    write_page(tmp_path, render((cells, schools, stops, outline), asset_base="vendor/leaflet/"))
     with serve(tmp_path) as base:
         page = browser.new_page(viewport={"width": 800, "height": 900})
         watch = PageWatch(page)
@@ -266,3 +344,29 @@ def test_in_browser_hostile_names_shown_literally(browser, tmp_path):
         errors = [e for e in watch.console_errors if "Failed to load resource" not in e]  # the blocked tiles
         assert errors == []
         assert watch.blocked and all(u.startswith("https://tile.openstreetmap.org/") for u in watch.blocked)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("folium_script", [True, False], ids=["folium", "fallback"])
+def test_in_browser_data_drawn_on_folium_map(browser, tmp_path, folium_script):
+    """desertmap.js draws on the map folium declared (one tile layer); without folium's script it makes its own."""
+    from tests.browser import PageWatch, serve
+
+    if not (LEAFLET / "leaflet.js").exists():
+        pytest.skip("run `make vendor` to vendor Leaflet")
+    shutil.copytree(LEAFLET, tmp_path / "vendor" / "leaflet")
+    shutil.copy(MAP_SCRIPT, tmp_path / "desertmap.js")
+    write_page(tmp_path, render(asset_base="vendor/leaflet/"), folium_script)
+    with serve(tmp_path) as base:
+        page = browser.new_page(viewport={"width": 800, "height": 900})
+        watch = PageWatch(page)
+        page.goto(base + "/index.html", wait_until="load")
+        settle(page)
+        counts = page.evaluate("""() => { const n = {tiles: 0, markers: 0};
+            map_desert_1.eachLayer(l => { if (l instanceof L.TileLayer) n.tiles++;
+                                          if (l instanceof L.CircleMarker) n.markers++; });
+            return n; }""")
+        assert counts == {"tiles": 1, "markers": len(PAYLOADS) * 2}
+        assert page.locator(".leaflet-control-attribution a[href='https://www.openstreetmap.org/copyright']").count() == 1
+        errors = [e for e in watch.console_errors if "Failed to load resource" not in e]
+        assert errors == [] and watch.dialogs == []

@@ -1,7 +1,7 @@
-"""Quality-desert maps: the map's data as JSON for a static Leaflet script (self-hosted assets only), and a static PNG.
+"""Quality-desert maps: the Leaflet map built by folium (self-hosted assets only), its data as JSON, and a static PNG.
 
-Input text never meets a template engine here: names and labels travel as JSON data and the map script
-(``theme/static/js/desertmap.js``) shows them as text nodes, never as HTML.
+Input text never meets a template engine: folium (``foliummap``) gets only numbers, constants and UI strings; names
+and labels travel as JSON data that ``theme/static/js/desertmap.js`` draws onto folium's map as text nodes.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import pandas as pd
 import shapely
 
 from ..problems import SchoolfinderError
+from .foliummap import leaflet_map
 from .safety import json_for_html
 
 TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
@@ -193,7 +194,8 @@ def desert_map(cells, schools, stops, outline, *, asset_base: str, strings: Mapp
     Returns
     -------
     dict
-        ``head`` (Leaflet's link and script tags, styles), ``body`` (map div and legend) and ``data`` (a
+        ``head`` (Leaflet's link and script tags, styles), ``body`` (map div and legend), ``script`` (folium's
+        JavaScript declaring ``map_<map_id>_1`` and its tile layer, for a script file of its own) and ``data`` (a
         ``<script type="application/json">`` element with the map's data, read by the static map script).
         The same inputs give byte-identical pieces.
 
@@ -205,20 +207,23 @@ def desert_map(cells, schools, stops, outline, *, asset_base: str, strings: Mapp
     _check_strings(strings)
     if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", map_id):
         raise SchoolfinderError(f"map_id must be an identifier, got {map_id!r}")
-    element = f"map_{map_id}_1"
-    base = html.escape(asset_base, quote=True)
-    head = (f'<script src="{base}leaflet.js"></script>\n<link rel="stylesheet" href="{base}leaflet.css"/>\n'
-            f"<style>#{element}{{position:relative;width:100%;height:70vh;min-height:18rem;max-height:40rem}}"
-            f".leaflet-container{{font-size:1rem}}</style>\n{_LEGEND_CSS}")
-    box = f'<div class="folium-map" id="{element}" role="region"\n        aria-label="{safe_text(strings["map_label"])}"></div>'
-    body = f"{box}\n    {_legend_html(strings, stops is not None and len(stops) > 0)}"
     drawn = map_data(cells, schools, stops, outline, strings, tiles)
+    # folium builds the map from numbers, constants and our own UI strings only; no input text reaches it.
+    credit = f'<a href="{OSM_COPYRIGHT}">{safe_text(strings["osm_attribution"])}</a>'  # the UI string has the ©
+    built = leaflet_map([float(v) for v in drawn["center"]], 10, map_id=map_id,
+                        asset_base=html.escape(asset_base, quote=True), label=safe_text(strings["map_label"]),
+                        tile_url=TILE_URL if tiles else None, attribution=credit)
+    head, box, script, element = built["head"], built["body"], built["script"], built["element"]
+    body = f"{box}\n    {_legend_html(strings, stops is not None and len(stops) > 0)}"
+    head = f"{head}\n{_LEGEND_CSS}"
     # Our markup and the tile layer may name only the allowed URLs; labels and names are text (they may say "http").
     tile = drawn["tiles"] or {}
-    check_no_remote_assets({"head": head, "body": box, "tiles": f'{tile.get("url", "")} {tile.get("copyright", "")}'})
+    check_no_remote_assets({"head": head, "body": box, "script": script,
+                            "tiles": f'{tile.get("url", "")} {tile.get("copyright", "")}'})
     data = json_for_html(drawn)
-    pieces = {"head": head, "body": body, "data": f'<script type="application/json" data-sf-map="{element}">{data}</script>'}
-    if "</script" in data.lower() or "user-scalable" in head or "<title" in head:
+    pieces = {"head": head, "body": body, "script": script,
+              "data": f'<script type="application/json" data-sf-map="{element}">{data}</script>'}
+    if "</script" in (data + script).lower() or "user-scalable" in head or "<title" in head:
         raise SchoolfinderError("map pieces would break the page (</script>, a zoom-blocking viewport or a title)")
     return pieces
 

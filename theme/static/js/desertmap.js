@@ -1,4 +1,5 @@
-/* Quality-desert maps: draw each map from its JSON data (<script type="application/json">) with the vendored Leaflet.
+/* Quality-desert maps: draw each map's data (<script type="application/json">) onto the Leaflet map folium declared
+   (window[element id]; made here if that script is missing), with the vendored Leaflet.
    Names from the data are shown as text nodes, never parsed as HTML; links must be plain relative paths. */
 (function () {
   "use strict";
@@ -25,8 +26,10 @@
   }
 
   function draw(element, d) {
-    var map = L.map(element.id, {center: d.center, zoom: 10, zoomControl: true, preferCanvas: true,
-                                 scrollWheelZoom: false});
+    // folium declares the map and its tile layer (a global named like the element); without it, make our own.
+    var map = window[element.id];
+    if (map instanceof L.Map) { return layers(map, d); }
+    map = L.map(element.id, {center: d.center, zoom: 10, zoomControl: true, preferCanvas: true, scrollWheelZoom: false});
     window[element.id] = map;
     if (d.tiles) {
       var credit = document.createElement("a");
@@ -34,6 +37,10 @@
       credit.textContent = d.tiles.attribution;
       L.tileLayer(d.tiles.url, {maxZoom: 19, attribution: credit.outerHTML}).addTo(map);
     }
+    layers(map, d);
+  }
+
+  function layers(map, d) {
     L.geoJson(d.cells, {interactive: false, style: function (f) {
       return f.properties.desert ? d.styles.desert : d.styles.served; }}).addTo(map);
     L.geoJson(d.outline, {style: function () { return d.styles.outline; }})
@@ -45,6 +52,6 @@
 
   Array.prototype.forEach.call(document.querySelectorAll('script[type="application/json"][data-sf-map]'), function (source) {
     var element = document.getElementById(source.getAttribute("data-sf-map"));
-    if (element) { draw(element, JSON.parse(source.textContent)); }
+    if (element && window.L) { draw(element, JSON.parse(source.textContent)); }
   });
 }());
