@@ -63,6 +63,8 @@ SCHEMA: dict[str, dict[str, Any]] = {
         "cut_points": (list, [], "For `kind = \"number\"`: `[[minimum, tier id], ...]`, highest first; a score at or above a minimum gets that tier."),
         "not_rated": (list, [], "Values that mean \"not rated\": shown as not rated, never as the lowest tier."),
         "not_rated_reason": (str, "", "Plain-language reason shown next to a \"not rated\" value."),
+        "suppressed": (list, ["NR", "*", "s", "-", "N<10", "<5", "< 5", ">95", "> 95"], "Markers meaning a result was withheld (small groups); compared case-insensitively, spaces ignored. Such a row is counted as `suppressed`: shown as published, never a number or a tier. A `not_rated` or `levels` value wins over a marker."),
+        "range": (list, [], "For `kind = \"number\"`: `[minimum, maximum]` a value must lie in, e.g. `[0, 100]` for percents (default: 0 or more). Non-finite, negative or out-of-range values are quarantined (`RATING_OUT_OF_RANGE`). Percent strings (`45%`) and spaces are read as numbers; a banded value (`10-19`, `<10`) is shown as published, never a tier."),
         "subgroups": (dict, {}, "Results for groups of students: `{ columns = { english_learners = \"COL\", students_with_disabilities = \"COL\", low_income = \"COL\" }, kind = \"levels\" or \"number\", measure = \"what the number is\", suppressed = [\"*\"] }`."),
         "scale_note": (str, "", "One sentence explaining the source's scale, shown on school pages."),
         "allow_no_match": (bool, False, "A file none of whose rows match a school is an error (`JOIN_NO_MATCH`) unless this is true; fewer than half matching is a warning (`JOIN_MOSTLY_FAILED`)."),

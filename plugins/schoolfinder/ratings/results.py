@@ -5,8 +5,9 @@ from __future__ import annotations
 import pandas as pd
 
 from ..problems import Problem
-from ..ingest.tables import ROW, SHEET, clean_text, require_columns
+from ..ingest.tables import ROW, SHEET, require_columns
 from .tiers import subgroup_results, tier_for
+from .values import column_text, read_value
 
 
 def normalise_ratings(frame: pd.DataFrame, source: dict, file: str) -> tuple[pd.DataFrame, list[Problem]]:
@@ -21,14 +22,16 @@ def normalise_ratings(frame: pd.DataFrame, source: dict, file: str) -> tuple[pd.
     out = pd.DataFrame({ROW: frame[ROW].to_numpy()})
     sheets = frame[SHEET].to_numpy() if SHEET in frame else [""] * len(frame)
     out["_where"] = [f"{file} [{sheet}]" if sheet else file for sheet in sheets]
-    out["school_id"] = frame[source["school_id_column"]].astype(str).map(clean_text).map(_integer_id).to_numpy()
-    out["value"] = frame[source["rating_column"]].astype(str).map(clean_text).to_numpy()
-    out["year"] = frame[source["year_column"]].astype(str).map(clean_text).to_numpy() if source["year_column"] else source["year"]
-    levels, not_rated = source["levels"], source["not_rated"]
-    out["tier"] = [tier_for(v, source) for v in out["value"]]
-    rated = [v in levels if source["kind"] == "levels" else t is not None for v, t in zip(out["value"], out["tier"])]
-    out["status"] = ["rated" if r else ("not_rated" if v in not_rated else "unknown") for v, r in zip(out["value"], rated)]
-    out["level"] = [levels.index(v) + 1 if v in levels else 0 for v in out["value"]]
+    out["school_id"] = [_integer_id(v) for v in column_text(frame[source["school_id_column"]])]
+    values = column_text(frame[source["rating_column"]])
+    out["value"] = values
+    out["year"] = column_text(frame[source["year_column"]]) if source["year_column"] else source["year"]
+    levels = source["levels"]
+    read = [read_value(v, source) for v in values]  # plain Python lists: no dtype can turn None into NaN
+    tiers = [tier_for(v, source) if kind in ("level", "number") else None for v, (kind, _) in zip(values, read)]
+    out["tier"] = pd.Series(tiers, index=out.index, dtype=object)
+    out["status"] = [_status(kind, tier) for (kind, _), tier in zip(read, tiers)]
+    out["level"] = [levels.index(v) + 1 if v in levels else 0 for v in values]
     spec = source["subgroups"]
     out["subgroups"] = [subgroup_results(row, spec, source) for row in frame[subgroup_columns].to_dict("records")] \
         if spec else [{}] * len(frame)
@@ -36,6 +39,11 @@ def normalise_ratings(frame: pd.DataFrame, source: dict, file: str) -> tuple[pd.
         Problem("QUARANTINE", "UNKNOWN_RATING", r["_where"], int(r[ROW]), source["rating_column"],
                 "value is not one of the source's levels, numbers or not-rated values", r["value"])
         for r in out[out["status"] == "unknown"].to_dict("records")
+    ]
+    problems += [
+        Problem("QUARANTINE", "RATING_OUT_OF_RANGE", r["_where"], int(r[ROW]), source["rating_column"],
+                "number is not finite, negative or outside the source's range", r["value"])
+        for r in out[out["status"] == "out_of_range"].to_dict("records")
     ]
     problems += [
         Problem("QUARANTINE", "MISSING_SCHOOL_ID", r["_where"], int(r[ROW]), source["school_id_column"], "school id is empty")
@@ -48,8 +56,15 @@ def normalise_ratings(frame: pd.DataFrame, source: dict, file: str) -> tuple[pd.
         for r in out[duplicate].to_dict("records")
     ]
     out["_fate"] = "keep"
-    out.loc[(out["status"] == "unknown") | (out["school_id"] == "") | duplicate, "_fate"] = "quarantined"
+    out.loc[out["status"].isin(["unknown", "out_of_range"]) | (out["school_id"] == "") | duplicate, "_fate"] = "quarantined"
     return out, problems
+
+
+def _status(kind: str, tier: str | None) -> str:
+    """``rated``, ``not_rated``, ``suppressed`` or ``banded`` (kept, never a tier); ``unknown``/``out_of_range`` (quarantined)."""
+    if kind in ("level", "number"):
+        return "rated" if tier is not None else ("rated" if kind == "level" else "unknown")
+    return kind
 
 
 def _integer_id(value: str) -> str:
@@ -75,7 +90,7 @@ def attach_ratings(ratings: pd.DataFrame, source: dict, id_to_key: dict[str, str
         if key is None:
             fates.append("no_school")
             continue
-        fates.append("attached")
+        fates.append("suppressed" if row["status"] == "suppressed" else "attached")
         by_key.setdefault(key, []).append({
             "source": source["id"], "series": source["series"] or source["id"], "label": source["label"], "value": row["value"], "year": row["year"],
             "status": row["status"], "as_of": source["as_of"], "scale_note": source["scale_note"],

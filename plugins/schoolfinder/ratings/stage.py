@@ -46,12 +46,14 @@ def run(config: CityConfig, schools: pd.DataFrame) -> RatingsResult:
         for key, items in attached.items():
             by_key.setdefault(key, []).extend(items)
         joins.check_join(source["path"], source["school_id_column"], int((row_fates != "quarantined").sum()),
-                         int((row_fates == "attached").sum()), rated.loc[row_fates == "no_school", "school_id"].tolist(),
+                         int(row_fates.isin(["attached", "suppressed"]).sum()), rated.loc[row_fates == "no_school", "school_id"].tolist(),
                          list(id_to_key), source["allow_no_match"], problems)
         counts[source["id"]] = {"kind": "ratings", "file": source["path"], "rows_read": rows_read,
                                 "attached": int((row_fates == "attached").sum()),
                                 "excluded_no_school": int((row_fates == "no_school").sum()),
                                 "quarantined": int((row_fates == "quarantined").sum())}
+        if (row_fates == "suppressed").any():  # attached, shown as published, never a number or a tier
+            counts[source["id"]]["suppressed"] = int((row_fates == "suppressed").sum())
         if source["where"]:
             counts[source["id"]].update(excluded_filter=rows_read - len(table), filters=filtered)
     schools = schools.copy()

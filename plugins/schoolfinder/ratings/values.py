@@ -1,0 +1,83 @@
+"""One published result value read safely: percent strings, spaces, suppression markers, bands, impossible numbers.
+
+Every cell is read as text first (``cell_text``), so pandas' NaN, ``pd.NA`` and the string and Arrow dtypes all
+give an empty value and never the text ``nan`` or ``<NA>``.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+import pandas as pd
+
+from ..ingest.tables import clean_text
+
+# Markers states use for a result withheld to protect small groups; a source's `suppressed` key replaces the list.
+DEFAULT_SUPPRESSED = ["NR", "*", "s", "-", "N<10", "<5", "< 5", ">95", "> 95"]
+# A range or bound as published ("<10", ">= 95", "10-19", "≤5%"): shown as published, never a number or a tier.
+_BAND = re.compile(r"^(?:[<>≤≥]=?\s*\d+(?:\.\d+)?\s*%?|\d+(?:\.\d+)?\s*%?\s*[-–]\s*\d+(?:\.\d+)?\s*%?)$")
+
+
+def cell_text(value: object) -> str:
+    """The cell as trimmed text; empty for every kind of missing value (None, NaN, pd.NA, NaT)."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    return clean_text(str(value))
+
+
+def column_text(series: pd.Series) -> list[str]:
+    """``cell_text`` for a whole column, whatever its dtype (object, string, Arrow, float)."""
+    return [cell_text(v) for v in series.astype(object).tolist()]
+
+
+def is_suppressed(value: str, markers: list[str]) -> bool:
+    """True when ``value`` is one of ``markers`` (compared case-insensitively, spaces ignored)."""
+    squeezed = value.replace(" ", "").casefold()
+    return any(squeezed == m.replace(" ", "").casefold() for m in markers)
+
+
+def is_band(value: str) -> bool:
+    """True for a banded value such as ``<10``, ``>= 95`` or ``10-19``."""
+    return bool(_BAND.match(value))
+
+
+def parse_number(value: str) -> float | None:
+    """The number in ``value`` (``45``, ``45%``, `` 45.5 % ``), or None when it is not a plain number."""
+    text = value.strip().removesuffix("%").strip().replace(",", "")
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+def read_value(value: str, source: dict) -> tuple[str, float | None]:
+    """Classify one result value as published: returns (status, number).
+
+    Status is ``not_rated`` (a `not_rated` value), ``suppressed`` (a suppression marker), ``banded``
+    (a range such as ``10-19``), ``number`` (a finite number inside the source's `range`), ``out_of_range``
+    (non-finite, negative or outside `range`), or ``unknown`` (text that is none of these).
+    For ``kind = "levels"`` a listed level is ``level``.
+    """
+    if value in source["not_rated"]:
+        return "not_rated", None
+    if source["kind"] == "levels" and value in source["levels"]:
+        return "level", None
+    if is_suppressed(value, source.get("suppressed", DEFAULT_SUPPRESSED)):
+        return "suppressed", None
+    if source["kind"] == "levels":
+        return "unknown", None
+    number = parse_number(value)
+    if number is None:
+        return ("banded", None) if is_band(value) else ("unknown", None)
+    if not in_range(number, source.get("range", [])):
+        return "out_of_range", number
+    return "number", number
+
+
+def in_range(number: float, bounds: list) -> bool:
+    """True for a finite number at or above 0 (or the range's minimum) and at or below the range's maximum."""
+    if not math.isfinite(number):
+        return False
+    low, high = (bounds + [None, None])[:2] if bounds else (0, None)
+    return number >= (0 if low is None else low) and (high is None or number <= high)
