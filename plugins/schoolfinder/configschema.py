@@ -53,6 +53,7 @@ SCHEMA: dict[str, dict[str, Any]] = {
         **_SOURCE_KEYS,
         "directory": (str, REQUIRED, "Id of the `[[directory]]` source whose `school_id` this file uses."),
         "school_id_column": (str, REQUIRED, "Column holding that school id."),
+        "id_columns": (dict, {}, "Other ids to join on, tried in the order written after `school_id_column`: `{ state_id = \"COL\", nces_id = \"COL\" }` (fields the directory knows). Ids are compared in the directory's canonical form (trimmed, no Excel `.0`, padded to its `id_width`), so a file mixing two id systems attaches on either; `joined_on` in the downloads says which matched."),
         "rating_column": (str, REQUIRED, "Column holding the rating exactly as the source publishes it."),
         "year_column": (str, "", "Column holding the school year of the rating."),
         "year": (str, "", "School year of every row when there is no `year_column`."),

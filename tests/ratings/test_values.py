@@ -43,7 +43,7 @@ def test_missing_cells_are_empty_text(value):
 
 
 def _source(**extra):
-    return {**PERCENT, "school_id_column": "id", "rating_column": "pct", "year_column": "", "year": "2024",
+    return {**PERCENT, "school_id_column": "id", "rating_column": "pct", "year_column": "", "year": "2024", "id_columns": {},
             "subgroups": {}, **extra}
 
 

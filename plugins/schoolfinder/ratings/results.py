@@ -17,12 +17,16 @@ def normalise_ratings(frame: pd.DataFrame, source: dict, file: str) -> tuple[pd.
     declared ``levels``/``not_rated`` are quarantined (``_fate``).
     """
     subgroup_columns = list(source["subgroups"].get("columns", {}).values())
-    columns = [source["school_id_column"], source["rating_column"], *subgroup_columns] + ([source["year_column"]] if source["year_column"] else [])
+    columns = [source["school_id_column"], *source["id_columns"].values(), source["rating_column"], *subgroup_columns] + ([source["year_column"]] if source["year_column"] else [])
     require_columns(frame, columns, file)
     out = pd.DataFrame({ROW: frame[ROW].to_numpy()})
     sheets = frame[SHEET].to_numpy() if SHEET in frame else [""] * len(frame)
     out["_where"] = [f"{file} [{sheet}]" if sheet else file for sheet in sheets]
     out["school_id"] = [_integer_id(v) for v in column_text(frame[source["school_id_column"]])]
+    for field, column in source["id_columns"].items():  # other ids, tried after school_id in this order
+        out[f"id:{field}"] = [_integer_id(v) for v in column_text(frame[column])]
+    any_id = out[[c for c in out if c == "school_id" or c.startswith("id:")]].agg("|".join, axis=1)
+    no_id = any_id.str.strip("|") == ""
     values = column_text(frame[source["rating_column"]])
     out["value"] = values
     out["year"] = column_text(frame[source["year_column"]]) if source["year_column"] else source["year"]
@@ -47,16 +51,16 @@ def normalise_ratings(frame: pd.DataFrame, source: dict, file: str) -> tuple[pd.
     ]
     problems += [
         Problem("QUARANTINE", "MISSING_SCHOOL_ID", r["_where"], int(r[ROW]), source["school_id_column"], "school id is empty")
-        for r in out[out["school_id"] == ""].to_dict("records")
+        for r in out[no_id].to_dict("records")
     ]
-    duplicate = out.duplicated(["school_id", "year"]) & (out["school_id"] != "")
+    duplicate = pd.Series(list(zip(any_id, out["year"])), index=out.index).duplicated() & ~no_id
     problems += [
         Problem("QUARANTINE", "DUPLICATE_KEY", r["_where"], int(r[ROW]), source["school_id_column"],
                 "a rating for this school and year appears earlier in the file", r["school_id"])
         for r in out[duplicate].to_dict("records")
     ]
     out["_fate"] = "keep"
-    out.loc[out["status"].isin(["unknown", "out_of_range"]) | (out["school_id"] == "") | duplicate, "_fate"] = "quarantined"
+    out.loc[out["status"].isin(["unknown", "out_of_range"]) | no_id | duplicate, "_fate"] = "quarantined"
     return out, problems
 
 
@@ -74,9 +78,10 @@ def _integer_id(value: str) -> str:
     return value
 
 
-def attach_ratings(ratings: pd.DataFrame, source: dict, id_to_key: dict[str, str]) -> tuple[dict[str, list[dict]], pd.Series]:
-    """Map kept rating rows to school keys through the directory ids.
+def attach_ratings(ratings: pd.DataFrame, source: dict, indexes: dict[str, dict[str, str]]) -> tuple[dict[str, list[dict]], pd.Series]:
+    """Map kept rating rows to school keys through the directory ids: ``school_id`` first, then ``id_columns`` in order.
 
+    ``indexes`` maps each id field to {canonical id: school key}; the field that matched is kept as ``joined_on``.
     Returns (ratings by school key, fate per row): fates are ``attached``,
     ``no_school`` (no published school has that id) or ``quarantined``.
     """
@@ -86,7 +91,7 @@ def attach_ratings(ratings: pd.DataFrame, source: dict, id_to_key: dict[str, str
         if row["_fate"] != "keep":
             fates.append("quarantined")
             continue
-        key = id_to_key.get(row["school_id"])
+        field, key = _match(row, indexes)
         if key is None:
             fates.append("no_school")
             continue
@@ -97,9 +102,18 @@ def attach_ratings(ratings: pd.DataFrame, source: dict, id_to_key: dict[str, str
             "level": int(row["level"]) or None,
             "levels": len(source["levels"]),
             "tier": row["tier"] if isinstance(row["tier"], str) else None, "not_rated_reason": source["not_rated_reason"],
+            "joined_on": field, "row": int(row[ROW]),
             "subgroups": row["subgroups"], "subgroup_measure": source["subgroups"].get("measure", ""),
         })
     return by_key, pd.Series(fates, index=ratings.index, dtype=str)
+
+
+def _match(row: dict, indexes: dict[str, dict[str, str]]) -> tuple[str, str | None]:
+    for field, index in indexes.items():
+        value = row["school_id"] if field == "school_id" else row.get(f"id:{field}", "")
+        if value and value in index:
+            return field, index[value]
+    return "", None
 
 
 def latest_first(ratings: list[dict]) -> list[dict]:

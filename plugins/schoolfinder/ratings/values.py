@@ -11,7 +11,10 @@ import re
 
 import pandas as pd
 
+from ..configschema import SUBGROUPS
+from ..contract import ID_FIELDS
 from ..ingest.tables import clean_text
+from ..problems import ConfigError
 
 # Markers states use for a result withheld to protect small groups; a source's `suppressed` key replaces the list.
 DEFAULT_SUPPRESSED = ["NR", "*", "s", "-", "N<10", "<5", "< 5", ">95", "> 95"]
@@ -81,3 +84,31 @@ def in_range(number: float, bounds: list) -> bool:
         return False
     low, high = (bounds + [None, None])[:2] if bounds else (0, None)
     return number >= (0 if low is None else low) and (high is None or number <= high)
+
+
+def check_result_keys(source: dict, where: str) -> None:
+    """Raise ConfigError for a bad `range`, `suppressed` or `id_columns` of a ratings source (``where`` names it)."""
+    bounds = source["range"]
+    if bounds and (len(bounds) != 2 or not all(isinstance(b, (int, float)) and not isinstance(b, bool) for b in bounds)
+                   or bounds[0] > bounds[1]):
+        raise ConfigError(f"{where}: range must be [minimum, maximum] numbers, got {bounds!r}")
+    if not all(isinstance(m, str) for m in source["suppressed"]):
+        raise ConfigError(f"{where}: suppressed must list text markers, got {source['suppressed']!r}")
+    for field, column in source["id_columns"].items():
+        if field not in ID_FIELDS or field == "school_id" or not isinstance(column, str) or not column:
+            raise ConfigError(f"{where}: id_columns maps state_id or nces_id to a column name, got {field} = {column!r}")
+    _check_subgroups(source["subgroups"], where)
+
+
+def _check_subgroups(spec: dict, where: str) -> None:
+    if not spec:
+        return
+    allowed = {"columns", "kind", "measure", "suppressed"}
+    unknown = sorted(set(spec) - allowed)
+    if unknown:
+        raise ConfigError(f"{where}: unknown key '{unknown[0]}' in subgroups; known keys: {', '.join(sorted(allowed))}")
+    groups = spec.get("columns", {})
+    if not groups or any(g not in SUBGROUPS for g in groups):
+        raise ConfigError(f"{where}: subgroups.columns must map some of {', '.join(SUBGROUPS)} to columns")
+    if spec.get("kind", "levels") not in ("levels", "number"):
+        raise ConfigError(f"{where}: subgroups.kind must be 'levels' or 'number'")
