@@ -54,6 +54,7 @@ SCHEMA: dict[str, dict[str, Any]] = {
         "directory": (str, REQUIRED, "Id of the `[[directory]]` source whose `school_id` this file uses."),
         "school_id_column": (str, REQUIRED, "Column holding that school id."),
         "id_columns": (dict, {}, "Other ids to join on, tried in the order written after `school_id_column`: `{ state_id = \"COL\", nces_id = \"COL\" }` (fields the directory knows). Ids are compared in the directory's canonical form (trimmed, no Excel `.0`, padded to its `id_width`), so a file mixing two id systems attaches on either; `joined_on` in the downloads says which matched."),
+        "aggregate": (dict, {}, "Several rows (or cells) per school and year made one figure: `{ method = \"weighted_mean\", weight_column = \"Number Tested\" }` (mean of `rating_column` weighted by the count), `{ method = \"sum\", columns = [\"% Advanced\", \"% Mastery\"] }` (level percents added within a row), or `{ method = \"pick\", order_column = \"COL\", order = \"max\" }` (one row: highest or lowest number). Merged rows are counted as `aggregated`; each figure lists its file rows (`rows`) in the downloads."),
         "rating_column": (str, REQUIRED, "Column holding the rating exactly as the source publishes it."),
         "year_column": (str, "", "Column holding the school year of the rating."),
         "year": (str, "", "School year of every row when there is no `year_column`."),

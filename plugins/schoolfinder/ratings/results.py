@@ -6,6 +6,7 @@ import pandas as pd
 
 from ..problems import Problem
 from ..ingest.tables import ROW, SHEET, require_columns
+from .aggregate import ROWS
 from .tiers import subgroup_results, tier_for
 from .values import column_text, read_value
 
@@ -21,6 +22,7 @@ def normalise_ratings(frame: pd.DataFrame, source: dict, file: str) -> tuple[pd.
     require_columns(frame, columns, file)
     out = pd.DataFrame({ROW: frame[ROW].to_numpy()})
     sheets = frame[SHEET].to_numpy() if SHEET in frame else [""] * len(frame)
+    out["rows"] = frame[ROWS].to_numpy() if ROWS in frame else frame[ROW].astype(str).to_numpy()
     out["_where"] = [f"{file} [{sheet}]" if sheet else file for sheet in sheets]
     out["school_id"] = [_integer_id(v) for v in column_text(frame[source["school_id_column"]])]
     for field, column in source["id_columns"].items():  # other ids, tried after school_id in this order
@@ -102,7 +104,7 @@ def attach_ratings(ratings: pd.DataFrame, source: dict, indexes: dict[str, dict[
             "level": int(row["level"]) or None,
             "levels": len(source["levels"]),
             "tier": row["tier"] if isinstance(row["tier"], str) else None, "not_rated_reason": source["not_rated_reason"],
-            "joined_on": field, "row": int(row[ROW]),
+            "joined_on": field, "rows": row["rows"],
             "subgroups": row["subgroups"], "subgroup_measure": source["subgroups"].get("measure", ""),
         })
     return by_key, pd.Series(fates, index=ratings.index, dtype=str)

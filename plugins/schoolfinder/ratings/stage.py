@@ -13,6 +13,7 @@ from ..ingest import tables as ingest
 from ..outputs.safety import clean_controls
 from ..problems import Problem
 from . import results
+from .aggregate import aggregate
 from .values import column_text
 from .tiers import school_tier
 
@@ -34,10 +35,13 @@ def run(config: CityConfig, schools: pd.DataFrame) -> RatingsResult:
         table = ingest.read_table(config.source_path(source["path"]), source)
         rows_read = len(table)
         table, filtered = rowfilters.apply_filters(table, source["where"], source["path"])
+        excluded_filter = rows_read - len(table)
         width = next(d["id_width"] for d in config.directory if d["id"] == source["directory"])
-        for column in [source["school_id_column"], *source["id_columns"].values()]:  # the directory's canonical form
+        id_cols = [source["school_id_column"], *source["id_columns"].values()]
+        for column in id_cols:  # the directory's canonical form
             if column in table:
                 table[column] = [joins.pad_id(v, width) for v in column_text(table[column])]
+        table, merged = aggregate(table, source, [c for c in id_cols if c in table])
         shown = [source["rating_column"], source["year_column"], *source["subgroups"].get("columns", {}).values()]
         table = clean_controls(table, [c for c in shown if c], source["path"], problems, ingest.ROW)
         rated, found = results.normalise_ratings(table, source, source["path"])
@@ -53,10 +57,12 @@ def run(config: CityConfig, schools: pd.DataFrame) -> RatingsResult:
                                 "attached": int((row_fates == "attached").sum()),
                                 "excluded_no_school": int((row_fates == "no_school").sum()),
                                 "quarantined": int((row_fates == "quarantined").sum())}
+        if merged:  # rows folded into another school's figure by `aggregate`
+            counts[source["id"]]["aggregated"] = merged
         if (row_fates == "suppressed").any():  # attached, shown as published, never a number or a tier
             counts[source["id"]]["suppressed"] = int((row_fates == "suppressed").sum())
         if source["where"]:
-            counts[source["id"]].update(excluded_filter=rows_read - len(table), filters=filtered)
+            counts[source["id"]].update(excluded_filter=excluded_filter, filters=filtered)
     schools = schools.copy()
     schools["ratings"] = [results.latest_first(by_key.get(key, [])) for key in schools["key"]]
     series_order = list(dict.fromkeys(s["series"] or s["id"] for s in config.ratings))

@@ -98,6 +98,8 @@ def check_result_keys(source: dict, where: str) -> None:
         if field not in ID_FIELDS or field == "school_id" or not isinstance(column, str) or not column:
             raise ConfigError(f"{where}: id_columns maps state_id or nces_id to a column name, got {field} = {column!r}")
     _check_subgroups(source["subgroups"], where)
+    if (error := check_aggregate(source["aggregate"], where)) is not None:
+        raise ConfigError(error)
 
 
 def _check_subgroups(spec: dict, where: str) -> None:
@@ -112,3 +114,22 @@ def _check_subgroups(spec: dict, where: str) -> None:
         raise ConfigError(f"{where}: subgroups.columns must map some of {', '.join(SUBGROUPS)} to columns")
     if spec.get("kind", "levels") not in ("levels", "number"):
         raise ConfigError(f"{where}: subgroups.kind must be 'levels' or 'number'")
+
+
+def check_aggregate(spec: dict, where: str) -> str | None:
+    """What is wrong with an `aggregate` table, in words; None when it is fine."""
+    if not spec:
+        return None
+    needs = {"weighted_mean": {"weight_column"}, "sum": {"columns"}, "pick": {"order_column"}}
+    method = spec.get("method")
+    if method not in needs:
+        return f"{where}: aggregate.method must be one of {', '.join(needs)}"
+    allowed = needs[method] | {"method", "order"}
+    unknown = sorted(set(spec) - allowed)
+    missing = sorted(needs[method] - set(spec))
+    if unknown or missing:
+        return f"{where}: aggregate with method '{method}' takes {', '.join(sorted(allowed))}; " + \
+            (f"unknown: {unknown[0]}" if unknown else f"missing: {missing[0]}")
+    if spec.get("order", "max") not in ("max", "min"):
+        return f"{where}: aggregate.order must be 'max' or 'min'"
+    return None
