@@ -190,7 +190,7 @@ RULES: dict[str, dict[str, tuple]] = {
     "directory": {**_SOURCE_RULES, "list_separator": ("nonempty",), "match_on": ("list", str, None),
                   "id_width": ("range", 0, 20)},
     "locations": {**_SOURCE_RULES, "as_of": ("year_or_date",)},
-    "ratings": _SOURCE_RULES,
+    "ratings": {**_SOURCE_RULES, "as_of": ("year_or_date",)},
     "population": {"encoding": ("codec",), "skip_rows": ("list", int, 1), "children_columns": ("list", str, None),
                    "as_of": ("year_or_date",)},
     "population.crosswalk": {"area_width": ("range", 0, 20), "encoding": ("codec",)},
