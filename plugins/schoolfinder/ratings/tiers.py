@@ -69,7 +69,9 @@ def school_tier(ratings: list[dict], tiers: list[dict], series_order: list[str],
         mine = [r for r in ratings if r["series"] == series]
         if not mine:
             continue
-        latest, previous = mine[0], next((r for r in mine[1:] if r["year"] != mine[0]["year"]), None)
+        # the latest year with a result: a suppressed or banded year gives way to an earlier published figure
+        latest = next((r for r in mine if r.get("status") not in ("suppressed", "banded")), mine[0])
+        previous = next((r for r in mine if r["year"] < latest["year"]), None)
         summary = _summary(latest, rank, labels)
         if previous is not None:
             summary["previous"] = _summary(previous, rank, labels)
