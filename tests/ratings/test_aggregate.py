@@ -39,3 +39,10 @@ def test_aggregate_methods(tmp_path, extra, ratings, expected, report):
     schools = result.schools.set_index("school_id")
     got = {sid: (schools.loc[sid, "ratings"][0]["value"], schools.loc[sid, "ratings"][0]["rows"]) for sid in expected}
     assert got == expected
+
+
+@pytest.mark.parametrize(("rows", "note"), [("4 5 9", "; file rows 4 5 9"), ("4", ""), ("", "")])
+def test_download_names_the_rows_behind_an_aggregated_figure(rows, note):
+    from schoolfinder.outputs.opendata import _rows
+
+    assert _rows({"rows": rows}) == note
