@@ -118,3 +118,55 @@ def test_site_lists_unlocated_schools_and_says_deserts_need_population(nola, nol
     assert not (output / "deserts").exists()
     assert len(list((output / "schools").glob("*/index.html"))) == 83
     assert "Administrada por el estado" in (output / "es" / "index.html").read_text(encoding="utf-8")
+
+
+# --- Results (issue 15): LEAP 3-8 Mastery+ and the 2015/2016 letter grades, read from the raw files ---------
+
+TESTED = {"3", "4", "5", "6", "7", "8"}
+
+
+def _leap(school) -> list[dict]:
+    return [r for r in school["ratings"] if r["series"] == "leap-3-8"]
+
+
+def test_leap_join_reports_reconcile(nola):
+    for source in ("leap-3-8-2022", "leap-3-8-2021", "leap-3-8-2019"):
+        count = nola.reconciliation[source]
+        assert count["balanced"] and count["quarantined"] == 0
+        assert count["rows_read"] == count["attached"] + count["suppressed"] + count["excluded_no_school"]
+    # every Orleans site of the 2022 workbook that is in the 2021-22 directory is attached (PROVENANCE: 81 sites)
+    assert nola.reconciliation["leap-3-8-2022"]["attached"] + nola.reconciliation["leap-3-8-2022"]["suppressed"] == 81
+
+
+def test_leap_values_match_the_derived_copy(nola, nola_dir):
+    with open(nola_dir / "derived" / "orleans_leap_3-8_mastery_long.csv", encoding="utf-8", newline="") as handle:
+        expected = {row["site_code"]: row for row in csv.DictReader(handle)
+                    if row["file_year"] == "2022" and row["sheet"] == "All Subjects"
+                    and row["measure"] == "2022 % Mastery+ Grades 3-8"}
+    checked = 0
+    for school in nola.schools.to_dict("records"):
+        mine = [r for r in _leap(school) if r["year"] == "2021-22"]
+        if school["school_id"] not in expected or not mine:
+            continue
+        row, rating = expected[school["school_id"]], mine[0]
+        if row["suppressed"] == "True":
+            assert rating["status"] == "suppressed" and rating["tier"] is None
+        else:
+            assert float(rating["value"]) == float(row["value"])
+        checked += 1
+    assert checked >= 75
+
+
+def test_most_schools_with_tested_grades_show_a_result(nola):
+    tested = [s for s in nola.schools.to_dict("records") if TESTED & {str(g) for g in s["grades"]}]
+    shown = [s for s in tested if s["tier"]["status"] == "rated" and s["tier"]["source"].startswith("leap-3-8")]
+    share = len(shown) / len(tested)
+    print(f"{len(shown)} of {len(tested)} published schools with grades 3-8 show a LEAP result ({share:.1%})")
+    assert len(tested) >= 40 and share >= 0.90
+
+
+def test_letter_grades_2015_2016_are_a_dated_series(nola):
+    rated = [s for s in nola.schools.to_dict("records")
+             if {r["year"] for r in s["ratings"] if r["series"] == "ldoe-letter-grade"} == {"2015", "2016"}]
+    assert len(rated) == nola.reconciliation["ldoe-letter-2016"]["attached"] == 34
+    assert nola.reconciliation["ldoe-letter-2016"]["excluded_filter"] == 1269 - 71  # New Orleans rows only, by rule

@@ -13,6 +13,7 @@ from .ingest import configrules
 from .problems import ConfigError
 from .ingest.rowfilters import check_filters
 from .ratings.gradevocab import grade_token
+from .ratings.values import check_result_keys
 from .transit import catchments
 from .configschema import (  # noqa: F401 (re-exported: the schema is part of this module's interface)
     ARRAY_SECTIONS, CANONICAL_FIELDS, LIST_FIELDS, REQUIRED, REQUIRED_SECTIONS, RULES, SCHEMA, SECTORS, SUBGROUPS,
@@ -222,21 +223,7 @@ def _check_scale(source: dict, tier_ids: list[str], path: Path) -> None:
     if source["kind"] == "number" and not all(isinstance(c, list) and len(c) == 2 and isinstance(c[0], (int, float))
                                               for c in source["cut_points"]):
         raise ConfigError(f"{where}: cut_points must be [[minimum, tier id], ...]")
-    _check_subgroups(source["subgroups"], where)
-
-
-def _check_subgroups(spec: dict, where: str) -> None:
-    if not spec:
-        return
-    allowed = {"columns", "kind", "measure", "suppressed"}
-    unknown = sorted(set(spec) - allowed)
-    if unknown:
-        raise ConfigError(f"{where}: unknown key '{unknown[0]}' in subgroups; known keys: {', '.join(sorted(allowed))}")
-    groups = spec.get("columns", {})
-    if not groups or any(g not in SUBGROUPS for g in groups):
-        raise ConfigError(f"{where}: subgroups.columns must map some of {', '.join(SUBGROUPS)} to columns")
-    if spec.get("kind", "levels") not in ("levels", "number"):
-        raise ConfigError(f"{where}: subgroups.kind must be 'levels' or 'number'")
+    check_result_keys(source, where)  # range, suppressed, id_columns, subgroups
 
 
 def _check_sectors_and_filters(sections: dict, path: Path) -> None:

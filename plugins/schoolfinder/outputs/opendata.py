@@ -27,7 +27,7 @@ OPEN_DATA_COLUMNS = {
     "programs": "Programs offered, separated by '; '.",
     "special_ed": "Special-education programs and services, separated by '; '.",
     "el_supports": "English-learner supports, separated by '; '.",
-    "ratings": "Latest rating from each ratings source as 'source: value (school year)', separated by '; '.",
+    "ratings": "Latest rating from each ratings source as 'source: value (school year)', separated by '; '; a figure made from several file rows (`aggregate`) adds them: '(2024; file rows 4 5 9)'.",
     "sources": "Directory sources that list the school, by id (see the sources on the About the data page).",
     "field_sources": "Which source each field came from, as field=source, separated by '; '.",
     "transit": "Per transit feed: nearest stop and its distance in metres, and for feeds with schedules the trips arriving in the hour before the bell, as 'feed: stop (metres m, trips before bell)', separated by '; '.",
@@ -51,7 +51,7 @@ def open_data_rows(records: list[dict]) -> list[dict]:
             "city": r["city"], "zip": r["zip"], "phone": r["phone"], "website": r["website"], "latitude": r["lat"],
             "longitude": r["lon"], "neighborhood": r["neighborhood"], "programs": "; ".join(r["programs"]),
             "special_ed": "; ".join(r["special_ed"]), "el_supports": "; ".join(r["el_supports"]),
-            "ratings": "; ".join(f"{x['source']}: {x['value']} ({x['year']})" for x in r["current_ratings"]),
+            "ratings": "; ".join(f"{x['source']}: {x['value']} ({x['year']}{_rows(x)})" for x in r["current_ratings"]),
             "sources": "; ".join(r["sources"]),
             "field_sources": "; ".join(f"{k}={v}" for k, v in sorted(r["field_sources"].items())),
             "transit": "; ".join(f"{t['feed']}: {t['nearest_stop']} ({t['nearest_m']} m"
@@ -84,3 +84,9 @@ def compare_records(records: list[dict]) -> str:
             "su": r["suspensions_per_100"], "d": r.get("application_deadline") or "", "i": i,
         }
     return json.dumps(out, sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+
+
+def _rows(rating: dict) -> str:
+    """The file rows behind a figure that `aggregate` made from several rows (one row needs no note)."""
+    rows = str(rating.get("rows", ""))
+    return f"; file rows {rows}" if " " in rows else ""

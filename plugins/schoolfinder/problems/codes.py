@@ -114,6 +114,8 @@ CODES: dict[str, Code] = {
     "NOT_YES_NO": _code("rows", W, "expected yes or no; shown as not reported", "Write yes or no."),
     "UNKNOWN_RATING": _code("rows", Q, "a rating value outside `levels` and `not_rated`",
                             "Add the value to levels or not_rated in city.toml, or correct the file."),
+    "RATING_OUT_OF_RANGE": _code("rows", Q, "a `kind = \"number\"` rating that is not finite, is negative or lies outside "
+                                 "the source's `range`", "Correct the value in the file, or widen `range` in city.toml."),
     # locations
     "NO_COORDINATES": _code("rows", W, "published with \"location unavailable\"",
                             "Add latitude and longitude so the school appears on maps and in travel times."),

@@ -5,8 +5,10 @@ from __future__ import annotations
 import pandas as pd
 
 from ..problems import Problem
-from ..ingest.tables import ROW, SHEET, clean_text, require_columns
+from ..ingest.tables import ROW, SHEET, require_columns
+from .aggregate import ROWS
 from .tiers import subgroup_results, tier_for
+from .values import column_text, read_value
 
 
 def normalise_ratings(frame: pd.DataFrame, source: dict, file: str) -> tuple[pd.DataFrame, list[Problem]]:
@@ -16,19 +18,26 @@ def normalise_ratings(frame: pd.DataFrame, source: dict, file: str) -> tuple[pd.
     declared ``levels``/``not_rated`` are quarantined (``_fate``).
     """
     subgroup_columns = list(source["subgroups"].get("columns", {}).values())
-    columns = [source["school_id_column"], source["rating_column"], *subgroup_columns] + ([source["year_column"]] if source["year_column"] else [])
+    columns = [source["school_id_column"], *source["id_columns"].values(), source["rating_column"], *subgroup_columns] + ([source["year_column"]] if source["year_column"] else [])
     require_columns(frame, columns, file)
     out = pd.DataFrame({ROW: frame[ROW].to_numpy()})
     sheets = frame[SHEET].to_numpy() if SHEET in frame else [""] * len(frame)
+    out["rows"] = frame[ROWS].to_numpy() if ROWS in frame else frame[ROW].astype(str).to_numpy()
     out["_where"] = [f"{file} [{sheet}]" if sheet else file for sheet in sheets]
-    out["school_id"] = frame[source["school_id_column"]].astype(str).map(clean_text).map(_integer_id).to_numpy()
-    out["value"] = frame[source["rating_column"]].astype(str).map(clean_text).to_numpy()
-    out["year"] = frame[source["year_column"]].astype(str).map(clean_text).to_numpy() if source["year_column"] else source["year"]
-    levels, not_rated = source["levels"], source["not_rated"]
-    out["tier"] = [tier_for(v, source) for v in out["value"]]
-    rated = [v in levels if source["kind"] == "levels" else t is not None for v, t in zip(out["value"], out["tier"])]
-    out["status"] = ["rated" if r else ("not_rated" if v in not_rated else "unknown") for v, r in zip(out["value"], rated)]
-    out["level"] = [levels.index(v) + 1 if v in levels else 0 for v in out["value"]]
+    out["school_id"] = [_integer_id(v) for v in column_text(frame[source["school_id_column"]])]
+    for field, column in source["id_columns"].items():  # other ids, tried after school_id in this order
+        out[f"id:{field}"] = [_integer_id(v) for v in column_text(frame[column])]
+    any_id = out[[c for c in out if c == "school_id" or c.startswith("id:")]].agg("|".join, axis=1)
+    no_id = any_id.str.strip("|") == ""
+    values = column_text(frame[source["rating_column"]])
+    out["value"] = values
+    out["year"] = column_text(frame[source["year_column"]]) if source["year_column"] else source["year"]
+    levels = source["levels"]
+    read = [read_value(v, source) for v in values]  # plain Python lists: no dtype can turn None into NaN
+    tiers = [tier_for(v, source) if kind in ("level", "number") else None for v, (kind, _) in zip(values, read)]
+    out["tier"] = pd.Series(tiers, index=out.index, dtype=object)
+    out["status"] = [_status(kind, tier) for (kind, _), tier in zip(read, tiers)]
+    out["level"] = [levels.index(v) + 1 if v in levels else 0 for v in values]
     spec = source["subgroups"]
     out["subgroups"] = [subgroup_results(row, spec, source) for row in frame[subgroup_columns].to_dict("records")] \
         if spec else [{}] * len(frame)
@@ -38,18 +47,30 @@ def normalise_ratings(frame: pd.DataFrame, source: dict, file: str) -> tuple[pd.
         for r in out[out["status"] == "unknown"].to_dict("records")
     ]
     problems += [
-        Problem("QUARANTINE", "MISSING_SCHOOL_ID", r["_where"], int(r[ROW]), source["school_id_column"], "school id is empty")
-        for r in out[out["school_id"] == ""].to_dict("records")
+        Problem("QUARANTINE", "RATING_OUT_OF_RANGE", r["_where"], int(r[ROW]), source["rating_column"],
+                "number is not finite, negative or outside the source's range", r["value"])
+        for r in out[out["status"] == "out_of_range"].to_dict("records")
     ]
-    duplicate = out.duplicated(["school_id", "year"]) & (out["school_id"] != "")
+    problems += [
+        Problem("QUARANTINE", "MISSING_SCHOOL_ID", r["_where"], int(r[ROW]), source["school_id_column"], "school id is empty")
+        for r in out[no_id].to_dict("records")
+    ]
+    duplicate = pd.Series(list(zip(any_id, out["year"])), index=out.index).duplicated() & ~no_id
     problems += [
         Problem("QUARANTINE", "DUPLICATE_KEY", r["_where"], int(r[ROW]), source["school_id_column"],
                 "a rating for this school and year appears earlier in the file", r["school_id"])
         for r in out[duplicate].to_dict("records")
     ]
     out["_fate"] = "keep"
-    out.loc[(out["status"] == "unknown") | (out["school_id"] == "") | duplicate, "_fate"] = "quarantined"
+    out.loc[out["status"].isin(["unknown", "out_of_range"]) | no_id | duplicate, "_fate"] = "quarantined"
     return out, problems
+
+
+def _status(kind: str, tier: str | None) -> str:
+    """``rated``, ``not_rated``, ``suppressed`` or ``banded`` (kept, never a tier); ``unknown``/``out_of_range`` (quarantined)."""
+    if kind in ("level", "number"):
+        return "rated" if tier is not None else ("rated" if kind == "level" else "unknown")
+    return kind
 
 
 def _integer_id(value: str) -> str:
@@ -59,9 +80,10 @@ def _integer_id(value: str) -> str:
     return value
 
 
-def attach_ratings(ratings: pd.DataFrame, source: dict, id_to_key: dict[str, str]) -> tuple[dict[str, list[dict]], pd.Series]:
-    """Map kept rating rows to school keys through the directory ids.
+def attach_ratings(ratings: pd.DataFrame, source: dict, indexes: dict[str, dict[str, str]]) -> tuple[dict[str, list[dict]], pd.Series]:
+    """Map kept rating rows to school keys through the directory ids: ``school_id`` first, then ``id_columns`` in order.
 
+    ``indexes`` maps each id field to {canonical id: school key}; the field that matched is kept as ``joined_on``.
     Returns (ratings by school key, fate per row): fates are ``attached``,
     ``no_school`` (no published school has that id) or ``quarantined``.
     """
@@ -71,20 +93,29 @@ def attach_ratings(ratings: pd.DataFrame, source: dict, id_to_key: dict[str, str
         if row["_fate"] != "keep":
             fates.append("quarantined")
             continue
-        key = id_to_key.get(row["school_id"])
+        field, key = _match(row, indexes)
         if key is None:
             fates.append("no_school")
             continue
-        fates.append("attached")
+        fates.append("suppressed" if row["status"] == "suppressed" else "attached")
         by_key.setdefault(key, []).append({
             "source": source["id"], "series": source["series"] or source["id"], "label": source["label"], "value": row["value"], "year": row["year"],
             "status": row["status"], "as_of": source["as_of"], "scale_note": source["scale_note"],
             "level": int(row["level"]) or None,
             "levels": len(source["levels"]),
             "tier": row["tier"] if isinstance(row["tier"], str) else None, "not_rated_reason": source["not_rated_reason"],
+            "joined_on": field, "rows": row["rows"],
             "subgroups": row["subgroups"], "subgroup_measure": source["subgroups"].get("measure", ""),
         })
     return by_key, pd.Series(fates, index=ratings.index, dtype=str)
+
+
+def _match(row: dict, indexes: dict[str, dict[str, str]]) -> tuple[str, str | None]:
+    for field, index in indexes.items():
+        value = row["school_id"] if field == "school_id" else row.get(f"id:{field}", "")
+        if value and value in index:
+            return field, index[value]
+    return "", None
 
 
 def latest_first(ratings: list[dict]) -> list[dict]:

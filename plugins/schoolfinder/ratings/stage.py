@@ -13,6 +13,8 @@ from ..ingest import tables as ingest
 from ..outputs.safety import clean_controls
 from ..problems import Problem
 from . import results
+from .aggregate import aggregate
+from .values import column_text
 from .tiers import school_tier
 
 
@@ -33,33 +35,51 @@ def run(config: CityConfig, schools: pd.DataFrame) -> RatingsResult:
         table = ingest.read_table(config.source_path(source["path"]), source)
         rows_read = len(table)
         table, filtered = rowfilters.apply_filters(table, source["where"], source["path"])
+        excluded_filter = rows_read - len(table)
         width = next(d["id_width"] for d in config.directory if d["id"] == source["directory"])
-        if source["school_id_column"] in table:  # compared in the directory's canonical form (id_width)
-            table[source["school_id_column"]] = table[source["school_id_column"]].astype(str).map(lambda v: joins.pad_id(v, width))
+        id_cols = [source["school_id_column"], *source["id_columns"].values()]
+        for column in id_cols:  # the directory's canonical form
+            if column in table:
+                table[column] = [joins.pad_id(v, width) for v in column_text(table[column])]
+        table, merged = aggregate(table, source, [c for c in id_cols if c in table])
         shown = [source["rating_column"], source["year_column"], *source["subgroups"].get("columns", {}).values()]
         table = clean_controls(table, [c for c in shown if c], source["path"], problems, ingest.ROW)
         rated, found = results.normalise_ratings(table, source, source["path"])
         problems.extend(found)
-        id_to_key = {sid: key for key, ids in zip(schools["key"], schools["ids"]) for src, sid in ids.items()
-                     if src == source["directory"]}
-        attached, row_fates = results.attach_ratings(rated, source, id_to_key)
+        indexes = id_indexes(schools, source, width)
+        attached, row_fates = results.attach_ratings(rated, source, indexes)
         for key, items in attached.items():
             by_key.setdefault(key, []).extend(items)
         joins.check_join(source["path"], source["school_id_column"], int((row_fates != "quarantined").sum()),
-                         int((row_fates == "attached").sum()), rated.loc[row_fates == "no_school", "school_id"].tolist(),
-                         list(id_to_key), source["allow_no_match"], problems)
+                         int(row_fates.isin(["attached", "suppressed"]).sum()), rated.loc[row_fates == "no_school", "school_id"].tolist(),
+                         list(indexes["school_id"]), source["allow_no_match"], problems)
         counts[source["id"]] = {"kind": "ratings", "file": source["path"], "rows_read": rows_read,
                                 "attached": int((row_fates == "attached").sum()),
                                 "excluded_no_school": int((row_fates == "no_school").sum()),
                                 "quarantined": int((row_fates == "quarantined").sum())}
+        if merged:  # rows folded into another school's figure by `aggregate`
+            counts[source["id"]]["aggregated"] = merged
+        if (row_fates == "suppressed").any():  # attached, shown as published, never a number or a tier
+            counts[source["id"]]["suppressed"] = int((row_fates == "suppressed").sum())
         if source["where"]:
-            counts[source["id"]].update(excluded_filter=rows_read - len(table), filters=filtered)
+            counts[source["id"]].update(excluded_filter=excluded_filter, filters=filtered)
     schools = schools.copy()
     schools["ratings"] = [results.latest_first(by_key.get(key, [])) for key in schools["key"]]
     series_order = list(dict.fromkeys(s["series"] or s["id"] for s in config.ratings))
     schools["tier"] = [school_tier(r, config.tiers, series_order, _no_rating_reason(config, sources))
                        for r, sources in zip(schools["ratings"], schools["sources"])]
     return RatingsResult(schools, counts, problems)
+
+
+def id_indexes(schools: pd.DataFrame, source: dict, width: int) -> dict[str, dict[str, str]]:
+    """{id field: {canonical id: school key}} in the order ids are tried: the directory source's ``school_id``,
+    then each field of ``id_columns`` as the merged directory knows it (``state_id``, ``nces_id``)."""
+    indexes = {"school_id": {sid: key for key, ids in zip(schools["key"], schools["ids"]) for src, sid in ids.items()
+                             if src == source["directory"]}}
+    for field in source["id_columns"]:
+        known = schools[field] if field in schools else pd.Series([], dtype=object)
+        indexes[field] = {joins.pad_id(v, width): key for key, v in zip(schools["key"], column_text(known)) if v}
+    return indexes
 
 
 def _no_rating_reason(config: CityConfig, sources: list[str]) -> str:

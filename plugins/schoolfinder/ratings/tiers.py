@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from .values import DEFAULT_SUPPRESSED, cell_text, in_range, is_suppressed, parse_number, read_value
+
 NOT_RATED, NO_RATING = "not_rated", "no_rating"
 
 
@@ -17,10 +19,9 @@ def tier_for(value: str, source: dict) -> str | None:
         return None
     if source["kind"] == "levels":
         return source["tiers"].get(value)
-    try:
-        score = float(value)
-    except ValueError:
-        return None
+    status, score = read_value(value, source)
+    if status != "number":
+        return None  # suppressed, banded, impossible or not a number: never a tier
     for minimum, tier in source["cut_points"]:
         if score >= minimum:
             return tier
@@ -31,10 +32,11 @@ def subgroup_results(row: dict, spec: dict, source: dict) -> dict:
     """Return {group: {value, status}} for one rating row; suppressed and empty cells are never zero."""
     results = {}
     for group, column in spec.get("columns", {}).items():
-        value = str(row.get(column, "")).strip()
+        value = cell_text(row.get(column))
         if not value:
             status = "not_reported"
-        elif value in spec.get("suppressed", []):
+        elif value in spec.get("suppressed", []) or (spec.get("kind", "levels") == "number"
+                                                      and is_suppressed(value, spec.get("suppressed", DEFAULT_SUPPRESSED))):
             status = "suppressed"
         elif spec.get("kind", "levels") == "levels":
             status = "reported" if value in source["levels"] else ("not_rated" if value in source["not_rated"] else "not_reported")
@@ -44,17 +46,14 @@ def subgroup_results(row: dict, spec: dict, source: dict) -> dict:
         if status == "reported" and spec.get("kind", "levels") == "levels":
             entry["tier"] = source["tiers"].get(value)  # subgroup results go on the common scale too
         elif status == "reported":
-            entry["sort"] = float(value)
+            entry["sort"] = parse_number(value)
         results[group] = entry
     return results
 
 
 def _is_number(value: str) -> bool:
-    try:
-        float(value)
-    except ValueError:
-        return False
-    return True
+    number = parse_number(value)
+    return number is not None and in_range(number, [])
 
 
 def school_tier(ratings: list[dict], tiers: list[dict], series_order: list[str], reason: str) -> dict:
@@ -70,7 +69,9 @@ def school_tier(ratings: list[dict], tiers: list[dict], series_order: list[str],
         mine = [r for r in ratings if r["series"] == series]
         if not mine:
             continue
-        latest, previous = mine[0], next((r for r in mine[1:] if r["year"] != mine[0]["year"]), None)
+        # the latest year with a result: a suppressed or banded year gives way to an earlier published figure
+        latest = next((r for r in mine if r.get("status") not in ("suppressed", "banded")), mine[0])
+        previous = next((r for r in mine if r["year"] < latest["year"]), None)
         summary = _summary(latest, rank, labels)
         if previous is not None:
             summary["previous"] = _summary(previous, rank, labels)

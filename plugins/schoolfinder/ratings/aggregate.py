@@ -1,0 +1,74 @@
+"""`aggregate`: several published rows (or cells) per school and year become one figure, traceably.
+
+Methods (``[ratings.aggregate] method = ...``):
+
+- ``weighted_mean``: the mean of the rating column over a school's rows for one year, weighted by
+  ``weight_column`` (e.g. percent proficient weighted by number tested across grades and subjects). Rows whose
+  value or weight is not a number are left out of the mean; when no row is a number, the first row's published
+  value (a suppression marker, say) stands.
+- ``sum``: the sum of ``columns`` within each row (level percents, e.g. ``% Advanced`` + ``% Mastery``), written to
+  the rating column. A cell that is not a number (a marker, a band) makes the row's value that cell as published.
+- ``pick``: one row per school and year, the one with the highest (``order = "max"``) or lowest (``"min"``)
+  number in ``order_column``.
+
+Rows merged into another are counted as ``aggregated``; every figure keeps the file rows behind it (``rows``).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..ingest.tables import ROW, require_columns
+from .values import cell_text, parse_number
+
+ROWS = "_rows"  # the file rows behind a figure, e.g. "4 5 9"
+
+
+def aggregate(frame: pd.DataFrame, source: dict, id_columns: list[str]) -> tuple[pd.DataFrame, int]:
+    """Return the frame with one row per school and year (per the method) and the number of rows merged away."""
+    spec = source["aggregate"]
+    frame = frame.copy()
+    frame[ROWS] = frame[ROW].astype(str)
+    if not spec:
+        return frame, 0
+    column = source["rating_column"]
+    needed = [spec[k] for k in ("weight_column", "order_column") if k in spec] + spec.get("columns", [])
+    require_columns(frame, needed + ([column] if spec["method"] != "sum" else []), source["path"])
+    if spec["method"] == "sum":
+        frame[column] = [_sum(cells) for cells in frame[spec["columns"]].astype(object).itertuples(index=False)]
+        return frame, 0
+    keys = [c for c in [*id_columns, source["year_column"]] if c]
+    groups = frame.astype({c: object for c in keys}).fillna({c: "" for c in keys}).groupby(keys, sort=False, dropna=False)
+    picked = [_weighted(g, column, spec["weight_column"]) if spec["method"] == "weighted_mean"
+              else _pick(g, spec["order_column"], spec.get("order", "max")) for _, g in groups]
+    out = pd.DataFrame(picked).reset_index(drop=True) if picked else frame.iloc[0:0]
+    return out, len(frame) - len(out)
+
+
+def _sum(cells) -> str:
+    texts = [cell_text(c) for c in cells]
+    numbers = [parse_number(t) for t in texts]
+    if any(n is None for n in numbers):
+        return next(t for t, n in zip(texts, numbers) if n is None)
+    return f"{sum(numbers):g}"
+
+
+def _weighted(group: pd.DataFrame, column: str, weight_column: str) -> pd.Series:
+    first = group.iloc[0].copy()
+    pairs = [(parse_number(cell_text(v)), parse_number(cell_text(w))) for v, w in zip(group[column], group[weight_column])]
+    pairs = [(v, w) for v, w in pairs if v is not None and w is not None and w > 0]
+    if pairs:
+        total = sum(w for _, w in pairs)
+        first[column] = f"{sum(v * w for v, w in pairs) / total:.1f}"
+        first[weight_column] = f"{total:g}"
+    first[ROWS] = " ".join(group[ROW].astype(str))
+    return first
+
+
+def _pick(group: pd.DataFrame, order_column: str, order: str) -> pd.Series:
+    numbers = [parse_number(cell_text(v)) for v in group[order_column]]
+    ranked = [(n, i) for i, n in enumerate(numbers) if n is not None]
+    best = (max(ranked) if order == "max" else min(ranked))[1] if ranked else 0
+    chosen = group.iloc[best].copy()
+    chosen[ROWS] = " ".join(group[ROW].astype(str))
+    return chosen
