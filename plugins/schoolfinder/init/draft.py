@@ -1,0 +1,210 @@
+"""Write the draft city.toml: every guess followed by a comment holding its evidence; open questions go to the report."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+
+from .classify import result_columns, shared_column
+from .columns import grade_enrollment_columns, id_facts
+from .gtfsfacts import feed_facts
+from .sniff import Table
+
+SECTOR_WORDS = [("charter", "charter"), ("contract", "contract"), ("district", "district"), ("public", "district"),
+                ("traditional", "district"), ("state", "state")]
+MISSING_TOKENS = {"n/a", "na", "-", "--", "null", "none", "#n/a", "."}
+
+
+def q(value) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "city"
+
+
+class Draft:
+    """Lines of the draft config and the questions for the report."""
+
+    def __init__(self, city: str):
+        self.lines: list[str] = []
+        self.questions: list[str] = []
+        self.city = city
+
+    def key(self, name: str, value, evidence: str = "") -> None:
+        self.lines.append(f"{name} = {q(value) if not isinstance(value, str) or not value.startswith('{') else value}"
+                          + (f"  # {evidence}" if evidence else ""))
+
+    def text(self) -> str:
+        return "\n".join(self.lines) + "\n"
+
+
+def write_draft(tables: list[Table], city: str, data_dir: str) -> Draft:
+    draft = Draft(city)
+    draft.lines += ["# Drafted by `schoolfinder init`: every guess carries its evidence; check each one, then build.",
+                    "", "[city]"]
+    draft.key("name", city)
+    draft.key("slug", slug(city))
+    draft.key("timezone", "America/Chicago", "a guess: set your city's IANA time zone")
+    draft.questions.append("Which IANA time zone is the city in (`city.timezone`)? The draft says America/Chicago.")
+    draft.key("data_dir", data_dir, "the folder init scanned, relative to this file")
+    directories = [t for t in tables if t.kind == "directory"]
+    head, draft.lines = draft.lines, []
+    for table in (t for t in tables if t.kind == "results"):
+        _results(draft, table, directories)  # first, so the id columns' evidence can say what they join
+    results, draft.lines = draft.lines, head
+    for table in directories:
+        _directory(draft, table, directories)
+    draft.lines += results
+    _geography(draft, tables)
+    for table in (t for t in tables if t.kind == "gtfs"):
+        _gtfs(draft, table)
+    for table in (t for t in tables if t.kind in ("unknown", "crosswalk", "locations")):
+        draft.questions.append(f"What does `{table.name}` hold? Init read it as {table.kind!r} and left it out of the draft.")
+    return draft
+
+
+def _source_head(draft: Draft, table: Table, section: str) -> None:
+    draft.lines += ["", f"[[{section}]]"]
+    draft.key("id", slug(table.path.stem))
+    draft.key("label", table.path.stem.replace("_", " ").replace("-", " ").capitalize(), "a guess from the file name")
+    draft.key("path", table.name, f"{table.rows:,} rows" + (f"; {'; '.join(table.notes)}" if table.notes else ""))
+    if table.fmt != "csv":
+        draft.key("format", table.fmt)
+    if table.fmt == "csv" and table.encoding != "utf-8":
+        draft.key("encoding", table.encoding, "the file does not decode as UTF-8")
+    if table.fmt == "csv" and table.delimiter != ",":
+        draft.key("delimiter", table.delimiter, "splits every line into the same number of fields")
+    if table.header_row != 1:
+        draft.key("header_row", table.header_row, "rows above it are titles")
+    if table.skip_rows:
+        draft.key("skip_rows", table.skip_rows, "a second header row of labels")
+    modified = dt.datetime.fromtimestamp(table.path.stat().st_mtime, dt.timezone.utc).date().isoformat()
+    draft.key("as_of", modified, "the file's modified date: set the date the export describes")
+    draft.questions.append(f"What date does `{table.name}` describe (`as_of`)? The draft uses the file's date, {modified}.")
+
+
+def _directory(draft: Draft, table: Table, directories: list[Table]) -> None:
+    _source_head(draft, table, "directory")
+    columns = dict(table.properties["columns"])
+    _sector(draft, table, columns)
+    status = columns.get("status")
+    if status:
+        closed = sorted({v for v in table.values(status[0]) if re.search(r"clos|inactive", v, re.I)})
+        if closed:
+            draft.key("closed_values", closed, f"values of {status[0]} that read as closed")
+    missing = sorted({v for c in table.frame.columns for v in table.values(c).unique() if v.lower() in MISSING_TOKENS})
+    if missing:
+        draft.key("missing_values", missing, "cells that read as 'not reported'")
+    if any(table.values(c).str.contains("|", regex=False).mean() > 0.05 for c in table.frame.columns):
+        draft.key("list_separator", "|", "list cells are split by '|'")
+    _match_on(draft, table, columns, directories)
+    grades = grade_enrollment_columns(table)
+    if grades and "grades" not in columns and "grade_low" not in columns:
+        draft.key("grade_enrollment_columns", "{ " + ", ".join(f"{q(c)} = {q(g)}" for c, g in grades.items()) + " }",
+                  "columns named after a grade, holding counts")
+    draft.lines.append("[directory.columns]")
+    for fieldname, (column, evidence) in columns.items():
+        if fieldname in ("school_id", "state_id", "nces_id"):
+            distinct, width = id_facts(table, column)
+            evidence = f"{distinct:,} distinct values of {table.rows:,} rows" + (f"; {width} characters" if width else "; widths vary")
+            evidence += "".join(table.properties.get("joins", {}).get(column, []))
+        draft.key(fieldname, column, evidence)
+    if "name" not in columns:
+        draft.questions.append(f"Which column of `{table.name}` holds the school's name (`columns.name`)?")
+
+
+def _sector(draft: Draft, table: Table, columns: dict) -> None:
+    candidates = [c for c in table.frame.columns if re.search(r"sector|governance|type|management|category", c, re.I)
+                  and 1 < table.values(c).nunique() <= 12]
+    for column in candidates:
+        values = sorted(table.values(column).unique())
+        mapped = {v: next((s for w, s in SECTOR_WORDS if w in v.lower()), "") for v in values}
+        if any(mapped.values()):
+            draft.key("sector_column", column, f"values {', '.join(values)}")
+            known = {v: s for v, s in mapped.items() if s in ("district", "charter", "contract")}
+            draft.key("sector_values", "{ " + ", ".join(f"{q(v)} = {q(s)}" for v, s in known.items()) + " }",
+                      "proposed from the words in each value")
+            unknown = [v for v, s in mapped.items() if s not in ("district", "charter", "contract")]
+            if unknown:
+                draft.questions.append(f"Which sector are the `{column}` values {', '.join(unknown)} of `{table.name}` "
+                                       "(district, charter, contract, or a `[[sectors]]` entry such as state-run)?")
+            return
+    fixed = next((s for w, s in SECTOR_WORDS if w in table.path.stem.lower()), "")
+    if fixed in ("district", "charter", "contract"):
+        draft.key("sector", fixed, f"the file name says {fixed}; no sector column")
+    else:
+        draft.questions.append(f"Which sector are the schools of `{table.name}`? No sector column was found.")
+
+
+def _match_on(draft: Draft, table: Table, columns: dict, directories: list[Table]) -> None:
+    """Match on the id field whose values another directory file shares."""
+    for other in directories:
+        if other is table:
+            continue
+        for fieldname in ("state_id", "nces_id", "school_id"):
+            mine, theirs = columns.get(fieldname), other.properties["columns"].get(fieldname)
+            shared = mine and theirs and shared_column(table, other, [mine[0]], [theirs[0]], least=0.0)
+            if shared:
+                joined = shared[2]
+                draft.key("match_on", [fieldname], f"{joined:,} rows of {other.name} share a {fieldname} with this file")
+                return
+
+
+def _results(draft: Draft, table: Table, directories: list[Table]) -> None:
+    links = [(d, shared_column(d, table, [d.properties["columns"]["school_id"][0]]))
+             for d in directories if "school_id" in d.properties["columns"]]
+    link = max(links, key=lambda pair: pair[1][2] if pair[1] else -1, default=(None, None))
+    measure, long_keys = result_columns(table)
+    levels = sorted(table.values(measure).unique())[:20] if measure else []
+    draft.lines += ["", f"# Results file {table.name}: not switched on; a person must order the levels and map them to tiers."]
+    if link[1]:
+        draft.lines.append(f"# school id {link[1][1]!r} joins {link[1][2]:,} of {table.rows:,} rows to {link[0].name} on {link[1][0]!r}")
+        link[0].properties.setdefault("joins", {}).setdefault(link[1][0], []).append(
+            f"; joins {link[1][2]:,} rows of {table.name} on this column")
+    if measure:
+        draft.lines.append(f"# measure column {measure!r}: values {', '.join(levels)}")
+    ids = table.values(link[1][1]) if link[1] else None
+    if ids is not None and ids.duplicated().any():
+        keys = {c: sorted(table.values(c).unique())[:8] for c in long_keys}
+        draft.lines.append(f"# long file: ids repeat ({ids.nunique():,} schools, {table.rows:,} rows) by "
+                           + "; ".join(f"{c} ({', '.join(v)})" for c, v in keys.items()))
+        if keys:
+            column, values = next(iter(keys.items()))
+            draft.lines.append(f"# where = [{{ column = {q(column)}, equals = {q(values[-1])} }}]  # proposed: one row per school")
+        draft.questions.append(f"`{table.name}` repeats school ids: which rows make a school's rating (a `where` on "
+                               f"{', '.join(keys) or 'a column'}; the config has no `aggregate` key yet)?")
+    draft.questions.append(f"Which values of {measure or 'the rating column'} in `{table.name}` are best to worst, and which "
+                           "common tier does each mean (`levels`, `tiers`, `[[tiers]]`)?")
+
+
+def _geography(draft: Draft, tables: list[Table]) -> None:
+    shapes = [t for t in tables if t.kind == "boundaries"]
+    if not shapes:
+        draft.questions.append("Which file holds the neighborhoods (a geojson of polygons)? None was found.")
+        return
+    table = max(shapes, key=lambda t: -t.rows)
+    props = list(table.frame.columns)
+    id_field = next((p for p in props if re.search(r"id|code|num", p, re.I) and table.values(p).is_unique), None)
+    name_field = next((p for p in props if re.search(r"name|label|nbhd|community|pri_neigh", p, re.I) and p != id_field), None)
+    name_field = name_field or next((p for p in props if p != id_field and table.values(p).is_unique), id_field)
+    draft.lines += ["", "[neighborhoods]"]
+    draft.key("path", table.name, f"{table.rows:,} features; properties {', '.join(props)}")
+    draft.key("label", table.path.stem.replace("_", " ").capitalize())
+    if id_field is None:
+        id_field = name_field
+        draft.questions.append(f"`{table.name}` has no id property: the draft uses the name property {name_field!r} as id.")
+    draft.key("id_field", id_field, f"unique in every feature; e.g. {', '.join(table.samples(id_field))}")
+    draft.key("name_field", name_field, f"e.g. {', '.join(table.samples(name_field))}")
+    for other in shapes:
+        if other is not table:
+            draft.questions.append(f"`{other.name}` is a second boundary file: what is it (school attendance zones? small areas?)")
+
+
+def _gtfs(draft: Draft, table: Table) -> None:
+    facts = feed_facts(table.path)
+    draft.lines += ["", "[[gtfs]]"]
+    draft.key("id", slug(table.path.stem))
+    draft.key("label", facts["agency"] or table.path.stem, "agency_name in agency.txt")
+    draft.key("path", table.name, f"service from {facts['start']} to {facts['end']}; {facts['routes']} routes")
