@@ -44,7 +44,7 @@ def share(mask: pd.Series) -> float:
 
 
 VALUE_CHECKS = {
-    "lat": lambda v: share(numbers(v).between(-90, 90) & (numbers(v).round(0) != numbers(v))),
+    "lat": lambda v: share(numbers(v).between(-180, 180) & (numbers(v).round(0) != numbers(v))),
     "lon": lambda v: share(numbers(v).between(-180, 180) & (numbers(v).round(0) != numbers(v))),
     "zip": lambda v: share(v.str.fullmatch(r"\d{5}(-\d{4})?")),
     "phone": lambda v: share(v.str.replace(r"\D", "", regex=True).str.len().between(10, 11)),
@@ -95,7 +95,7 @@ def _coordinates_by_range(table: Table, found: dict, taken: set) -> None:
             found["lat"], found["lon"] = ((found["lon"][0], "values fit a latitude (|value| <= 90), named like a longitude: swapped"),
                                           (found["lat"][0], "values beyond 90: a longitude, named like a latitude: swapped"))
         return
-    decimals = [c for c in table.frame.columns if c not in taken and VALUE_CHECKS["lat"](table.values(c)) > 0.9]
+    decimals = [c for c in table.frame.columns if c not in taken and VALUE_CHECKS["lon"](table.values(c)) > 0.9]
     if len(decimals) == 2:
         a, b = decimals
         if numbers(table.values(a)).abs().max() > 90:
