@@ -13,6 +13,7 @@ from .sniff import Table
 
 SECTOR_WORDS = [("charter", "charter"), ("contract", "contract"), ("district", "district"), ("public", "district"),
                 ("traditional", "district"), ("state", "state")]
+NAME_PROPERTY = re.compile(r"name|label|nbhd|community|neigh", re.I)
 MISSING_TOKENS = {"n/a", "na", "-", "--", "null", "none", "#n/a", "."}
 
 
@@ -60,8 +61,8 @@ def write_draft(tables: list[Table], city: str, data_dir: str) -> Draft:
     _geography(draft, tables)
     for table in (t for t in tables if t.kind == "gtfs"):
         _gtfs(draft, table)
-    for table in (t for t in tables if t.kind in ("unknown", "crosswalk", "locations")):
-        draft.questions.append(f"What does `{table.name}` hold? Init read it as {table.kind!r} and left it out of the draft.")
+    for table in (t for t in tables if t.kind in ("unknown", "crosswalk", "locations", "gtfs-part")):
+        draft.questions.append(f"What does `{table.rel or table.name}` hold? Init read it as {table.kind!r} and left it out of the draft.")
     return draft
 
 
@@ -69,20 +70,22 @@ def _source_head(draft: Draft, table: Table, section: str) -> None:
     draft.lines += ["", f"[[{section}]]"]
     draft.key("id", slug(table.path.stem))
     draft.key("label", table.path.stem.replace("_", " ").replace("-", " ").capitalize(), "a guess from the file name")
-    draft.key("path", table.name, f"{table.rows:,} rows" + (f"; {'; '.join(table.notes)}" if table.notes else ""))
+    draft.key("path", table.rel, f"{table.rows:,} rows" + (f"; {'; '.join(table.notes)}" if table.notes else ""))
     if table.fmt != "csv":
         draft.key("format", table.fmt)
     if table.fmt == "csv" and table.encoding != "utf-8":
         draft.key("encoding", table.encoding, "the file does not decode as UTF-8")
     if table.fmt == "csv" and table.delimiter != ",":
         draft.key("delimiter", table.delimiter, "splits every line into the same number of fields")
+    if table.properties.get("sheets"):
+        draft.key("sheets", table.properties["sheets"], "the sheets that hold rows with the same header")
     if table.header_row != 1:
         draft.key("header_row", table.header_row, "rows above it are titles")
     if table.skip_rows:
         draft.key("skip_rows", table.skip_rows, "a second header row of labels")
     modified = dt.datetime.fromtimestamp(table.path.stat().st_mtime, dt.timezone.utc).date().isoformat()
     draft.key("as_of", modified, "the file's modified date: set the date the export describes")
-    draft.questions.append(f"What date does `{table.name}` describe (`as_of`)? The draft uses the file's date, {modified}.")
+    draft.questions.append(f"What date does `{table.rel or table.name}` describe (`as_of`)? The draft uses the file's date, {modified}.")
 
 
 def _directory(draft: Draft, table: Table, directories: list[Table]) -> None:
@@ -112,7 +115,7 @@ def _directory(draft: Draft, table: Table, directories: list[Table]) -> None:
             evidence += "".join(table.properties.get("joins", {}).get(column, []))
         draft.key(fieldname, column, evidence)
     if "name" not in columns:
-        draft.questions.append(f"Which column of `{table.name}` holds the school's name (`columns.name`)?")
+        draft.questions.append(f"Which column of `{table.rel or table.name}` holds the school's name (`columns.name`)?")
 
 
 def _sector(draft: Draft, table: Table, columns: dict) -> None:
@@ -127,15 +130,18 @@ def _sector(draft: Draft, table: Table, columns: dict) -> None:
             draft.key("sector_values", "{ " + ", ".join(f"{q(v)} = {q(s)}" for v, s in known.items()) + " }",
                       "proposed from the words in each value")
             unknown = [v for v, s in mapped.items() if s not in ("district", "charter", "contract")]
-            if unknown:
-                draft.questions.append(f"Which sector are the `{column}` values {', '.join(unknown)} of `{table.name}` "
+            if unknown and "district" not in known.values() and not any(mapped[v] for v in unknown):
+                draft.key("sector_default", "district", f"{len(unknown)} other values ({', '.join(unknown[:4])}...) name no sector: "
+                                                        "read as district-run")
+            elif unknown:
+                draft.questions.append(f"Which sector are the `{column}` values {', '.join(unknown)} of `{table.rel or table.name}` "
                                        "(district, charter, contract, or a `[[sectors]]` entry such as state-run)?")
             return
     fixed = next((s for w, s in SECTOR_WORDS if w in table.path.stem.lower()), "")
     if fixed in ("district", "charter", "contract"):
         draft.key("sector", fixed, f"the file name says {fixed}; no sector column")
     else:
-        draft.questions.append(f"Which sector are the schools of `{table.name}`? No sector column was found.")
+        draft.questions.append(f"Which sector are the schools of `{table.rel or table.name}`? No sector column was found.")
 
 
 def _match_on(draft: Draft, table: Table, columns: dict, directories: list[Table]) -> None:
@@ -158,11 +164,11 @@ def _results(draft: Draft, table: Table, directories: list[Table]) -> None:
     link = max(links, key=lambda pair: pair[1][2] if pair[1] else -1, default=(None, None))
     measure, long_keys = result_columns(table)
     levels = sorted(table.values(measure).unique())[:20] if measure else []
-    draft.lines += ["", f"# Results file {table.name}: not switched on; a person must order the levels and map them to tiers."]
+    draft.lines += ["", f"# Results file {table.rel or table.name}: not switched on; a person must order the levels and map them to tiers."]
     if link[1]:
         draft.lines.append(f"# school id {link[1][1]!r} joins {link[1][2]:,} of {table.rows:,} rows to {link[0].name} on {link[1][0]!r}")
         link[0].properties.setdefault("joins", {}).setdefault(link[1][0], []).append(
-            f"; joins {link[1][2]:,} rows of {table.name} on this column")
+            f"; joins {link[1][2]:,} rows of {table.rel or table.name} on this column")
     if measure:
         draft.lines.append(f"# measure column {measure!r}: values {', '.join(levels)}")
     ids = table.values(link[1][1]) if link[1] else None
@@ -173,28 +179,30 @@ def _results(draft: Draft, table: Table, directories: list[Table]) -> None:
         if keys:
             column, values = next(iter(keys.items()))
             draft.lines.append(f"# where = [{{ column = {q(column)}, equals = {q(values[-1])} }}]  # proposed: one row per school")
-        draft.questions.append(f"`{table.name}` repeats school ids: which rows make a school's rating (a `where` on "
+        draft.questions.append(f"`{table.rel or table.name}` repeats school ids: which rows make a school's rating (a `where` on "
                                f"{', '.join(keys) or 'a column'}; the config has no `aggregate` key yet)?")
-    draft.questions.append(f"Which values of {measure or 'the rating column'} in `{table.name}` are best to worst, and which "
+    draft.questions.append(f"Which values of {measure or 'the rating column'} in `{table.rel or table.name}` are best to worst, and which "
                            "common tier does each mean (`levels`, `tiers`, `[[tiers]]`)?")
 
 
 def _geography(draft: Draft, tables: list[Table]) -> None:
-    shapes = [t for t in tables if t.kind == "boundaries"]
+    shapes = [t for t in tables if t.kind in ("boundaries", "areas") and t.rows >= 2]
     if not shapes:
         draft.questions.append("Which file holds the neighborhoods (a geojson of polygons)? None was found.")
         return
-    table = max(shapes, key=lambda t: -t.rows)
+    named = [t for t in shapes if any(NAME_PROPERTY.search(p) for p in t.frame.columns)] or shapes
+    table = min(named, key=lambda t: t.rows)  # neighborhoods: named, and fewer than census areas
     props = list(table.frame.columns)
-    id_field = next((p for p in props if re.search(r"id|code|num", p, re.I) and table.values(p).is_unique), None)
-    name_field = next((p for p in props if re.search(r"name|label|nbhd|community|pri_neigh", p, re.I) and p != id_field), None)
+    id_field = next((p for p in props if re.search(r"id|code|num", p, re.I) and table.values(p).is_unique
+                     and table.values(p).nunique() == table.rows), None)
+    name_field = next((p for p in props if NAME_PROPERTY.search(p) and p != id_field), None)
     name_field = name_field or next((p for p in props if p != id_field and table.values(p).is_unique), id_field)
     draft.lines += ["", "[neighborhoods]"]
-    draft.key("path", table.name, f"{table.rows:,} features; properties {', '.join(props)}")
+    draft.key("path", table.rel, f"{table.rows:,} features; properties {', '.join(props)}")
     draft.key("label", table.path.stem.replace("_", " ").capitalize())
     if id_field is None:
         id_field = name_field
-        draft.questions.append(f"`{table.name}` has no id property: the draft uses the name property {name_field!r} as id.")
+        draft.questions.append(f"`{table.rel or table.name}` has no id property: the draft uses the name property {name_field!r} as id.")
     draft.key("id_field", id_field, f"unique in every feature; e.g. {', '.join(table.samples(id_field))}")
     draft.key("name_field", name_field, f"e.g. {', '.join(table.samples(name_field))}")
     for other in shapes:
@@ -207,4 +215,4 @@ def _gtfs(draft: Draft, table: Table) -> None:
     draft.lines += ["", "[[gtfs]]"]
     draft.key("id", slug(table.path.stem))
     draft.key("label", facts["agency"] or table.path.stem, "agency_name in agency.txt")
-    draft.key("path", table.name, f"service from {facts['start']} to {facts['end']}; {facts['routes']} routes")
+    draft.key("path", table.rel, f"service from {facts['start']} to {facts['end']}; {facts['routes']} routes")

@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pandas as pd
 
+GTFS_PARTS = {"trips.txt", "stop_times.txt", "calendar.txt", "calendar_dates.txt", "shapes.txt", "frequencies.txt"}
 TABLE_SUFFIXES = {".csv", ".txt", ".tsv", ".xlsx", ".xls"}
 DELIMITERS = [",", ";", "\t", "|"]
-GTFS_FILES = {"agency.txt", "stops.txt", "routes.txt", "trips.txt", "stop_times.txt"}
+GTFS_FILES = {"agency.txt", "stops.txt", "routes.txt"}  # the files every feed has (stop_times may be left out)
 
 
 @dataclass
@@ -30,7 +31,8 @@ class Table:
     skip_rows: list[int] = field(default_factory=list)
     frame: pd.DataFrame = field(default_factory=pd.DataFrame)
     notes: list[str] = field(default_factory=list)
-    properties: dict = field(default_factory=dict)  # geojson: property -> values; gtfs: facts
+    properties: dict = field(default_factory=dict)  # guessed columns, joins, linked area files
+    rel: str = ""  # path relative to the scanned folder
 
     @property
     def name(self) -> str:
@@ -52,18 +54,26 @@ class Table:
         return list(dict.fromkeys(self.values(column)))[:n]
 
 
-def scan_folder(folder: Path) -> list[Table]:
-    """Every table, geojson and GTFS feed in the folder (sorted by name), read only."""
-    found = []
+def scan_folder(folder: Path, root: Path | None = None) -> list[Table]:
+    """Every table, geojson and GTFS feed in the folder and its subfolders (sorted by path), read only."""
+    found, root = [], root or folder
     for path in sorted(folder.iterdir()):
         if path.name.startswith("."):
             continue
         if is_gtfs(path):
             found.append(Table(path, kind="gtfs", fmt="gtfs"))
+        elif path.is_dir() and len(GTFS_PARTS & {p.name for p in path.iterdir()}) >= 2:
+            found.append(Table(path, kind="gtfs-part", fmt="gtfs"))  # schedules without agency/stops: asked about
+        elif path.is_dir():
+            found.extend(scan_folder(path, root))
+            continue
         elif path.suffix.lower() in (".geojson", ".json") and _is_geojson(path):
             found.append(read_geojson(path))
         elif path.suffix.lower() in TABLE_SUFFIXES and path.is_file():
             found.append(read_any_table(path))
+        else:
+            continue
+        found[-1].rel = path.relative_to(root).as_posix()
     return found
 
 
@@ -92,9 +102,7 @@ def read_geojson(path: Path) -> Table:
 
 def read_any_table(path: Path) -> Table:
     if path.suffix.lower() in (".xlsx", ".xls"):
-        raw = pd.read_excel(path, header=None, dtype=str).fillna("")
-        table = Table(path, fmt=path.suffix.lower()[1:], encoding="", delimiter="")
-        return _with_header(table, raw.values.tolist())
+        return _read_workbook(path)
     data = path.read_bytes()
     encoding = guess_encoding(data)
     text = data.decode(encoding)
@@ -104,6 +112,21 @@ def read_any_table(path: Path) -> Table:
     if encoding != "utf-8":
         table.notes.append(f"not UTF-8: read as {encoding}")
     return _with_header(table, rows)
+
+
+def _read_workbook(path: Path) -> Table:
+    """The sheets that hold data (10 rows or more) with the header of the largest one, stacked as the pipeline would."""
+    sheets = {name: _with_header(Table(path), frame.fillna("").astype(str).values.tolist())
+              for name, frame in pd.read_excel(path, sheet_name=None, header=None, dtype=str).items()}
+    largest = max(sheets.values(), key=lambda t: t.rows)
+    keep = [name for name, t in sheets.items() if t.rows >= 10 and t.header_row == largest.header_row]
+    table = Table(path, fmt=path.suffix.lower()[1:], encoding="", delimiter="", header_row=largest.header_row,
+                  skip_rows=largest.skip_rows, notes=list(largest.notes))
+    table.frame = pd.concat([sheets[name].frame for name in keep], ignore_index=True).fillna("")
+    if len(keep) > 1 or keep != list(sheets)[:1]:
+        table.properties["sheets"] = keep
+        table.notes.append(f"data on sheets {', '.join(keep)}")
+    return table
 
 
 def guess_encoding(data: bytes) -> str:
@@ -138,12 +161,19 @@ def _with_header(table: Table, rows: list[list]) -> Table:
     filled = [sum(1 for c in r if c) for r in rows]
     width = Counter(w for w in filled if w > 1).most_common(1)[0][0] if any(w > 1 for w in filled) else 1
     start = next((i for i, w in enumerate(filled) if w >= max(2, width * 0.6)), 0)
+    two_rows = start > 0 and filled[start - 1] >= 3 and rows[start - 1][0] and not rows[start][0]
+    if two_rows:  # a row of group names (first cell filled) above a row of sub-labels: names above, labels skipped
+        start -= 1
+        table.skip_rows = [1]
+        table.notes.append("two-row header: names on the upper row, the row of labels below skipped (skip_rows = [1])")
     if start:
         table.notes.append(f"{start} title row(s) above the header: header_row = {start + 1}")
     table.header_row = start + 1
     header = _unique([c or f"column {i + 1}" for i, c in enumerate(rows[start])])
     body = [r[:len(header)] + [""] * (len(header) - len(r)) for r in rows[start + 1:] if any(r)]
-    if body and _looks_like_labels(body[0], body[1:6]):
+    if two_rows:
+        body = body[1:]
+    elif body and _looks_like_labels(body[0], body[1:6]):
         table.skip_rows = [1]
         table.notes.append("two-row header: the first data row holds labels, skipped (skip_rows = [1])")
         body = body[1:]
