@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .columns import guess_columns, norm, numbers, share
+from .columns import grade_enrollment_columns, guess_columns, norm, numbers, share
 from .sniff import Table
 
 RESULT_NAME = re.compile(r"rating|grade$|score|level|tier|star|proficien|percent|pct|result|sqrp|letter", re.I)
@@ -20,7 +20,8 @@ def classify(tables: list[Table]) -> None:
         table.properties["columns"] = columns
         has_place = "address" in columns or ("lat" in columns and "lon" in columns)
         numeric = [c for c in table.frame.columns if share(numbers(table.values(c)).notna()) > 0.95]
-        if "name" in columns and has_place:
+        counts = "enrollment" in columns or grade_enrollment_columns(table)
+        if "name" in columns and (has_place or counts):
             table.kind = "directory"
         elif "lat" in columns and "lon" in columns and "school_id" in columns:
             table.kind = "locations"
@@ -31,6 +32,33 @@ def classify(tables: list[Table]) -> None:
         else:
             table.kind = "crosswalk" if len(table.frame.columns) <= 4 else "unknown"
     _areas_and_neighborhoods(tables)
+    _locations(tables)
+    _series(tables)
+
+
+def _locations(tables: list[Table]) -> None:
+    """A directory-like file with coordinates but no counts, beside one with counts but no coordinates: a locations file."""
+    directories = [t for t in tables if t.kind == "directory"]
+    counted = [t for t in directories if _has_counts(t) and "lat" not in t.properties["columns"]]
+    for table in directories:
+        columns = table.properties["columns"]
+        if counted and "lat" in columns and not _has_counts(table) and table not in counted:
+            table.kind = "locations"
+
+
+def _has_counts(table: Table) -> bool:
+    return "enrollment" in table.properties["columns"] or bool(grade_enrollment_columns(table))
+
+
+def _series(tables: list[Table]) -> None:
+    """Files of one kind whose names differ only in digits (years of one export): the newest is used, the others asked about."""
+    groups: dict[tuple, list[Table]] = {}
+    for table in tables:
+        if table.kind in ("directory", "locations"):
+            groups.setdefault((table.kind, re.sub(r"\d+", "#", table.path.name)), []).append(table)
+    for group in groups.values():
+        for older in sorted(group, key=lambda t: t.path.name)[:-1]:
+            older.kind = "older"
 
 
 def _areas_and_neighborhoods(tables: list[Table]) -> None:

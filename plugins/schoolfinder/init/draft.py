@@ -7,6 +7,9 @@ import json
 import re
 
 from .classify import result_columns, shared_column
+import pandas as pd
+
+from . import area
 from .columns import grade_enrollment_columns, id_facts
 from .gtfsfacts import feed_facts
 from .sniff import Table
@@ -34,7 +37,7 @@ class Draft:
         self.city = city
 
     def key(self, name: str, value, evidence: str = "") -> None:
-        self.lines.append(f"{name} = {q(value) if not isinstance(value, str) or not value.startswith('{') else value}"
+        self.lines.append(f"{name} = {q(value) if not isinstance(value, str) or not value.startswith(('{', '[{')) else value}"
                           + (f"  # {evidence}" if evidence else ""))
 
     def text(self) -> str:
@@ -55,13 +58,17 @@ def write_draft(tables: list[Table], city: str, data_dir: str) -> Draft:
     for table in (t for t in tables if t.kind == "results"):
         _results(draft, table, directories)  # first, so the id columns' evidence can say what they join
     results, draft.lines = draft.lines, head
+    locations = [t for t in tables if t.kind == "locations"]
     for table in directories:
         _directory(draft, table, directories)
+        _city_rows(draft, table, locations, neighborhoods_file(tables))
+    for table in locations:
+        _locations_section(draft, table, directories)
     draft.lines += results
     _geography(draft, tables)
     for table in (t for t in tables if t.kind == "gtfs"):
         _gtfs(draft, table)
-    for table in (t for t in tables if t.kind in ("unknown", "crosswalk", "locations", "gtfs-part")):
+    for table in (t for t in tables if t.kind in ("unknown", "crosswalk", "older", "gtfs-part")):
         draft.questions.append(f"What does `{table.rel or table.name}` hold? Init read it as {table.kind!r} and left it out of the draft.")
     return draft
 
@@ -107,6 +114,11 @@ def _directory(draft: Draft, table: Table, directories: list[Table]) -> None:
     if grades and "grades" not in columns and "grade_low" not in columns:
         draft.key("grade_enrollment_columns", "{ " + ", ".join(f"{q(c)} = {q(g)}" for c, g in grades.items()) + " }",
                   "columns named after a grade, holding counts")
+    school_id = columns.get("school_id")
+    if school_id:
+        _, width = id_facts(table, school_id[0])
+        if width and table.values(school_id[0]).str.fullmatch(r"0\d+").any() and table.values(school_id[0]).str.isdigit().all():
+            draft.key("id_width", width, f"{school_id[0]} keeps leading zeros ({table.samples(school_id[0], 1)[0]})")
     draft.lines.append("[directory.columns]")
     for fieldname, (column, evidence) in columns.items():
         if fieldname in ("school_id", "state_id", "nces_id"):
@@ -116,6 +128,29 @@ def _directory(draft: Draft, table: Table, directories: list[Table]) -> None:
         draft.key(fieldname, column, evidence)
     if "name" not in columns:
         draft.questions.append(f"Which column of `{table.rel or table.name}` holds the school's name (`columns.name`)?")
+
+
+def _city_rows(draft: Draft, table: Table, locations: list[Table], shapes: Table | None) -> None:
+    """Propose `where` for a wider export: the value the rows located inside the neighborhoods share."""
+    columns = table.properties["columns"]
+    if shapes is None or "school_id" not in columns:
+        return
+    box = area.bounds(shapes.path)
+    if "lat" in columns:
+        located = area.inside(table, columns["lat"][0], columns["lon"][0], box)
+    else:
+        located = pd.Series(False, index=table.frame.index)
+        for other in locations:
+            key = other.properties["columns"].get("school_id") or other.properties["columns"].get("state_id")
+            if key and "lat" in other.properties["columns"]:
+                ids = other.frame.loc[area.inside(other, other.properties["columns"]["lat"][0],
+                                                  other.properties["columns"]["lon"][0], box), key[0]]
+                located |= table.frame[columns["school_id"][0]].isin(set(ids))
+    found = area.city_filter(table, located, {c for c, _ in columns.values()})
+    if found:
+        column, value, evidence = found
+        where = "[{ column = " + q(column) + ", equals = " + q(value) + ", reason = \"outside the city\" }]"
+        draft.lines.insert(draft.lines.index("[directory.columns]", len(draft.lines) - len(columns) - 2), f"where = {where}  # {evidence}")
 
 
 def _sector(draft: Draft, table: Table, columns: dict) -> None:
@@ -187,11 +222,10 @@ def _results(draft: Draft, table: Table, directories: list[Table]) -> None:
 
 def _geography(draft: Draft, tables: list[Table]) -> None:
     shapes = [t for t in tables if t.kind in ("boundaries", "areas") and t.rows >= 2]
-    if not shapes:
+    table = neighborhoods_file(tables)
+    if table is None:
         draft.questions.append("Which file holds the neighborhoods (a geojson of polygons)? None was found.")
         return
-    named = [t for t in shapes if any(NAME_PROPERTY.search(p) for p in t.frame.columns)] or shapes
-    table = min(named, key=lambda t: t.rows)  # neighborhoods: named, and fewer than census areas
     props = list(table.frame.columns)
     id_field = next((p for p in props if re.search(r"id|code|num", p, re.I) and table.values(p).is_unique
                      and table.values(p).nunique() == table.rows), None)
@@ -208,6 +242,27 @@ def _geography(draft: Draft, tables: list[Table]) -> None:
     for other in shapes:
         if other is not table:
             draft.questions.append(f"`{other.name}` is a second boundary file: what is it (school attendance zones? small areas?)")
+
+
+def neighborhoods_file(tables: list[Table]) -> Table | None:
+    """The boundary file with a name-like property and the fewest features (neighborhoods, not census areas)."""
+    shapes = [t for t in tables if t.kind in ("boundaries", "areas") and t.rows >= 2]
+    named = [t for t in shapes if any(NAME_PROPERTY.search(p) for p in t.frame.columns)] or shapes
+    return min(named, key=lambda t: t.rows) if named else None
+
+
+def _locations_section(draft: Draft, table: Table, directories: list[Table]) -> None:
+    columns = table.properties["columns"]
+    _source_head(draft, table, "locations")
+    draft.lines.remove(next(line for line in draft.lines[::-1] if line.startswith("label =")))
+    draft.lines.insert(len(draft.lines) - (2 + bool(table.encoding != "utf-8") + bool(table.delimiter not in (",", ""))),
+                       f"label = {q(table.path.stem.replace('_', ' '))}")
+    key = columns.get("school_id") or columns.get("state_id")
+    if key:
+        draft.key("join", "{ " + ", ".join(f"{f} = {q(key[0])}" for f in ("school_id", "state_id")) + " }",
+                  "tried for the school id, then the state id")
+    draft.key("lat_column", columns["lat"][0], columns["lat"][1])
+    draft.key("lon_column", columns["lon"][0], columns["lon"][1])
 
 
 def _gtfs(draft: Draft, table: Table) -> None:
