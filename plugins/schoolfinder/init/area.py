@@ -2,49 +2,40 @@
 
 from __future__ import annotations
 
-import json
-
+import geopandas as gpd
 import pandas as pd
 
 from .columns import numbers
 from .sniff import Table
 
 
-def bounds(path) -> tuple[float, float, float, float]:
-    """(min lon, min lat, max lon, max lat) of a geojson's coordinates."""
-    points: list = []
-
-    def walk(node):
-        if isinstance(node, list) and node and isinstance(node[0], (int, float)):
-            points.append(node[:2])
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-    for feature in json.loads(path.read_text(encoding="utf-8")).get("features", []):
-        walk((feature.get("geometry") or {}).get("coordinates", []))
-    xs, ys = [p[0] for p in points], [p[1] for p in points]
-    return min(xs), min(ys), max(xs), max(ys)
+def city_shape(path):
+    """The union of the neighborhoods' polygons (WGS84)."""
+    return gpd.read_file(path).to_crs(4326).union_all()
 
 
-def inside(table: Table, lat: str, lon: str, box) -> pd.Series:
+def inside(table: Table, lat: str, lon: str, shape) -> pd.Series:
+    """Rows whose coordinates fall inside the shape (rows without coordinates are outside)."""
     y, x = numbers(table.frame[lat].astype(str)), numbers(table.frame[lon].astype(str))
-    return x.between(box[0], box[2]) & y.between(box[1], box[3])
+    points = gpd.GeoSeries(gpd.points_from_xy(x.fillna(0), y.fillna(0)), index=table.frame.index, crs=4326)
+    return points.within(shape) & x.notna() & y.notna()
 
 
-def city_filter(table: Table, located: pd.Series, skip: set[str]) -> tuple[str, str, str] | None:
-    """(column, value, evidence) when the rows located inside the map share one value that fewer than half the rows have."""
-    if located.sum() < 3 or located.mean() > 0.8:
+def city_filter(table: Table, located: pd.Series, known: pd.Series, skip: set[str]) -> tuple[str, str, str] | None:
+    """(column, value, evidence) when most rows with coordinates are outside the map and the rows inside share one value."""
+    if located.sum() < 3 or located.sum() > 0.8 * max(int(known.sum()), 1):
         return None
+    best = None
     for column in table.frame.columns:
         if column in skip:
             continue
         values = table.frame.loc[located, column].astype(str).str.strip()
         top = values.value_counts()
-        if top.empty or top.iloc[0] < 0.9 * len(values):
+        if top.empty or not top.index[0] or top.iloc[0] < 0.75 * len(values):
             continue
-        value = top.index[0]
-        share_all = (table.frame[column].astype(str).str.strip() == value).mean()
-        if value and share_all < 0.5:
-            return column, value, (f"{top.iloc[0]:,} of the {len(values):,} rows located inside the neighborhoods have "
-                                   f"{column} = {value}; {share_all:.0%} of all rows")
-    return None
+        share_all = float((table.frame[column].astype(str).str.strip() == top.index[0]).mean())
+        if share_all < 0.5 and (best is None or (top.iloc[0], -share_all) > best[0]):
+            best = ((top.iloc[0], -share_all), column, top.index[0],
+                    f"{top.iloc[0]:,} of the {len(values):,} rows located inside the neighborhoods have {column} = "
+                    f"{top.index[0]}; {share_all:.0%} of all rows")
+    return best[1:] if best else None

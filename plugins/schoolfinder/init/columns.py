@@ -10,8 +10,8 @@ from .sniff import Table
 
 # canonical field -> name patterns (lower-case, matched against the column name with _ and - as spaces), best first
 NAME_PATTERNS = {
-    "school_id": [r"^(school|campus|site|sch) ?(id|code|cd|number|no)$", r"^school ?id$", r"^campus ?id$", r"^sitecd$", r"^id$"],
-    "state_id": [r"^state( school)? ?(id|code|number)$", r"state.*id"],
+    "school_id": [r"^(school|campus|site|sch) ?(id|code|cd|number|no)$", r"^school ?id$", r"^campus ?id$", r"^(site|school|sch) ?cd$", r"^id$", r"site ?code$"],
+    "state_id": [r"^state( school)? ?(id|code|number)$", r"state.*id", r"^fed ?site ?cd$", r"^federal.*site code"],
     "nces_id": [r"nces"],
     "name": [r"^(school|campus|site)? ?name$", r"^(school|campus) ?name", r"name$"],
     "operator": [r"operator", r"network", r"management", r"^cmo"],
@@ -26,7 +26,7 @@ NAME_PATTERNS = {
     "lat": [r"^lat(itude)?$", r"latitude"],
     "lon": [r"^(lon|long|lng)(itude)?$", r"longitude"],
     "status": [r"^(school )?status$", r"status"],
-    "enrollment": [r"^(total )?enrollment$", r"^enrollment", r"total enrollment"],
+    "enrollment": [r"^(total )?enrollment$", r"^enrollment", r"total enrollment", r"^total students$"],
 }
 ORDER = list(NAME_PATTERNS)
 
@@ -62,9 +62,7 @@ def guess_columns(table: Table) -> dict[str, tuple[str, str]]:
     found: dict[str, tuple[str, str]] = {}
     taken: set[str] = set()
     for fieldname in ORDER:
-        for column in table.frame.columns:
-            if column in taken or not _name_fits(fieldname, column):
-                continue
+        for column in _named_like(fieldname, table.frame.columns, taken):
             values = table.values(column)
             check = VALUE_CHECKS.get(fieldname)
             fit = check(values) if check is not None and len(values) else 1.0
@@ -77,8 +75,9 @@ def guess_columns(table: Table) -> dict[str, tuple[str, str]]:
     return found
 
 
-def _name_fits(fieldname: str, column: str) -> bool:
-    return any(re.search(p, norm(column)) for p in NAME_PATTERNS[fieldname])
+def _named_like(fieldname: str, columns, taken: set) -> list[str]:
+    """Columns whose name fits the field, those fitting its best pattern first."""
+    return [c for pattern in NAME_PATTERNS[fieldname] for c in columns if c not in taken and re.search(pattern, norm(c))]
 
 
 def _evidence(table: Table, column: str, fieldname: str, fit: float) -> str:

@@ -10,7 +10,7 @@ from .classify import result_columns, shared_column
 import pandas as pd
 
 from . import area
-from .columns import grade_enrollment_columns, id_facts
+from .columns import grade_enrollment_columns, id_facts, numbers
 from .gtfsfacts import feed_facts
 from .sniff import Table
 
@@ -117,7 +117,7 @@ def _directory(draft: Draft, table: Table, directories: list[Table]) -> None:
     school_id = columns.get("school_id")
     if school_id:
         _, width = id_facts(table, school_id[0])
-        if width and table.values(school_id[0]).str.fullmatch(r"0\d+").any() and table.values(school_id[0]).str.isdigit().all():
+        if width and table.values(school_id[0]).str.fullmatch(r"0\d+").any() and table.values(school_id[0]).str.isdigit().mean() > 0.95:
             draft.key("id_width", width, f"{school_id[0]} keeps leading zeros ({table.samples(school_id[0], 1)[0]})")
     draft.lines.append("[directory.columns]")
     for fieldname, (column, evidence) in columns.items():
@@ -135,18 +135,20 @@ def _city_rows(draft: Draft, table: Table, locations: list[Table], shapes: Table
     columns = table.properties["columns"]
     if shapes is None or "school_id" not in columns:
         return
-    box = area.bounds(shapes.path)
+    box = area.city_shape(shapes.path)
     if "lat" in columns:
         located = area.inside(table, columns["lat"][0], columns["lon"][0], box)
+        known = numbers(table.frame[columns["lat"][0]].astype(str)).notna()
     else:
-        located = pd.Series(False, index=table.frame.index)
+        located, known = (pd.Series(False, index=table.frame.index) for _ in range(2))
         for other in locations:
             key = other.properties["columns"].get("school_id") or other.properties["columns"].get("state_id")
             if key and "lat" in other.properties["columns"]:
                 ids = other.frame.loc[area.inside(other, other.properties["columns"]["lat"][0],
                                                   other.properties["columns"]["lon"][0], box), key[0]]
                 located |= table.frame[columns["school_id"][0]].isin(set(ids))
-    found = area.city_filter(table, located, {c for c, _ in columns.values()})
+                known |= table.frame[columns["school_id"][0]].isin(set(other.frame[key[0]]))
+    found = area.city_filter(table, located, known, {c for c, _ in columns.values()})
     if found:
         column, value, evidence = found
         where = "[{ column = " + q(column) + ", equals = " + q(value) + ", reason = \"outside the city\" }]"

@@ -173,12 +173,28 @@ def _with_header(table: Table, rows: list[list]) -> Table:
     body = [r[:len(header)] + [""] * (len(header) - len(r)) for r in rows[start + 1:] if any(r)]
     if two_rows:
         body = body[1:]
-    elif body and _looks_like_labels(body[0], body[1:6]):
-        table.skip_rows = [1]
-        table.notes.append("two-row header: the first data row holds labels, skipped (skip_rows = [1])")
-        body = body[1:]
+    if not two_rows and body and _looks_like_labels(body[0], body[1:6]):
+        body, header = _better_header_row(table, header, body)
     table.frame = pd.DataFrame(body, columns=header, dtype=str)
     return table
+
+
+def _better_header_row(table: Table, header: list[str], body: list[list[str]]) -> tuple[list[list[str]], list[str]]:
+    """Two header rows: keep the one whose names say more (more columns guessed); the other is skipped or a title."""
+    from .columns import guess_columns
+
+    lower = _unique([c or header[i] for i, c in enumerate(body[0])])
+    rest = body[1:]
+    guessed = [len(guess_columns(Table(table.path, frame=pd.DataFrame(rest, columns=names, dtype=str))))
+               for names in (header, lower)]
+    if guessed[1] > guessed[0]:
+        table.header_row += 1
+        table.notes.append(f"two header rows: the second names more columns ({guessed[1]} against {guessed[0]}): header_row = "
+                           f"{table.header_row}")
+        return rest, lower
+    table.skip_rows = [1]
+    table.notes.append("two-row header: the first data row holds labels, skipped (skip_rows = [1])")
+    return rest, header
 
 
 def _unique(names: list[str]) -> list[str]:
