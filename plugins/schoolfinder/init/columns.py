@@ -13,7 +13,8 @@ NAME_PATTERNS = {
     "school_id": [r"^(school|campus|site|sch) ?(id|code|cd|number|no)$", r"^school ?id$", r"^campus ?id$", r"^(site|school|sch) ?cd$", r"^id$", r"site ?code$"],
     "state_id": [r"^state( school)? ?(id|code|number)$", r"state.*id", r"^fed ?site ?cd$", r"^federal.*site code"],
     "nces_id": [r"nces"],
-    "name": [r"^(school|campus|site)? ?name$", r"^(school|campus) ?name", r"name$"],
+    "name": [r"^(school|campus|site)? ?(long|full)? ?name$", r"^long ?name$", r"^(school|campus) ?name", r"name$"],
+    "short_name": [r"^short ?name$"],
     "operator": [r"operator", r"network", r"management", r"^cmo"],
     "grades": [r"^grades?( served| offered| span| level)?$", r"grades served", r"grade ?span"],
     "grade_low": [r"(low|lowest|min|start|from) ?grade|grade ?(low|lo|min|start|from)"],
@@ -25,7 +26,7 @@ NAME_PATTERNS = {
     "website": [r"web", r"url$", r"^site url"],
     "lat": [r"^lat(itude)?$", r"latitude"],
     "lon": [r"^(lon|long|lng)(itude)?$", r"longitude"],
-    "status": [r"^(school )?status$", r"status"],
+    "status": [r"^(school )?status$", r"(school|open|operating|operational) ?status"],
     "enrollment": [r"^(total )?enrollment$", r"^enrollment", r"total enrollment", r"^total students$"],
 }
 ORDER = list(NAME_PATTERNS)
