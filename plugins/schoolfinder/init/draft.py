@@ -213,13 +213,31 @@ def _results(draft: Draft, table: Table, directories: list[Table]) -> None:
         keys = {c: sorted(table.values(c).unique())[:8] for c in long_keys}
         draft.lines.append(f"# long file: ids repeat ({ids.nunique():,} schools, {table.rows:,} rows) by "
                            + "; ".join(f"{c} ({', '.join(v)})" for c, v in keys.items()))
-        if keys:
-            column, values = next(iter(keys.items()))
-            draft.lines.append(f"# where = [{{ column = {q(column)}, equals = {q(values[-1])} }}]  # proposed: one row per school")
+        filters = [f"{{ column = {q(c)}, equals = {q(v)} }}" for c, v in _one_row_values(table, long_keys).items()]
+        if filters:
+            draft.lines.append(f"# where = [{', '.join(filters)}]  # proposed: all students, the latest year")
+        weight = next((c for c in table.frame.columns if re.search(r"tested|count|number|^n$|students", c, re.I)
+                       and numbers(table.values(c)).notna().mean() > 0.9), None)
+        if weight:
+            draft.lines.append(f"# aggregate = {{ method = \"weighted_mean\", weight_column = {q(weight)} }}  # proposed: the rows "
+                               f"left per school made one figure, weighted by {weight} (the `aggregate` key comes with the ratings work)")
         draft.questions.append(f"`{table.rel or table.name}` repeats school ids: which rows make a school's rating (a `where` on "
-                               f"{', '.join(keys) or 'a column'}; the config has no `aggregate` key yet)?")
+                               f"{', '.join(keys) or 'a column'}, or an `aggregate` of the rows left)?")
     draft.questions.append(f"Which values of {measure or 'the rating column'} in `{table.rel or table.name}` are best to worst, and which "
                            "common tier does each mean (`levels`, `tiers`, `[[tiers]]`)?")
+
+
+def _one_row_values(table: Table, long_keys: list[str]) -> dict[str, str]:
+    """Per repeating column, the value that keeps one row per school: an all-students value, or the latest year."""
+    chosen = {}
+    for column in long_keys:
+        values = sorted(table.values(column).unique())
+        every = [v for v in values if re.fullmatch(r"(all( students)?|total( population)?|all grades)", v.strip(), re.I)]
+        if every:
+            chosen[column] = every[0]
+        elif re.search(r"year", column, re.I):
+            chosen[column] = values[-1]
+    return chosen
 
 
 def _geography(draft: Draft, tables: list[Table]) -> None:
