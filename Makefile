@@ -7,7 +7,7 @@ PROCESSED := data/processed
 export PYTHONPATH := plugins
 export SCHOOLFINDER_PROCESSED := $(PROCESSED)
 
-.PHONY: site data html serve test check golden bench clean setup vendor demo-data messages config-docs search nightly rollback
+.PHONY: init site data html serve test check golden bench clean setup vendor demo-data messages config-docs search nightly rollback
 PUBLISH ?= published
 
 site: setup data html  ## set up, build the data and the pages of $(CITY) into output/
@@ -31,6 +31,9 @@ vendor: node_modules/.installed  ## copy pinned front-end files from node_module
 	mkdir -p theme/static/vendor/search
 	node_modules/.bin/terser node_modules/minisearch/dist/es/index.js --module -c -m -o theme/static/vendor/search/minisearch.js
 	node_modules/.bin/terser node_modules/stemmer/index.js --module -c -m -o theme/static/vendor/search/stemmer.js
+
+init: $(VENV)/.installed  ## draft data/<city>/city.toml from a folder of raw files and check it: make init DIR=path [NAME="City"]
+	$(PY) -m schoolfinder init $(DIR) $(if $(NAME),--city "$(NAME)") $(if $(OUT),--out $(OUT)) $(if $(FORCE),--force)
 
 demo-data: $(VENV)/.installed
 	$(PY) -m schoolfinder demo --out data/demo/raw

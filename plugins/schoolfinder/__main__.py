@@ -1,4 +1,4 @@
-"""Command line: `python -m schoolfinder demo|build|search|nightly|rollback ...`; errors print as one line, never a traceback."""
+"""Command line: `python -m schoolfinder demo|init|build|search|nightly|rollback ...`; errors print as one line, never a traceback."""
 
 from __future__ import annotations
 
@@ -33,10 +33,19 @@ def main(argv: list[str] | None = None) -> int:
     night.add_argument("--force", action="store_true", help="rebuild even when inputs and code are unchanged")
     back = commands.add_parser("rollback", help="point the published site back at the build before it")
     back.add_argument("--root", type=Path, default=Path("published"))
+    init = commands.add_parser("init", help="draft a city.toml from a folder of raw files, then check it")
+    init.add_argument("folder", type=Path, help="folder holding the city's csv, xlsx, xls, geojson and GTFS files")
+    init.add_argument("--city", help="city name (default: from the folder name)")
+    init.add_argument("--out", type=Path, help="where to write the draft (default: data/<slug>/city.toml)")
+    init.add_argument("--force", action="store_true", help="overwrite an existing config")
     args = parser.parse_args(argv)
     try:
         if args.command == "demo":
             return _demo(args)
+        if args.command == "init":
+            from .init.command import run_init
+
+            return run_init(args.folder, args.city, args.out, args.force)
         if args.command == "search":
             return _search(args)
         if args.command in ("nightly", "rollback"):

@@ -1,0 +1,29 @@
+"""A GTFS feed's agency and service dates, read from a folder or zip without unpacking it."""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from pathlib import Path
+
+
+def _read(path: Path, name: str) -> list[dict]:
+    try:
+        if path.is_dir():
+            text = (path / name).read_text(encoding="utf-8-sig")
+        else:
+            with zipfile.ZipFile(path) as archive:
+                member = next(n for n in archive.namelist() if Path(n).name == name)
+                text = archive.read(member).decode("utf-8-sig")
+    except (FileNotFoundError, StopIteration, KeyError):
+        return []
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def feed_facts(path: Path) -> dict:
+    agencies = [row.get("agency_name", "") for row in _read(path, "agency.txt")]
+    dates = [row[k] for row in _read(path, "calendar.txt") for k in ("start_date", "end_date") if row.get(k)]
+    dates += [row["date"] for row in _read(path, "calendar_dates.txt") if row.get("date")]
+    return {"agency": " / ".join(a for a in agencies if a), "start": min(dates, default="?"), "end": max(dates, default="?"),
+            "routes": len(_read(path, "routes.txt"))}

@@ -1,0 +1,113 @@
+"""`schoolfinder init` on synthetic variants of a city's files, and the demo city end to end."""
+
+from __future__ import annotations
+
+import json
+import tomllib
+
+import pytest
+
+from schoolfinder.init.classify import classify
+from schoolfinder.init.command import InitError, run_init
+from schoolfinder.init.draft import write_draft
+from schoolfinder.init.sniff import scan_folder
+
+HEADER = ["Site Code", "Site Name", "Street Address", "Postal", "Phone Number", "Y", "X", "School Type", "Status"]
+
+
+def _rows(n: int = 12) -> list[list[str]]:
+    return [[f"{400100 + i:06d}", f"Río School {i}", f"{100 + i} Main St", f"606{i:02d}", f"(312) 555-{1000 + i}",
+             f"{41.8 + i / 1000:.6f}", f"{-87.6 - i / 1000:.6f}", "Charter" if i % 3 else "District", "Closed" if i == 5 else "Open"]
+            for i in range(n)]
+
+
+def _write(folder, name, rows, delimiter=",", encoding="utf-8", titles=()):
+    lines = list(titles) + [delimiter.join(r) for r in rows]
+    (folder / name).write_bytes(("\n".join(lines) + "\n").encode(encoding))
+
+
+def _draft(folder):
+    tables = scan_folder(folder)
+    classify(tables)
+    draft = write_draft(tables, "Testville", ".")
+    return tables, draft, tomllib.loads(draft.text())
+
+
+def _shapes(folder, properties):
+    features = [{"type": "Feature", "properties": p, "geometry": {"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 0]]]}}
+                for p in properties]
+    (folder / "areas.geojson").write_text(json.dumps({"type": "FeatureCollection", "features": features}))
+
+
+def test_renamed_columns_semicolons_cp1252_and_title_rows(tmp_path):
+    _write(tmp_path, "schools.csv", [HEADER] + _rows(), delimiter=";", encoding="cp1252",
+           titles=["Schools of Testville;;;;;;;;", "Exported 2026-09-01;;;;;;;;"])
+    _shapes(tmp_path, [{"name": "North"}, {"name": "South"}])
+    tables, draft, config = _draft(tmp_path)
+    source = config["directory"][0]
+    assert (source["encoding"], source["delimiter"], source["header_row"]) == ("cp1252", ";", 3)
+    assert source["columns"] == {"school_id": "Site Code", "name": "Site Name", "address": "Street Address", "zip": "Postal",
+                                 "phone": "Phone Number", "lat": "Y", "lon": "X", "status": "Status"}
+    assert source["sector_column"] == "School Type"
+    assert source["sector_values"] == {"Charter": "charter", "District": "district"}
+    assert source["closed_values"] == ["Closed"]
+    assert tables[1].frame["Site Name"].iloc[0] == "Río School 0"
+    assert "12 distinct values of 12 rows; 6 characters" in draft.text()
+
+
+def test_swapped_coordinates_are_noticed(tmp_path):
+    header = [*HEADER[:5], "Latitude", "Longitude", *HEADER[7:]]
+    rows = [[*r[:5], f"{-90.07 - i / 1000:.6f}", f"{29.95 + i / 1000:.6f}", *r[7:]] for i, r in enumerate(_rows())]
+    _write(tmp_path, "schools.csv", [header] + rows)
+    _, draft, config = _draft(tmp_path)
+    assert config["directory"][0]["columns"]["lat"] == "Longitude" and config["directory"][0]["columns"]["lon"] == "Latitude"
+    assert "swapped" in draft.text()
+
+
+def test_a_boundary_file_with_only_a_name_property(tmp_path):
+    _write(tmp_path, "schools.csv", [HEADER] + _rows())
+    _shapes(tmp_path, [{"community": "North"}, {"community": "South"}])
+    _, draft, config = _draft(tmp_path)
+    assert config["neighborhoods"]["id_field"] == config["neighborhoods"]["name_field"] == "community"
+    assert any("no id property" in question for question in draft.questions)
+
+
+def test_a_long_results_file_proposes_where_and_asks(tmp_path):
+    _write(tmp_path, "schools.csv", [HEADER] + _rows())
+    results = [["Site Code", "Subject", "Student Group", "Proficiency Level"]]
+    results += [[f"{400100 + i:06d}", subject, group, "Meets"] for i in range(12) for subject in ("Math", "ELA")
+                for group in ("All", "EL")]
+    _write(tmp_path, "results.csv", results)
+    tables, draft, _ = _draft(tmp_path)
+    assert [t.kind for t in tables] == ["results", "directory"]
+    assert "long file: ids repeat (12 schools, 48 rows)" in draft.text()
+    assert "# where = [{ column = " in draft.text()
+    assert "joins 48 rows of results.csv on this column" in draft.text()
+    assert any("repeats school ids" in question for question in draft.questions)
+
+
+def test_a_two_row_header_is_skipped(tmp_path):
+    labels = ["code", "name", "address", "zip", "phone", "latitude", "longitude", "type", "status"]
+    _write(tmp_path, "schools.csv", [HEADER, labels] + _rows())
+    tables, _, config = _draft(tmp_path)
+    assert config["directory"][0]["skip_rows"] == [1] and tables[0].rows == 12
+
+
+def test_refuses_to_overwrite_without_force(tmp_path):
+    out = tmp_path / "city.toml"
+    out.write_text("keep me")
+    with pytest.raises(InitError, match="--force"):
+        run_init(tmp_path, "Testville", out, force=False)
+    assert out.read_text() == "keep me"
+
+
+@pytest.mark.demo_build
+def test_demo_draft_builds_unedited_and_publishes_every_school(demo_city, tmp_path, capsys):
+    raw = demo_city / "raw"
+    before = {p.name: p.read_bytes() for p in raw.iterdir() if p.is_file()}
+    assert run_init(raw, "Port Meridian", tmp_path / "city.toml", force=False) == 0
+    printed = capsys.readouterr().out
+    assert "check: 310 schools published" in printed
+    assert "district_sis.csv                266       250     15        1           0" in printed
+    assert {p.name: p.read_bytes() for p in raw.iterdir() if p.is_file()} == before
+    assert (tmp_path / "init-report.md").read_text().count("\n- ") >= 3
