@@ -48,7 +48,12 @@ SCHOOL_FIELDS = (
     "enrollment", "capacity", "count_swd", "count_el", "count_low_income", "suspensions_per_100", "expulsions_per_100",
     "how_to_apply", "application_url", "application_deadline", "entry_grades", "midyear_entry", "school_hours",
     "transit_bus", "transit_rail", "map_xy", "transit", "reach",
+    "school_type", "admission", "admission_text", "common_application", "common_application_name",
+    "common_application_url", "before_care_from", "before_care_text",
+    "after_care_until", "after_care_text", "languages_taught", "description", "outcomes",
 )
+# how a child gets in (directory `admission_values`): the common vocabulary, in the order pages list it
+ADMISSION_VOCABULARY = ("attendance_area", "lottery", "selective", "audition", "program_specific")
 # search/places.json: latitude, longitude (null when unknown) and the bell travel times arrive by (minutes after
 # midnight, null without travel times), so the browser can say "leave by" = bell - minutes
 PLACES_FIELDS = ("lat", "lon", "bell")
