@@ -21,7 +21,7 @@ import numpy as np
 from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
 from whoosh.support.charset import accent_map
 
-from ..contract import UNREACHABLE  # the travel matrix's "not within the limit"
+from ..contract import ADMISSION_VOCABULARY, UNREACHABLE  # UNREACHABLE: the travel matrix's "not within the limit"
 
 INDEX_VERSION = 1
 CELL_CHUNK = 64  # origin rows per "near me" travel file
@@ -177,6 +177,7 @@ def client_index(schools: list[dict], neighborhoods: list[dict], tier_ids: list[
     programs, program_index = _listed(p for s in schools for p in offers(s))
     operators, operator_index = _listed(s.get("operator") for s in schools)
     sectors = sorted({s.get("sector") for s in schools if s.get("sector")})
+    types = sorted({s.get("school_type") for s in schools if s.get("school_type")}, key=fold)
     rank = {t: i + 1 for i, t in enumerate(tier_ids)}
     rows = []
     for s in schools:
@@ -185,12 +186,21 @@ def client_index(schools: list[dict], neighborhoods: list[dict], tier_ids: list[
         rows.append([s["slug"], s["name"], s.get("short_name") or "", nbhd_index.get(s.get("neighborhood_slug"), -1),
                      address, sorted(program_index[p] for p in set(offers(s))), _grade(s.get("grade_low")),
                      _grade(s.get("grade_high")), operator_index.get(s.get("operator"), -1),
-                     sectors.index(s["sector"]) if s.get("sector") else -1, rank.get(tier, 0), school_keywords(s)])
+                     sectors.index(s["sector"]) if s.get("sector") else -1, rank.get(tier, 0), school_keywords(s),
+                     [ADMISSION_VOCABULARY.index(a) for a in s.get("admission") or []],
+                     types.index(s["school_type"]) if s.get("school_type") else -1,
+                     _clock(s.get("before_care_from")), _clock(s.get("after_care_until"))])
     return {"version": INDEX_VERSION, "phrases": _PHRASES, "concepts": sorted(CONCEPTS), "stop": list(QUERY_STOP_WORDS),
             "columns": ["slug", "name", "alias", "nbhd", "address", "offers", "grade_low", "grade_high", "operator",
-                        "sector", "tier", "keywords"],
+                        "sector", "tier", "keywords", "admission", "type", "care_from", "care_until"],
             "neighborhoods": [[n["name"], n["slug"], keywords(n["name"])] for n in neighborhoods],
-            "offers": programs, "operators": operators, "sectors": sectors, "tiers": tier_ids, "schools": rows}
+            "offers": programs, "operators": operators, "sectors": sectors, "tiers": tier_ids,
+            "admissions": list(ADMISSION_VOCABULARY), "types": types, "schools": rows}
+
+
+def _clock(value) -> int | None:
+    """``HH:MM`` as minutes after midnight (the care filter compares these); None when not reported."""
+    return int(value[:2]) * 60 + int(value[3:]) if isinstance(value, str) and len(value) == 5 else None
 
 
 def _grade(value):
