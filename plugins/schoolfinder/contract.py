@@ -59,8 +59,9 @@ ADMISSION_VOCABULARY = ("attendance_area", "lottery", "selective", "audition", "
 PLACES_FIELDS = ("lat", "lon", "bell")
 # the short keys of one school in compare.json (read by the compare and shortlist pages): name, sector, grades,
 # neighborhood, tier, programs, special education, EL supports, enrollment, shares, suspensions, application
-# deadline, and the school's position in the search index (its column in the travel-time files)
-COMPARE_FIELDS = ("n", "s", "g", "h", "t", "p", "se", "el", "e", "sh", "su", "d", "i")
+# deadline, the school's position in the search index (its column in the travel-time files), admission routes,
+# care hours as published [before, after], and outcomes (null for schools without high-school grades)
+COMPARE_FIELDS = ("n", "s", "g", "h", "t", "p", "se", "el", "e", "sh", "su", "d", "i", "a", "c", "o")
 
 
 def build_date() -> dt.date:
