@@ -86,3 +86,9 @@ def test_every_page_shows_admission_and_every_reported_high_school_its_outcomes(
             assert words in html and words + "Not reported" not in html and words + "No informado" not in html
         if school["school_id"] in reporting:
             assert "High-school outcomes" in (chicago_site / "schools" / school["slug"] / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_longer_phrase_wins_over_a_shorter_one_it_starts_with(chicago_page, schools):
+    """"career academy" is one concept, not "career" (career and technical education) and "academy"."""
+    academies = {s["slug"] for s in schools if s.get("school_type") == "Career academy"}
+    assert academies and academies <= set(chicago_page.evaluate("() => window.schoolSearch.run({q: 'career academy'})"))

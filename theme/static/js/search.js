@@ -49,7 +49,8 @@ function load(data) {
   }
   concepts = new Set(data.concepts);
   STOP = new Set(data.stop);
-  const phrases = Object.keys(data.phrases).map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+  const longestFirst = Object.keys(data.phrases).sort((a, b) => b.length - a.length);  // "career academy", then "career"
+  const phrases = longestFirst.map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
   phraseRe = new RegExp("(?<![\\p{L}\\p{N}])(" + phrases.join("|") + ")(?![\\p{L}\\p{N}])", "gu");
   index = data;
 }
