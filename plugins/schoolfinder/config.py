@@ -16,8 +16,8 @@ from .ratings.gradevocab import grade_token
 from .ratings.values import check_result_keys
 from .transit import catchments
 from .configschema import (  # noqa: F401 (re-exported: the schema is part of this module's interface)
-    ARRAY_SECTIONS, CANONICAL_FIELDS, LIST_FIELDS, REQUIRED, REQUIRED_SECTIONS, RULES, SCHEMA, SECTORS, SUBGROUPS,
-    SUBSECTIONS,
+    ADMISSION_VOCABULARY, ARRAY_SECTIONS, CANONICAL_FIELDS, LIST_FIELDS, REQUIRED, REQUIRED_SECTIONS, RULES, SCHEMA, SECTORS,
+    SUBGROUPS, SUBSECTIONS,
 )
 from .ingest.paths import check_relative, confined
 from .outputs.safety import has_control

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from .contract import ADMISSION_VOCABULARY  # noqa: F401 (the admission routes a city maps its values onto)
+
 # One declarative table per section: key -> (type, default, help).
 # REQUIRED marks keys without a default. data/README.md documents every key
 # (tests/test_config.py checks that), so add the docs when you add a key.
@@ -47,6 +49,12 @@ SCHEMA: dict[str, dict[str, Any]] = {
         "grade_aliases": (dict, {}, "Local grade tokens -> a known grade (`PK`, `K`, `1`-`13`, `UG`), e.g. `{ \"Infants\" = \"PK\", \"SP\" = \"UG\" }`. Tokens still unknown are warnings (`GRADE_TOKEN`); the school is published with the grades understood."),
         "grade_enrollment_columns": (dict, {}, "Grades from enrollment columns instead of a grades column: `{ COLUMN = \"grade\" }`, e.g. `{ PreK = \"PK\", Kindergarten = \"K\", Grade1 = \"1\" }`; the school serves the grades whose column is above 0."),
         "id_width": (int, 0, "Zero-pad numeric ids of this source (`school_id`, `state_id`, `nces_id`) to this many digits (0: as written). Ids are always trimmed and lose Excel's `.0`."),
+        "admission_values": (dict, {}, "How a child gets in: the `admission` column's own words -> one of `attendance_area`, `lottery`, `selective`, `audition`, `program_specific`, e.g. `{ \"Selective enrollment\" = \"selective\" }`. The words are kept and shown; a value not listed is shown as published (`ADMISSION_VALUE`)."),
+        "admission_flag_columns": (dict, {}, "Yes/no columns that add an admission route: `{ Attendance_Boundaries = \"attendance_area\" }` (a cell of true/yes/y/1/x adds it)."),
+        "common_application_name": (str, "", "Name of the city's common application (e.g. `GoCPS`), shown where `common_application` is yes."),
+        "common_application_url": (str, "", "Web address of the common application (http/https)."),
+        "outcomes_year": (str, "", "School year the outcome columns describe (e.g. `2018-19`), when there is no `outcomes_year` column."),
+        "suppressed_values": (list, [], "Cell values that mean \"suppressed\" (too few students to publish) in outcome columns, e.g. `*`; shown as suppressed, never as not reported."),
         "match_on": (list, ["school_id"], "Fields that identify the same school in another source: any of `school_id`, `state_id`, `nces_id`. Two rows match when they share a value of a field both sources list."),
     },
     "ratings": {
@@ -188,7 +196,8 @@ _SOURCE_RULES = {"encoding": ("codec",), "delimiter": ("char",), "header_row": (
 RULES: dict[str, dict[str, tuple]] = {
     "city": {"name": ("nonempty",)},
     "directory": {**_SOURCE_RULES, "list_separator": ("nonempty",), "match_on": ("list", str, None),
-                  "id_width": ("range", 0, 20)},
+                  "id_width": ("range", 0, 20), "admission_values": ("choices", ADMISSION_VOCABULARY),
+                  "admission_flag_columns": ("choices", ADMISSION_VOCABULARY), "suppressed_values": ("list", str, None)},
     "locations": {**_SOURCE_RULES, "as_of": ("year_or_date",)},
     "ratings": {**_SOURCE_RULES, "as_of": ("year_or_date",)},
     "population": {"encoding": ("codec",), "skip_rows": ("list", int, 1), "children_columns": ("list", str, None),
@@ -249,8 +258,22 @@ CANONICAL_FIELDS = {
     "school_hours": "School day, e.g. `8:00 AM - 3:00 PM`.",
     "transit_bus": "Bus routes serving the school, as the source lists them (list cell).",
     "transit_rail": "Rail lines serving the school, as the source lists them (list cell).",
+    "school_type": "Kind of school in the source's own words, e.g. `Magnet`, `Military academy`.",
+    "admission": "How a child gets in, in the source's own words (mapped by `admission_values`).",
+    "common_application": "Whether the school takes applications through the city's common application (yes/no).",
+    "before_care_from": "Earliest drop-off or before-care start, e.g. `7:30 AM` (unreadable times are shown as published, with a warning).",
+    "after_care_until": "After-school care hours or end, e.g. `3:30 pm-5:30 pm` (the latest time is used).",
+    "languages_taught": "Languages taught in classrooms (list cell).",
+    "description": "The school's description in its own words (plain text, escaped, cut to 600 characters).",
+    "graduation_rate": "Graduation rate, percent (high-school grades only).",
+    "graduation_rate_compare": "District or state graduation rate to compare against.",
+    "college_enrollment_rate": "College enrollment rate of graduates, percent.",
+    "college_enrollment_rate_compare": "College enrollment rate to compare against.",
+    "average_test_score": "Average college-entrance test score (e.g. ACT).",
+    "average_test_score_compare": "Average test score to compare against.",
+    "outcomes_year": "School year of the outcome columns.",
 }
 SUBGROUPS = {"students_with_disabilities": "Students with disabilities", "english_learners": "English learners",
              "low_income": "Low-income students"}
 SECTORS = ("district", "charter", "contract")
-LIST_FIELDS = ("programs", "special_ed", "el_supports", "entry_grades", "transit_bus", "transit_rail")
+LIST_FIELDS = ("programs", "special_ed", "el_supports", "entry_grades", "transit_bus", "transit_rail", "languages_taught")

@@ -48,14 +48,20 @@ SCHOOL_FIELDS = (
     "enrollment", "capacity", "count_swd", "count_el", "count_low_income", "suspensions_per_100", "expulsions_per_100",
     "how_to_apply", "application_url", "application_deadline", "entry_grades", "midyear_entry", "school_hours",
     "transit_bus", "transit_rail", "map_xy", "transit", "reach",
+    "school_type", "admission", "admission_text", "common_application", "common_application_name",
+    "common_application_url", "before_care_from", "before_care_text",
+    "after_care_until", "after_care_text", "languages_taught", "description", "outcomes",
 )
+# how a child gets in (directory `admission_values`): the common vocabulary, in the order pages list it
+ADMISSION_VOCABULARY = ("attendance_area", "lottery", "selective", "audition", "program_specific")
 # search/places.json: latitude, longitude (null when unknown) and the bell travel times arrive by (minutes after
 # midnight, null without travel times), so the browser can say "leave by" = bell - minutes
 PLACES_FIELDS = ("lat", "lon", "bell")
 # the short keys of one school in compare.json (read by the compare and shortlist pages): name, sector, grades,
 # neighborhood, tier, programs, special education, EL supports, enrollment, shares, suspensions, application
-# deadline, and the school's position in the search index (its column in the travel-time files)
-COMPARE_FIELDS = ("n", "s", "g", "h", "t", "p", "se", "el", "e", "sh", "su", "d", "i")
+# deadline, the school's position in the search index (its column in the travel-time files), admission routes,
+# care hours as published [before, after], and outcomes (null for schools without high-school grades)
+COMPARE_FIELDS = ("n", "s", "g", "h", "t", "p", "se", "el", "e", "sh", "su", "d", "i", "a", "c", "o")
 
 
 def build_date() -> dt.date:

@@ -1,8 +1,9 @@
-"""Browse lists for families without JavaScript: schools by grade band, by what they offer, by sector."""
+"""Browse lists for families without JavaScript: schools by grade band, what they offer, sector, how a child gets in
+and school type."""
 
 from __future__ import annotations
 
-from schoolfinder.contract import BANDS
+from schoolfinder.contract import ADMISSION_VOCABULARY, BANDS
 from schoolfinder.search.index import offers
 from schoolfinder.directory.slugs import slugify, unique_slugs
 
@@ -22,6 +23,13 @@ def browse_lists(schools: list[dict]) -> list[dict]:
     for sector in sorted({s.get("sector") or "" for s in schools}):
         lists.append({"kind": "sector", "key": sector, "path": f"browse/sectors/{slugify(sector, 'not-reported')}",
                       "schools": [s for s in schools if (s.get("sector") or "") == sector]})
+    for route in ADMISSION_VOCABULARY:  # how a child gets in, in the vocabulary's order
+        lists.append({"kind": "admission", "key": route, "path": f"browse/admission/{slugify(route, route)}",
+                      "schools": [s for s in schools if route in (s.get("admission") or [])]})
+    types = sorted({s.get("school_type") for s in schools if s.get("school_type")}, key=str.casefold)
+    for name, slug in zip(types, unique_slugs(types, [str(i) for i in range(len(types))])):
+        lists.append({"kind": "type", "key": name, "path": f"browse/types/{slug}",
+                      "schools": [s for s in schools if s.get("school_type") == name]})
     return [entry for entry in lists if entry["schools"]]
 
 

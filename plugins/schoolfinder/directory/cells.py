@@ -11,6 +11,7 @@ from ..problems import Problem
 from ..ingest.tables import ROW
 
 MAX_FIELD = 1000  # characters; longer cells are quarantined
+MAX_DESCRIPTION = 20_000  # a school's description may be long: it is cut for pages (familyfields.DESCRIPTION_MAX)
 LONG_NAME = 200
 
 # code -> (severity, message)
@@ -36,8 +37,9 @@ def _not(pattern: str):
 
 
 def _column_checks(field: str) -> list[pa.Check]:
+    longest = MAX_DESCRIPTION if field == "description" else MAX_FIELD
     checks = [pa.Check(_not(r"^=[A-Za-z]+\("), name="FORMULA_IN_CELL"),
-              pa.Check(lambda s: s.str.len() <= MAX_FIELD, name="FIELD_TOO_LONG")]
+              pa.Check(lambda s: s.str.len() <= longest, name="FIELD_TOO_LONG")]
     if field in ID_FIELDS:
         checks.append(pa.Check(_ok(r"[\x21-\x7e]*(?:[\x20][\x21-\x7e]+)*"), name="ID_NON_PRINTABLE"))
     if field == "school_id":

@@ -16,7 +16,9 @@ MERGED_FIELDS = (
     "phone", "website", "lat", "lon", "state_id", "nces_id", "programs", "special_ed", "el_supports",
     "enrollment", "capacity", "count_swd", "count_el", "count_low_income", "suspensions_per_100", "expulsions_per_100",
     "how_to_apply", "application_url", "application_deadline", "entry_grades", "midyear_entry", "school_hours",
-    "transit_bus", "transit_rail",
+    "transit_bus", "transit_rail", "school_type", "admission", "admission_text", "common_application",
+    "common_application_name", "common_application_url", "before_care_from", "before_care_text", "after_care_until", "after_care_text", "languages_taught", "description",
+    "outcomes",
 )
 DERIVED_FIELDS = ("grade_set", "ungraded")  # parts of "grades": their source is the source of "grades"
 CONFLICT_FIELDS = ("name", "sector", "grades", "address", "zip", "phone", "website")
@@ -114,6 +116,7 @@ def _merge_group(members: list[dict], rules: MergeRules) -> tuple[dict, list[dic
             school["field_sources"][name] = having[0][SOURCE]
         if name in CONFLICT_FIELDS:
             conflicts += _conflicts(school["key"], name, having)
+    school["admission"] = list(dict.fromkeys(route for m in members for route in m.get("admission") or []))
     return school, conflicts
 
 
@@ -158,11 +161,14 @@ def _has_value(value) -> bool:
 
 
 def _empty(name: str):
-    if name in LIST_FIELDS or name == "grade_set":
+    if name in LIST_FIELDS or name in ("grade_set", "admission"):
         return []
+    if name == "outcomes":
+        return {}
     if name == "ungraded":
         return False
     if name in ("lat", "lon", "grade_low", "grade_high", "midyear_entry", "enrollment", "capacity", "count_swd", "count_el",
-                "count_low_income", "suspensions_per_100", "expulsions_per_100"):
+                "count_low_income", "suspensions_per_100", "expulsions_per_100", "common_application", "before_care_from",
+                "after_care_until"):
         return None
     return ""

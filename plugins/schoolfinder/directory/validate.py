@@ -12,6 +12,7 @@ from ..ratings.grades import GRADE_LABELS, parse_grade
 from ..ratings.gradevocab import parse_grades, spans_label
 from .cells import check_cells
 from .duplicates import resolve_duplicates
+from .familyfields import family_fields
 from ..ingest.tables import ROW, SHAPE, SOURCE
 from ..outputs.safety import clean_controls
 
@@ -84,6 +85,7 @@ def _normalise_row(row: dict, source: dict, file: str, found: list[Problem], fla
         record[field] = row.get(field, "")
     record["application_url"] = _website(row.get("application_url", ""), problem, "application_url")
     record["midyear_entry"] = _yes_no(row.get("midyear_entry", ""), problem)
+    record.update(family_fields(row, source, problem))
     return record
 
 

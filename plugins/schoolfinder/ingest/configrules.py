@@ -73,6 +73,9 @@ def problem(rule: tuple, value) -> str | None:
                 return f"must map each key to a {value_type.__name__}" + (f" of at least {low}" if low is not None else "") + \
                     f", got {key} = {item!r}"
         return None
+    if kind == "choices":  # a map whose every value is one of rule[1]
+        wrong = [f"{key} = {item!r}" for key, item in value.items() if item not in rule[1]]
+        return f"must map each key to one of {', '.join(rule[1])}, got {wrong[0]}" if wrong else None
     check, words, _example = _FORMATS[kind]
     return None if check(value) else f"must be {words}, got {value!r}"
 
@@ -85,6 +88,8 @@ def bad_example(rule: tuple):
         return (high + 1) if high is not None else (low if strict else low - 1)
     if kind == "list":
         return ["two"] if rule[1] is not str else [2]
+    if kind == "choices":
+        return {"x": "none of these"}
     if kind == "map":
         return {"x": "two"} if rule[2] is not str else {"x": 2}
     return _FORMATS[kind][2]

@@ -152,6 +152,7 @@ def used_columns(source: dict) -> list[str]:
     for column in source["columns"].values():
         used += column if isinstance(column, list) else [column]
     used += list(source.get("flag_columns", {})) + list(source.get("grade_enrollment_columns", {}))
+    used += list(source.get("admission_flag_columns", {}))
     return used + ([source["sector_column"]] if source.get("sector_column") else [])
 
 
@@ -185,6 +186,10 @@ def map_directory(frame: pd.DataFrame, source: dict, file: str) -> pd.DataFrame:
         flagged = frame[column].astype(str).str.strip().str.lower().isin(TRUE_VALUES).to_numpy()
         current = mapped[field].tolist() if field in mapped else [""] * len(mapped)
         mapped[field] = [separator.join(filter(None, [c, label])) if f else c for c, f in zip(current, flagged)]
+    mapped["_admission_flags"] = [[] for _ in range(len(mapped))]
+    for column, route in source.get("admission_flag_columns", {}).items():
+        flagged = frame[column].astype(str).str.strip().str.lower().isin(TRUE_VALUES).to_numpy()
+        mapped["_admission_flags"] = [routes + [route] if f else routes for routes, f in zip(mapped["_admission_flags"], flagged)]
     if source.get("grade_enrollment_columns"):
         mapped["grades"], mapped["_grade_unreadable"] = _grades_from_columns(frame, source["grade_enrollment_columns"])
     if source["sector_column"]:

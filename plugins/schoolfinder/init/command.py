@@ -6,14 +6,10 @@ import os
 from collections import Counter
 from pathlib import Path
 
-from ..problems import SchoolfinderError
+from ..problems import InitError
 from .classify import classify
 from .draft import slug, write_draft
 from .sniff import scan_folder
-
-
-class InitError(SchoolfinderError):
-    """The folder cannot be drafted, or the draft would overwrite a config."""
 
 
 def run_init(folder: Path, city: str | None, out: Path | None, force: bool) -> int:

@@ -82,6 +82,8 @@ def compare_records(records: list[dict]) -> str:
             "t": [tier.get("rank"), tier.get("label", ""), tier.get("value", ""), tier.get("source_label", ""), tier.get("year", "")],
             "p": r["programs"], "se": r["special_ed"], "el": r["el_supports"], "e": r["enrollment"], "sh": r["shares"],
             "su": r["suspensions_per_100"], "d": r.get("application_deadline") or "", "i": i,
+            "a": r.get("admission") or [], "c": [r.get("before_care_text") or "", r.get("after_care_text") or ""],
+            "o": (r.get("outcomes") or {}) if (r.get("grade_high") is not None and r["grade_high"] >= 9) else None,
         }
     return json.dumps(out, sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
 

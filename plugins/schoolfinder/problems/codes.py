@@ -112,6 +112,12 @@ CODES: dict[str, Code] = {
     "NOT_A_NUMBER": _code("rows", f"{W} {F}", "a number column holds text or a negative or fractional count "
                           "(a population count fails the build; a `grade_enrollment_columns` cell leaves that grade out)", "Give a whole number, or leave the cell empty."),
     "NOT_YES_NO": _code("rows", W, "expected yes or no; shown as not reported", "Write yes or no."),
+    "ADMISSION_VALUE": _code("rows", W, "an `admission` value not in `admission_values`; shown in the source's words",
+                             "Map the value in admission_values in city.toml."),
+    "CARE_HOURS_FORMAT": _code("rows", W, "a before- or after-care cell with no readable clock time; shown as published "
+                               "and left out of the care filter", "Write times like 7:30 AM or 3:30 PM - 6:00 PM."),
+    "RATE_OUT_OF_RANGE": _code("rows", W, "an outcome (rate or test score) that is not a number or is out of range; "
+                               "shown as not reported", "Correct the value, or list the code in missing_values or suppressed_values."),
     "UNKNOWN_RATING": _code("rows", Q, "a rating value outside `levels` and `not_rated`",
                             "Add the value to levels or not_rated in city.toml, or correct the file."),
     "RATING_OUT_OF_RANGE": _code("rows", Q, "a `kind = \"number\"` rating that is not finite, is negative or lies outside "

@@ -23,6 +23,10 @@ class PublishError(SchoolfinderError):
     """A build could not be published or rolled back."""
 
 
+class InitError(SchoolfinderError):
+    """`init` cannot draft a config from the folder, or the draft would overwrite one."""
+
+
 class GateFailed(SchoolfinderError):
     """A nightly gate refused the build: ``gate`` names it, ``problems`` say why."""
 

@@ -21,7 +21,7 @@ import numpy as np
 from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
 from whoosh.support.charset import accent_map
 
-from ..contract import UNREACHABLE  # the travel matrix's "not within the limit"
+from ..contract import ADMISSION_VOCABULARY, UNREACHABLE  # UNREACHABLE: the travel matrix's "not within the limit"
 
 INDEX_VERSION = 1
 CELL_CHUNK = 64  # origin rows per "near me" travel file
@@ -53,7 +53,34 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
             "vocacional", "carrera tecnica"),
     "spanish": ("spanish", "espanol"),
     "montessori": ("montessori",),
+    # how a child gets in and what kind of school it is (school_type words, admission routes, care hours)
+    "selectiveenrollment": ("selective enrollment", "selective enrollment high school", "escuela selectiva",
+                            "escuelas selectivas", "inscripcion selectiva", "selectiva"),
+    "selectiveadmission": ("test in", "test-in", "admission test", "entrance exam", "examen de admision", "selective admission"),
+    "magnet": ("magnet", "magnet school", "escuela magnet", "escuela magneto", "magneto"),
+    "gifted": ("gifted", "regional gifted center", "gifted and talented", "dotados", "superdotados", "talentosos"),
+    "classical": ("classical", "classical school", "clasica", "escuela clasica"),
+    "military": ("military", "military academy", "militar", "academia militar"),
+    "careeracademy": ("career academy", "academia de carreras", "academia profesional"),
+    "citywideoption": ("citywide option", "citywide-option", "opcion en toda la ciudad"),
+    "neighborhoodschool": ("neighborhood school", "attendance area", "attendance boundary", "zoned", "zoned school",
+                           "escuela de barrio", "escuela del vecindario", "zona de asistencia", "escuela asignada"),
+    "lottery": ("lottery", "loteria", "sorteo", "open enrollment", "inscripcion abierta"),
+    "audition": ("audition", "auditions", "audicion", "audiciones"),
+    "commonapp": ("common application", "gocps", "solicitud comun"),
+    "afterschool": ("after school", "after-school", "afterschool", "after care", "aftercare", "after-care",
+                    "despues de clases", "despues de la escuela", "cuidado despues de clases", "extended day"),
+    "beforecare": ("before care", "before-care", "before school", "before-school", "early drop off", "early drop-off",
+                   "drop off", "antes de clases", "cuidado antes de clases", "entrada temprana"),
+    "french": ("french", "frances"), "chinese": ("chinese", "mandarin", "chino", "mandarin chinese"),
+    "arabic": ("arabic", "arabe"), "japanese": ("japanese", "japones"), "german": ("german", "aleman"),
+    "italian": ("italian", "italiano"), "latin": ("latin", "latin language", "latin classes"), "polish": ("polish", "polaco"),
+    "russian": ("russian", "ruso"), "korean": ("korean", "coreano"), "portuguese": ("portuguese", "portugues"),
+    "asl": ("american sign language", "sign language", "lenguaje de senas", "lengua de senas"),
 }
+# admission route -> the concept a school with it carries
+ADMISSION_CONCEPTS = {"attendance_area": "neighborhoodschool", "lottery": "lottery", "selective": "selectiveadmission",
+                      "audition": "audition", "program_specific": "programadmission"}
 
 # Words a family types that say nothing about which school: dropped from queries (English and Spanish).
 QUERY_STOP_WORDS = ("a", "an", "and", "the", "of", "in", "at", "for", "school", "schools", "public",
@@ -122,8 +149,14 @@ def keywords(text: str, *concepts: str) -> str:
 
 
 def record_concepts(school: dict) -> set[str]:
-    """Concepts a school has by its record rather than its words: its sector and the grade bands it serves."""
-    return concepts_in(school.get("sector") or "") | grade_concepts(school.get("grade_low"), school.get("grade_high"))
+    """Concepts a school has by its record rather than its words: its sector, the grade bands it serves, its type,
+    how a child gets in, the care it offers and the languages it teaches."""
+    found = concepts_in(school.get("sector") or "") | grade_concepts(school.get("grade_low"), school.get("grade_high"))
+    found |= concepts_in(" ; ".join([school.get("school_type") or "", *(school.get("languages_taught") or [])]))
+    found |= {ADMISSION_CONCEPTS[route] for route in school.get("admission") or [] if route in ADMISSION_CONCEPTS}
+    found |= {"afterschool"} if school.get("after_care_until") else set()
+    found |= {"beforecare"} if school.get("before_care_from") else set()
+    return found | ({"commonapp"} if school.get("common_application") else set())
 
 
 def school_keywords(school: dict) -> str:
@@ -144,6 +177,7 @@ def client_index(schools: list[dict], neighborhoods: list[dict], tier_ids: list[
     programs, program_index = _listed(p for s in schools for p in offers(s))
     operators, operator_index = _listed(s.get("operator") for s in schools)
     sectors = sorted({s.get("sector") for s in schools if s.get("sector")})
+    types = sorted({s.get("school_type") for s in schools if s.get("school_type")}, key=fold)
     rank = {t: i + 1 for i, t in enumerate(tier_ids)}
     rows = []
     for s in schools:
@@ -152,12 +186,21 @@ def client_index(schools: list[dict], neighborhoods: list[dict], tier_ids: list[
         rows.append([s["slug"], s["name"], s.get("short_name") or "", nbhd_index.get(s.get("neighborhood_slug"), -1),
                      address, sorted(program_index[p] for p in set(offers(s))), _grade(s.get("grade_low")),
                      _grade(s.get("grade_high")), operator_index.get(s.get("operator"), -1),
-                     sectors.index(s["sector"]) if s.get("sector") else -1, rank.get(tier, 0), school_keywords(s)])
+                     sectors.index(s["sector"]) if s.get("sector") else -1, rank.get(tier, 0), school_keywords(s),
+                     [ADMISSION_VOCABULARY.index(a) for a in s.get("admission") or []],
+                     types.index(s["school_type"]) if s.get("school_type") else -1,
+                     _clock(s.get("before_care_from")), _clock(s.get("after_care_until"))])
     return {"version": INDEX_VERSION, "phrases": _PHRASES, "concepts": sorted(CONCEPTS), "stop": list(QUERY_STOP_WORDS),
             "columns": ["slug", "name", "alias", "nbhd", "address", "offers", "grade_low", "grade_high", "operator",
-                        "sector", "tier", "keywords"],
+                        "sector", "tier", "keywords", "admission", "type", "care_from", "care_until"],
             "neighborhoods": [[n["name"], n["slug"], keywords(n["name"])] for n in neighborhoods],
-            "offers": programs, "operators": operators, "sectors": sectors, "tiers": tier_ids, "schools": rows}
+            "offers": programs, "operators": operators, "sectors": sectors, "tiers": tier_ids,
+            "admissions": list(ADMISSION_VOCABULARY), "types": types, "schools": rows}
+
+
+def _clock(value) -> int | None:
+    """``HH:MM`` as minutes after midnight (the care filter compares these); None when not reported."""
+    return int(value[:2]) * 60 + int(value[3:]) if isinstance(value, str) and len(value) == 5 else None
 
 
 def _grade(value):

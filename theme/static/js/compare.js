@@ -37,8 +37,15 @@
       [T.programs, list(s.p)], [T.special_ed, list(s.se)], [T.el, list(s.el)],
       [T.enrolled, s.e === null ? T.none : s.e], [T.swd, pct(s.sh.students_with_disabilities)],
       [T.ell, pct(s.sh.english_learners)], [T.low_income, pct(s.sh.low_income)],
-      [T.suspensions, s.su === null ? T.none : s.su]
-    ];
+      [T.suspensions, s.su === null ? T.none : s.su],
+      [T.admission, s.a && s.a.length ? s.a.map(function (a) { return T.routes[a] || a; }).join(", ") : T.none],
+      [T.care, s.c && (s.c[0] || s.c[1]) ? (s.c[0] || T.none) + " / " + (s.c[1] || T.none) : T.none]
+    ].concat(s.o ? [[T.grad, outcome(s.o.graduation_rate)], [T.college, outcome(s.o.college_enrollment_rate)]] : []);
+  }
+  function outcome(o) {
+    if (!o) return T.none;
+    if (o.suppressed) return T.suppressed;
+    return o.value + "%" + (o.compare === null ? "" : " (" + T.district_value.replace("{v}", o.compare + "%") + ")");
   }
   function render() {
     var slugs = chosen().filter(function (s) { return data && data[s]; });

@@ -26,6 +26,7 @@ function load(data) {
     id, slug: r[col.slug], name: r[col.name], alias: r[col.alias], nbhd: r[col.nbhd], address: r[col.address],
     offers: r[col.offers], lo: r[col.grade_low], hi: r[col.grade_high], operator: r[col.operator],
     sector: r[col.sector], tier: r[col.tier], keywords: r[col.keywords], key: nameKey(r[col.name]),
+    adm: r[col.admission], type: r[col.type], before: r[col.care_from], after: r[col.care_until],
   }));
   const nb = data.neighborhoods, of = data.offers, op = data.operators;
   engine = new MiniSearch({
@@ -48,7 +49,8 @@ function load(data) {
   }
   concepts = new Set(data.concepts);
   STOP = new Set(data.stop);
-  const phrases = Object.keys(data.phrases).map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+  const longestFirst = Object.keys(data.phrases).sort((a, b) => b.length - a.length);  // "career academy", then "career"
+  const phrases = longestFirst.map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
   phraseRe = new RegExp("(?<![\\p{L}\\p{N}])(" + phrases.join("|") + ")(?![\\p{L}\\p{N}])", "gu");
   index = data;
 }

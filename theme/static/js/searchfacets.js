@@ -1,7 +1,9 @@
 // Search facets: which filters a school fails (one test per facet) and the disjunctive counts shown next to each
 // option. ``options`` maps each facet to its <option> elements, each with its count slot (see ``slot``).
 
-export const FACETS = ["grade", "sector", "offer", "tier", "area"];
+import { CARE_FACETS, careCounters, careSlot, careTests } from "./searchcare.js";
+
+export const FACETS = ["grade", "sector", "offer", "tier", "area", ...CARE_FACETS];
 
 // Facet tests take the chosen value as a number (grades: -1 = PK, 0 = K).
 const tests = {
@@ -10,9 +12,10 @@ const tests = {
   offer: (s, v) => s.offers.includes(v),
   tier: (s, v) => s.tier > 0 && s.tier <= v,
   area: (s, v) => s.nbhd === v,
+  ...careTests,
 };
 
-// Which facet filters a school fails, as bits (travel time is bit 5): one test per facet and school.
+// Which facet filters a school fails, as bits (travel time is the bit after the facets): one test per facet and school.
 export function failures(s, chosen, reachable) {
   let mask = 0;
   for (let bit = 0; bit < FACETS.length; bit++) {
@@ -29,8 +32,9 @@ const counters = {
   offer: (s, c) => { for (const o of s.offers) c[o]++; },
   tier: (s, c) => { if (s.tier > 0) for (let t = s.tier; t < c.length; t++) c[t]++; },
   area: (s, c) => { if (s.nbhd >= 0) c[s.nbhd]++; },
+  ...careCounters,
 };
-export const slot = (f, value) => (f === "grade" ? +value + 1 : +value);
+export const slot = (f, value) => (f === "grade" ? +value + 1 : careSlot(f, value));
 
 export function updateCounts(options, hits, masks) {
   FACETS.forEach((f, bit) => {

@@ -41,6 +41,12 @@
     facts.appendChild(el("span", s.g ? T.grades.replace("{g}", s.g) : T.no_grades));
     if (mins) li.appendChild(el("p", sf.trip(TT, mins[s.i], bells[s.i]), "card-travel"));
     li.appendChild(el("p", s.d ? T.deadline.replace("{d}", s.d) : T.no_deadline, "card-deadline"));
+    var routes = (s.a || []).map(function (a) { return T.routes[a] || a; }).join(", ");
+    li.appendChild(el("p", T.admission.replace("{a}", routes || T.none), "card-facts"));
+    var c = s.c || ["", ""];
+    li.appendChild(el("p", T.care.replace("{b}", c[0] || T.none).replace("{e}", c[1] || T.none), "card-facts"));
+    var g = s.o && s.o.graduation_rate;
+    if (g) li.appendChild(el("p", T.grad.replace("{v}", g.suppressed ? T.suppressed : g.value + "%"), "card-facts"));
     return li;
   }
   function render() {
