@@ -14,6 +14,17 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
 ARTIFACTS = ROOT / "test-artifacts"
 CHICAGO_DATA = Path(os.environ.get("SCHOOLFINDER_CHICAGO_DATA", ROOT.parent / "shared" / "data" / "chicago"))
+NOLA_DATA = Path(os.environ.get("SCHOOLFINDER_NEW_ORLEANS_DATA", ROOT.parent / "shared" / "data" / "new-orleans"))
+
+
+def real_data(folder: Path, city: str, variable: str) -> Path:
+    """``folder`` when it holds the real files; else skip, or fail when SCHOOLFINDER_REQUIRE_REAL_DATA=1."""
+    if (folder / "PROVENANCE.md").is_file():
+        return folder
+    message = f"real {city} data not found at {folder} (set {variable})"
+    if os.environ.get("SCHOOLFINDER_REQUIRE_REAL_DATA") == "1":
+        pytest.fail(message + " and SCHOOLFINDER_REQUIRE_REAL_DATA=1")
+    pytest.skip(message)
 
 
 def run_ok(args: list[str], env: dict | None = None) -> subprocess.CompletedProcess:
@@ -76,12 +87,13 @@ def hostile_site(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def chicago_dir() -> Path:
     """The real Chicago files; skipped when absent unless SCHOOLFINDER_REQUIRE_REAL_DATA=1."""
-    if (CHICAGO_DATA / "PROVENANCE.md").is_file():
-        return CHICAGO_DATA
-    message = f"real Chicago data not found at {CHICAGO_DATA} (set SCHOOLFINDER_CHICAGO_DATA)"
-    if os.environ.get("SCHOOLFINDER_REQUIRE_REAL_DATA") == "1":
-        pytest.fail(message + " and SCHOOLFINDER_REQUIRE_REAL_DATA=1")
-    pytest.skip(message)
+    return real_data(CHICAGO_DATA, "Chicago", "SCHOOLFINDER_CHICAGO_DATA")
+
+
+@pytest.fixture(scope="session")
+def nola_dir() -> Path:
+    """The real New Orleans files; skipped when absent unless SCHOOLFINDER_REQUIRE_REAL_DATA=1."""
+    return real_data(NOLA_DATA, "New Orleans", "SCHOOLFINDER_NEW_ORLEANS_DATA")
 
 
 @pytest.fixture(scope="session")

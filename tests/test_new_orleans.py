@@ -17,19 +17,7 @@ from tests.conftest import ROOT, build_site
 
 pytestmark = pytest.mark.real_data
 
-NOLA_DATA = Path(os.environ.get("SCHOOLFINDER_NEW_ORLEANS_DATA", ROOT.parent / "shared" / "data" / "new-orleans"))
 CENTRAL_OFFICE = "036700"
-
-
-@pytest.fixture(scope="module")
-def nola_dir() -> Path:
-    """The real New Orleans files; skipped when absent unless SCHOOLFINDER_REQUIRE_REAL_DATA=1."""
-    if (NOLA_DATA / "PROVENANCE.md").is_file():
-        return NOLA_DATA
-    message = f"real New Orleans data not found at {NOLA_DATA} (set SCHOOLFINDER_NEW_ORLEANS_DATA)"
-    if os.environ.get("SCHOOLFINDER_REQUIRE_REAL_DATA") == "1":
-        pytest.fail(message + " and SCHOOLFINDER_REQUIRE_REAL_DATA=1")
-    pytest.skip(message)
 
 
 @pytest.fixture(scope="module")

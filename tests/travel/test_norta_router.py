@@ -3,7 +3,6 @@ the router, checked pair by pair against a brute-force search on the time-expand
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import geopandas as gpd
@@ -18,23 +17,11 @@ from schoolfinder.transit import nearby as transit
 from schoolfinder.travel import matrix as travel
 from schoolfinder.travel import router
 from schoolfinder.travel import stage as travelstage
-from tests.conftest import ROOT
 from tests.travel.timeexpanded import TimeExpanded
 
-NOLA = Path(os.environ.get("SCHOOLFINDER_NEW_ORLEANS_DATA", ROOT.parent / "shared" / "data" / "new-orleans"))
 METRIC = "EPSG:32615"  # UTM zone 15N
 TH = {"walk_speed_kmh": 4.5, "walk_detour_factor": 1.3, "walk_to_stop_minutes": 10.0, "walk_to_stop_by_mode": {}}
 BELL, LIMIT_MIN, SCHOOL_DAY = 8 * 3600, 90, "20180109"  # a Tuesday inside 2018-01-07 .. 2018-05-27
-
-
-@pytest.fixture(scope="module")
-def nola_dir() -> Path:
-    if (NOLA / "PROVENANCE.md").is_file():
-        return NOLA
-    message = f"real New Orleans data not found at {NOLA} (set SCHOOLFINDER_NEW_ORLEANS_DATA)"
-    if os.environ.get("SCHOOLFINDER_REQUIRE_REAL_DATA") == "1":
-        pytest.fail(message + " and SCHOOLFINDER_REQUIRE_REAL_DATA=1")
-    pytest.skip(message)
 
 
 def nola_network(nola_dir: Path, origins: gpd.GeoSeries):
