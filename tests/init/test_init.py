@@ -93,6 +93,29 @@ def test_a_two_row_header_is_skipped(tmp_path):
     assert config["directory"][0]["skip_rows"] == [1] and tables[0].rows == 12
 
 
+def test_an_extract_of_a_bigger_export_is_left_out_and_asked_about(tmp_path):
+    (tmp_path / "raw").mkdir()
+    (tmp_path / "reshaped").mkdir()
+    rows = _rows(30)
+    _write(tmp_path / "raw", "state_export.csv", [HEADER] + rows)
+    extract = [["site_code", "school_name", "address", "zip", "sector", "grades_served"]]
+    extract += [[r[0], r[1], r[2], r[3], r[7].lower(), "K-8"] for r in rows[:10]]
+    _write(tmp_path / "reshaped", "city_schools.csv", extract)
+    tables, draft, config = _draft(tmp_path)
+    kinds = {t.name: t.kind for t in tables}
+    assert kinds == {"state_export.csv": "directory", "city_schools.csv": "extract"}
+    assert [d["path"] for d in config["directory"]] == ["raw/state_export.csv"]
+    assert any("`reshaped/city_schools.csv` looks like an extract of `raw/state_export.csv`" in q for q in draft.questions)
+
+
+def test_two_directories_with_different_schools_are_both_kept(tmp_path):
+    rows = _rows(30)
+    _write(tmp_path, "district.csv", [HEADER] + rows[:20])
+    _write(tmp_path, "charters.csv", [HEADER] + rows[20:])
+    tables, _, config = _draft(tmp_path)
+    assert sorted(d["path"] for d in config["directory"]) == ["charters.csv", "district.csv"]
+
+
 def test_refuses_to_overwrite_without_force(tmp_path):
     out = tmp_path / "city.toml"
     out.write_text("keep me")

@@ -68,6 +68,10 @@ def write_draft(tables: list[Table], city: str, data_dir: str) -> Draft:
     _geography(draft, tables)
     for table in (t for t in tables if t.kind == "gtfs"):
         _gtfs(draft, table)
+    for table in (t for t in tables if t.kind == "extract"):
+        large, (column, own, joined) = table.properties["extract_of"]
+        draft.questions.append(f"`{table.rel or table.name}` looks like an extract of `{large.rel or large.name}` ({joined:,} of its "
+                               f"{table.rows:,} rows match on `{own}` = `{column}`); the draft uses the bigger file. Is that the export you keep up to date?")
     for table in (t for t in tables if t.kind in ("unknown", "crosswalk", "older", "gtfs-part")):
         draft.questions.append(f"What does `{table.rel or table.name}` hold? Init read it as {table.kind!r} and left it out of the draft.")
     return draft
