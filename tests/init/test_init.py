@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import tomllib
+import zipfile
 
 import pytest
 
@@ -114,6 +115,26 @@ def test_two_directories_with_different_schools_are_both_kept(tmp_path):
     _write(tmp_path, "charters.csv", [HEADER] + rows[20:])
     tables, _, config = _draft(tmp_path)
     assert sorted(d["path"] for d in config["directory"]) == ["charters.csv", "district.csv"]
+
+
+def test_the_time_zone_comes_from_the_gtfs_agency(tmp_path):
+    _write(tmp_path, "schools.csv", [HEADER] + _rows())
+    feed = {"agency.txt": "agency_id,agency_name,agency_url,agency_timezone\nA,Metro Bus,https://example.org,America/Denver\n",
+            "stops.txt": "stop_id,stop_name,stop_lat,stop_lon\nS1,Main,41.8,-87.6\n",
+            "routes.txt": "route_id,agency_id,route_short_name,route_type\nR1,A,1,3\n",
+            "trips.txt": "route_id,service_id,trip_id\nR1,WK,T1\n",
+            "stop_times.txt": "trip_id,arrival_time,departure_time,stop_id,stop_sequence\nT1,08:00:00,08:00:00,S1,1\n",
+            "calendar.txt": "service_id,monday,tuesday,wednesday,thursday,friday,saturday,sunday,start_date,end_date\n"
+                            "WK,1,1,1,1,1,0,0,20260101,20261231\n"}
+    with zipfile.ZipFile(tmp_path / "metro_gtfs.zip", "w") as archive:
+        for name, text in feed.items():
+            archive.writestr(name, text)
+    tables, draft, config = _draft(tmp_path)
+    assert config["city"]["timezone"] == "America/Denver"
+    assert not any("time zone" in q for q in draft.questions)
+    (tmp_path / "metro_gtfs.zip").unlink()
+    assert _draft(tmp_path)[2]["city"]["timezone"] == "America/Chicago"  # no feed: the guess, asked about
+    assert any("time zone" in q for q in _draft(tmp_path)[1].questions)
 
 
 def test_refuses_to_overwrite_without_force(tmp_path):

@@ -11,7 +11,7 @@ import pandas as pd
 
 from . import area
 from .columns import grade_enrollment_columns, id_facts, numbers
-from .gtfsfacts import feed_facts
+from .gtfsfacts import feed_facts, feed_timezones
 from .sniff import Table
 
 SECTOR_WORDS = [("charter", "charter"), ("contract", "contract"), ("district", "district"), ("public", "district"),
@@ -50,8 +50,11 @@ def write_draft(tables: list[Table], city: str, data_dir: str) -> Draft:
                     "", "[city]"]
     draft.key("name", city)
     draft.key("slug", slug(city))
-    draft.key("timezone", "America/Chicago", "a guess: set your city's IANA time zone")
-    draft.questions.append("Which IANA time zone is the city in (`city.timezone`)? The draft says America/Chicago.")
+    zones = feed_timezones([t.path for t in tables if t.kind == "gtfs"])
+    one = len(zones) == 1
+    draft.key("timezone", zones[0] if one else "America/Chicago", "agency_timezone in the GTFS agency.txt" if one else "a guess: set your city's IANA time zone")
+    if not one:
+        draft.questions.append("Which IANA time zone is the city in (`city.timezone`)? The draft says America/Chicago.")
     draft.key("data_dir", data_dir, "the folder init scanned, relative to this file")
     directories = [t for t in tables if t.kind == "directory"]
     head, draft.lines = draft.lines, []
