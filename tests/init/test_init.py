@@ -115,6 +115,10 @@ def test_two_directories_with_different_schools_are_both_kept(tmp_path):
     _write(tmp_path, "charters.csv", [HEADER] + rows[20:])
     tables, _, config = _draft(tmp_path)
     assert sorted(d["path"] for d in config["directory"]) == ["charters.csv", "district.csv"]
+    _write(tmp_path, "profiles.csv", [["Code", "School", "Street", "Zip", "Students"]]  # same schools, another export
+           + [[r[0], r[1], r[2], r[3], "250"] for r in rows[:19]])
+    tables, _, config = _draft(tmp_path)
+    assert "extract" not in {t.kind for t in tables}
 
 
 def test_the_time_zone_comes_from_the_gtfs_agency(tmp_path):

@@ -37,12 +37,12 @@ def classify(tables: list[Table]) -> None:
     _extracts(tables)
 
 
-def _extracts(tables: list[Table], least: float = 0.9) -> None:
-    """A directory file whose rows are nearly all rows of a bigger directory file (same ids) is an extract made from it:
-    the raw export is used, the extract asked about."""
+def _extracts(tables: list[Table], least: float = 0.9, slice_at_most: float = 0.8) -> None:
+    """A directory file whose rows are nearly all rows of a much bigger directory file (same ids) is a filtered extract of
+    it: the raw export is used, the extract asked about. Two files of about the same rows are two exports, both kept."""
     directories = sorted((t for t in tables if t.kind == "directory"), key=lambda t: t.rows)
     for small in directories:
-        for large in (t for t in directories if t.rows > small.rows and t.kind == "directory"):
+        for large in (t for t in directories if small.rows <= slice_at_most * t.rows and t.kind == "directory"):
             link = shared_column(large, small, _id_columns(large), _id_columns(small), least)
             if link and link[2] >= least * small.rows:
                 small.kind = "extract"
