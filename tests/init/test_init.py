@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import tomllib
 import zipfile
 
@@ -139,6 +140,17 @@ def test_the_time_zone_comes_from_the_gtfs_agency(tmp_path):
     (tmp_path / "metro_gtfs.zip").unlink()
     assert _draft(tmp_path)[2]["city"]["timezone"] == "America/Chicago"  # no feed: the guess, asked about
     assert any("time zone" in q for q in _draft(tmp_path)[1].questions)
+
+
+def test_as_of_comes_from_one_year_in_the_file_name(tmp_path):
+    _write(tmp_path, "district_schools_2021-22.csv", [HEADER] + _rows())
+    _, draft, config = _draft(tmp_path)
+    assert config["directory"][0]["as_of"] == "2022"
+    assert any("The draft uses the year in the file name, 2022" in q for q in draft.questions)
+    (tmp_path / "district_schools_2021-22.csv").rename(tmp_path / "schools_2019_to_2021.csv")  # two years: not sure
+    _, draft, config = _draft(tmp_path)
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", config["directory"][0]["as_of"])
+    assert any("the file's modified date" in q for q in draft.questions)
 
 
 def test_refuses_to_overwrite_without_force(tmp_path):

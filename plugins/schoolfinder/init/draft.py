@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import re
 
@@ -12,7 +11,7 @@ import pandas as pd
 from . import area
 from .columns import grade_enrollment_columns, id_facts, numbers
 from .gtfsfacts import feed_facts, feed_timezones
-from .sniff import Table
+from .sniff import Table, export_date
 
 SECTOR_WORDS = [("charter", "charter"), ("contract", "contract"), ("district", "district"), ("public", "district"),
                 ("traditional", "district"), ("state", "state")]
@@ -97,9 +96,9 @@ def _source_head(draft: Draft, table: Table, section: str) -> None:
         draft.key("header_row", table.header_row, "rows above it are titles")
     if table.skip_rows:
         draft.key("skip_rows", table.skip_rows, "a second header row of labels")
-    modified = dt.datetime.fromtimestamp(table.path.stat().st_mtime, dt.timezone.utc).date().isoformat()
-    draft.key("as_of", modified, "the file's modified date: set the date the export describes")
-    draft.questions.append(f"What date does `{table.rel or table.name}` describe (`as_of`)? The draft uses the file's date, {modified}.")
+    as_of, said = export_date(table.path)
+    draft.key("as_of", as_of, f"{said}: set the date the export describes")
+    draft.questions.append(f"What date does `{table.rel or table.name}` describe (`as_of`)? The draft uses {said}, {as_of}.")
 
 
 def _directory(draft: Draft, table: Table, directories: list[Table]) -> None:
