@@ -10,9 +10,9 @@ import zipfile
 import pytest
 
 from schoolfinder.init.classify import classify
-from schoolfinder.init.command import InitError, run_init
+from schoolfinder.init.command import InitError, check_draft, run_init
 from schoolfinder.init.draft import write_draft
-from schoolfinder.init.sniff import scan_folder
+from schoolfinder.init.sniff import export_date, scan_folder
 
 HEADER = ["Site Code", "Site Name", "Street Address", "Postal", "Phone Number", "Y", "X", "School Type", "Status"]
 
@@ -143,14 +143,21 @@ def test_the_time_zone_comes_from_the_gtfs_agency(tmp_path):
 
 
 def test_as_of_comes_from_one_year_in_the_file_name(tmp_path):
+    for name, year in [("locations_2016.csv", "2016"), ("schools_2021-22.csv", "2022"), ("schools_2019_to_2021.csv", None),
+                       ("SY1819.csv", None)]:
+        (tmp_path / name).write_text("x\n")
+        as_of, said = export_date(tmp_path / name)
+        assert (as_of, said) == (year, "the year in the file name") if year else re.fullmatch(r"\d{4}-\d{2}-\d{2}", as_of)
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", export_date(tmp_path / "locations_2016.csv", year_ok=False)[0])
     _write(tmp_path, "district_schools_2021-22.csv", [HEADER] + _rows())
     _, draft, config = _draft(tmp_path)
-    assert config["directory"][0]["as_of"] == "2022"
-    assert any("The draft uses the year in the file name, 2022" in q for q in draft.questions)
-    (tmp_path / "district_schools_2021-22.csv").rename(tmp_path / "schools_2019_to_2021.csv")  # two years: not sure
-    _, draft, config = _draft(tmp_path)
-    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", config["directory"][0]["as_of"])
-    assert any("the file's modified date" in q for q in draft.questions)
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", config["directory"][0]["as_of"])  # a directory's as_of is a full date
+
+
+def test_a_draft_that_does_not_validate_is_one_line_not_a_traceback(tmp_path, capsys):
+    (tmp_path / "city.toml").write_text('[city]\nname = "X"\nslug = "x"\nno_such_key = 1\n')
+    assert check_draft(tmp_path / "city.toml") == 3
+    assert "check: the draft does not build yet:" in capsys.readouterr().out
 
 
 def test_refuses_to_overwrite_without_force(tmp_path):

@@ -96,7 +96,7 @@ def _source_head(draft: Draft, table: Table, section: str) -> None:
         draft.key("header_row", table.header_row, "rows above it are titles")
     if table.skip_rows:
         draft.key("skip_rows", table.skip_rows, "a second header row of labels")
-    as_of, said = export_date(table.path)
+    as_of, said = export_date(table.path, year_ok=section != "directory")  # a directory needs a full date
     draft.key("as_of", as_of, f"{said}: set the date the export describes")
     draft.questions.append(f"What date does `{table.rel or table.name}` describe (`as_of`)? The draft uses {said}, {as_of}.")
 

@@ -224,10 +224,10 @@ def _is_number(text: str) -> bool:
 
 
 
-def export_date(path: Path) -> tuple[str, str]:
+def export_date(path: Path, year_ok: bool = True) -> tuple[str, str]:
     """(as_of, where it comes from): the one year the file name gives ("..._2022.xlsx" -> "2022"; a school year
-    "2018-19" -> "2019"), else the file's modified date."""
+    "2018-19" -> "2019") where a year is allowed, else the file's modified date."""
     years = {(m[1][:2] + m[2]) if m[2] else m[1] for m in re.finditer(r"(?<!\d)((?:19|20)\d{2})(?:[-_](\d{2}))?(?!\d)", path.stem)}
-    if len(years) == 1:
+    if year_ok and len(years) == 1:
         return years.pop(), "the year in the file name"
     return dt.datetime.fromtimestamp(path.stat().st_mtime, dt.timezone.utc).date().isoformat(), "the file's modified date"
