@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import json
+import re
 import tomllib
+import zipfile
 
 import pytest
 
 from schoolfinder.init.classify import classify
-from schoolfinder.init.command import InitError, run_init
+from schoolfinder.init.command import InitError, check_draft, run_init
 from schoolfinder.init.draft import write_draft
-from schoolfinder.init.sniff import scan_folder
+from schoolfinder.init.sniff import export_date, scan_folder
 
 HEADER = ["Site Code", "Site Name", "Street Address", "Postal", "Phone Number", "Y", "X", "School Type", "Status"]
 
@@ -91,6 +93,71 @@ def test_a_two_row_header_is_skipped(tmp_path):
     _write(tmp_path, "schools.csv", [HEADER, labels] + _rows())
     tables, _, config = _draft(tmp_path)
     assert config["directory"][0]["skip_rows"] == [1] and tables[0].rows == 12
+
+
+def test_an_extract_of_a_bigger_export_is_left_out_and_asked_about(tmp_path):
+    (tmp_path / "raw").mkdir()
+    (tmp_path / "reshaped").mkdir()
+    rows = _rows(30)
+    _write(tmp_path / "raw", "state_export.csv", [HEADER] + rows)
+    extract = [["site_code", "school_name", "address", "zip", "sector", "grades_served"]]
+    extract += [[r[0], r[1], r[2], r[3], r[7].lower(), "K-8"] for r in rows[:10]]
+    _write(tmp_path / "reshaped", "city_schools.csv", extract)
+    tables, draft, config = _draft(tmp_path)
+    kinds = {t.name: t.kind for t in tables}
+    assert kinds == {"state_export.csv": "directory", "city_schools.csv": "extract"}
+    assert [d["path"] for d in config["directory"]] == ["raw/state_export.csv"]
+    assert any("`reshaped/city_schools.csv` looks like an extract of `raw/state_export.csv`" in q for q in draft.questions)
+
+
+def test_two_directories_with_different_schools_are_both_kept(tmp_path):
+    rows = _rows(30)
+    _write(tmp_path, "district.csv", [HEADER] + rows[:20])
+    _write(tmp_path, "charters.csv", [HEADER] + rows[20:])
+    tables, _, config = _draft(tmp_path)
+    assert sorted(d["path"] for d in config["directory"]) == ["charters.csv", "district.csv"]
+    _write(tmp_path, "profiles.csv", [["Code", "School", "Street", "Zip", "Students"]]  # same schools, another export
+           + [[r[0], r[1], r[2], r[3], "250"] for r in rows[:19]])
+    tables, _, config = _draft(tmp_path)
+    assert "extract" not in {t.kind for t in tables}
+
+
+def test_the_time_zone_comes_from_the_gtfs_agency(tmp_path):
+    _write(tmp_path, "schools.csv", [HEADER] + _rows())
+    feed = {"agency.txt": "agency_id,agency_name,agency_url,agency_timezone\nA,Metro Bus,https://example.org,America/Denver\n",
+            "stops.txt": "stop_id,stop_name,stop_lat,stop_lon\nS1,Main,41.8,-87.6\n",
+            "routes.txt": "route_id,agency_id,route_short_name,route_type\nR1,A,1,3\n",
+            "trips.txt": "route_id,service_id,trip_id\nR1,WK,T1\n",
+            "stop_times.txt": "trip_id,arrival_time,departure_time,stop_id,stop_sequence\nT1,08:00:00,08:00:00,S1,1\n",
+            "calendar.txt": "service_id,monday,tuesday,wednesday,thursday,friday,saturday,sunday,start_date,end_date\n"
+                            "WK,1,1,1,1,1,0,0,20260101,20261231\n"}
+    with zipfile.ZipFile(tmp_path / "metro_gtfs.zip", "w") as archive:
+        for name, text in feed.items():
+            archive.writestr(name, text)
+    tables, draft, config = _draft(tmp_path)
+    assert config["city"]["timezone"] == "America/Denver"
+    assert not any("time zone" in q for q in draft.questions)
+    (tmp_path / "metro_gtfs.zip").unlink()
+    assert _draft(tmp_path)[2]["city"]["timezone"] == "America/Chicago"  # no feed: the guess, asked about
+    assert any("time zone" in q for q in _draft(tmp_path)[1].questions)
+
+
+def test_as_of_comes_from_one_year_in_the_file_name(tmp_path):
+    for name, year in [("locations_2016.csv", "2016"), ("schools_2021-22.csv", "2022"), ("schools_2019_to_2021.csv", None),
+                       ("SY1819.csv", None)]:
+        (tmp_path / name).write_text("x\n")
+        as_of, said = export_date(tmp_path / name)
+        assert (as_of, said) == (year, "the year in the file name") if year else re.fullmatch(r"\d{4}-\d{2}-\d{2}", as_of)
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", export_date(tmp_path / "locations_2016.csv", year_ok=False)[0])
+    _write(tmp_path, "district_schools_2021-22.csv", [HEADER] + _rows())
+    _, draft, config = _draft(tmp_path)
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", config["directory"][0]["as_of"])  # a directory's as_of is a full date
+
+
+def test_a_draft_that_does_not_validate_is_one_line_not_a_traceback(tmp_path, capsys):
+    (tmp_path / "city.toml").write_text('[city]\nname = "X"\nslug = "x"\nno_such_key = 1\n')
+    assert check_draft(tmp_path / "city.toml") == 3
+    assert "check: the draft does not build yet:" in capsys.readouterr().out
 
 
 def test_refuses_to_overwrite_without_force(tmp_path):

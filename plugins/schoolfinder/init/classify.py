@@ -34,6 +34,25 @@ def classify(tables: list[Table]) -> None:
     _areas_and_neighborhoods(tables)
     _locations(tables)
     _series(tables)
+    _extracts(tables)
+
+
+def _extracts(tables: list[Table], least: float = 0.9, slice_at_most: float = 0.8) -> None:
+    """A directory file whose rows are nearly all rows of a much bigger directory file (same ids) is a filtered extract of
+    it: the raw export is used, the extract asked about. Two files of about the same rows are two exports, both kept."""
+    directories = sorted((t for t in tables if t.kind == "directory"), key=lambda t: t.rows)
+    for small in directories:
+        for large in (t for t in directories if small.rows <= slice_at_most * t.rows and t.kind == "directory"):
+            link = shared_column(large, small, _id_columns(large), _id_columns(small), least)
+            if link and link[2] >= least * small.rows:
+                small.kind = "extract"
+                small.properties["extract_of"] = (large, link)
+                break
+
+
+def _id_columns(table: Table) -> list[str]:
+    columns = table.properties.get("columns", {})
+    return [columns[key][0] for key in ("school_id", "state_id") if key in columns]
 
 
 def _locations(tables: list[Table]) -> None:

@@ -6,7 +6,7 @@ import os
 from collections import Counter
 from pathlib import Path
 
-from ..problems import InitError
+from ..problems import InitError, SchoolfinderError
 from .classify import classify
 from .draft import slug, write_draft
 from .sniff import scan_folder

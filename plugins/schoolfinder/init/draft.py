@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import re
 
@@ -11,8 +10,8 @@ import pandas as pd
 
 from . import area
 from .columns import grade_enrollment_columns, id_facts, numbers
-from .gtfsfacts import feed_facts
-from .sniff import Table
+from .gtfsfacts import feed_facts, feed_timezones
+from .sniff import Table, export_date
 
 SECTOR_WORDS = [("charter", "charter"), ("contract", "contract"), ("district", "district"), ("public", "district"),
                 ("traditional", "district"), ("state", "state")]
@@ -50,8 +49,11 @@ def write_draft(tables: list[Table], city: str, data_dir: str) -> Draft:
                     "", "[city]"]
     draft.key("name", city)
     draft.key("slug", slug(city))
-    draft.key("timezone", "America/Chicago", "a guess: set your city's IANA time zone")
-    draft.questions.append("Which IANA time zone is the city in (`city.timezone`)? The draft says America/Chicago.")
+    zones = feed_timezones([t.path for t in tables if t.kind == "gtfs"])
+    one = len(zones) == 1
+    draft.key("timezone", zones[0] if one else "America/Chicago", "agency_timezone in the GTFS agency.txt" if one else "a guess: set your city's IANA time zone")
+    if not one:
+        draft.questions.append("Which IANA time zone is the city in (`city.timezone`)? The draft says America/Chicago.")
     draft.key("data_dir", data_dir, "the folder init scanned, relative to this file")
     directories = [t for t in tables if t.kind == "directory"]
     head, draft.lines = draft.lines, []
@@ -68,6 +70,10 @@ def write_draft(tables: list[Table], city: str, data_dir: str) -> Draft:
     _geography(draft, tables)
     for table in (t for t in tables if t.kind == "gtfs"):
         _gtfs(draft, table)
+    for table in (t for t in tables if t.kind == "extract"):
+        large, (column, own, joined) = table.properties["extract_of"]
+        draft.questions.append(f"`{table.rel or table.name}` looks like an extract of `{large.rel or large.name}` ({joined:,} of its "
+                               f"{table.rows:,} rows match on `{own}` = `{column}`); the draft uses the bigger file. Is that the export you keep up to date?")
     for table in (t for t in tables if t.kind in ("unknown", "crosswalk", "older", "gtfs-part")):
         draft.questions.append(f"What does `{table.rel or table.name}` hold? Init read it as {table.kind!r} and left it out of the draft.")
     return draft
@@ -90,9 +96,9 @@ def _source_head(draft: Draft, table: Table, section: str) -> None:
         draft.key("header_row", table.header_row, "rows above it are titles")
     if table.skip_rows:
         draft.key("skip_rows", table.skip_rows, "a second header row of labels")
-    modified = dt.datetime.fromtimestamp(table.path.stat().st_mtime, dt.timezone.utc).date().isoformat()
-    draft.key("as_of", modified, "the file's modified date: set the date the export describes")
-    draft.questions.append(f"What date does `{table.rel or table.name}` describe (`as_of`)? The draft uses the file's date, {modified}.")
+    as_of, said = export_date(table.path, year_ok=section != "directory")  # a directory needs a full date
+    draft.key("as_of", as_of, f"{said}: set the date the export describes")
+    draft.questions.append(f"What date does `{table.rel or table.name}` describe (`as_of`)? The draft uses {said}, {as_of}.")
 
 
 def _directory(draft: Draft, table: Table, directories: list[Table]) -> None:

@@ -27,3 +27,9 @@ def feed_facts(path: Path) -> dict:
     dates += [row["date"] for row in _read(path, "calendar_dates.txt") if row.get("date")]
     return {"agency": " / ".join(a for a in agencies if a), "start": min(dates, default="?"), "end": max(dates, default="?"),
             "routes": len(_read(path, "routes.txt"))}
+
+
+def feed_timezones(paths: list[Path]) -> list[str]:
+    """The distinct agency_timezone values of the feeds' agency.txt, in order."""
+    zones = [row.get("agency_timezone", "").strip() for path in paths for row in _read(path, "agency.txt")]
+    return list(dict.fromkeys(z for z in zones if z))

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
+import re
 import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
@@ -219,3 +221,13 @@ def _is_number(text: str) -> bool:
         return True
     except ValueError:
         return False
+
+
+
+def export_date(path: Path, year_ok: bool = True) -> tuple[str, str]:
+    """(as_of, where it comes from): the one year the file name gives ("..._2022.xlsx" -> "2022"; a school year
+    "2018-19" -> "2019") where a year is allowed, else the file's modified date."""
+    years = {(m[1][:2] + m[2]) if m[2] else m[1] for m in re.finditer(r"(?<!\d)((?:19|20)\d{2})(?:[-_](\d{2}))?(?!\d)", path.stem)}
+    if year_ok and len(years) == 1:
+        return years.pop(), "the year in the file name"
+    return dt.datetime.fromtimestamp(path.stat().st_mtime, dt.timezone.utc).date().isoformat(), "the file's modified date"
