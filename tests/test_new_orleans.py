@@ -158,3 +158,39 @@ def test_letter_grades_2015_2016_are_a_dated_series(nola):
              if {r["year"] for r in s["ratings"] if r["series"] == "ldoe-letter-grade"} == {"2015", "2016"}]
     assert len(rated) == nola.reconciliation["ldoe-letter-2016"]["attached"] == 34
     assert nola.reconciliation["ldoe-letter-2016"]["excluded_filter"] == 1269 - 71  # New Orleans rows only, by rule
+
+
+HS_FILES = {"2022": "ldoe_leap_hs_subgroups_2021-22.xlsx", "2019": "ldoe_leap_hs_subgroups_2018-19.xlsx"}
+
+
+@pytest.mark.parametrize("year", sorted(HS_FILES))
+def test_high_school_join_reports_reconcile_and_filters_are_stated(nola, year):
+    for source, count in nola.reconciliation.items():
+        if source.startswith("leap-hs-") and source.endswith(year):
+            assert count["balanced"] and count["file"] == f"ratings/{HS_FILES[year]}"
+            assert count["rows_read"] == count["attached"] + count["excluded_filter"] + count["excluded_no_school"] \
+                + count["suppressed"] + count["quarantined"]
+            rules = " | ".join(f["rule"] for f in count["filters"])
+            assert "Summary Level = School" in rules and "not in 506, 897" in rules and "Total Population" in rules
+
+
+def test_high_school_mastery_plus_is_advanced_plus_mastery_joined_on_either_code(nola, nola_dir):
+    openpyxl = pytest.importorskip("openpyxl")
+    sheet = openpyxl.load_workbook(nola_dir / "ratings" / HS_FILES["2022"], read_only=True).active
+    expected = {}
+    for row in sheet.iter_rows(min_row=6, values_only=True):  # 3 title rows, then the two header rows
+        level, code, group, advanced, mastery = row[0], row[3], row[5], row[6], row[7]  # English I
+        if level == "School" and group == "Total Population":
+            parts = [str(advanced or "").strip(), str(mastery or "").strip()]
+            expected[str(code).strip()] = sum(map(float, parts)) if all(p.isdigit() for p in parts) else None
+    seen = 0
+    for school in nola.schools.to_dict("records"):
+        for rating in (r for r in school["ratings"] if r["source"] == "leap-hs-english-1-2022"):
+            code = school["school_id"] if rating["joined_on"] == "school_id" else school["state_id"]
+            if expected[code] is None:
+                assert rating["status"] == "suppressed" and rating["tier"] is None
+            else:
+                assert float(rating["value"]) == expected[code]
+            seen += 1
+    count = nola.reconciliation["leap-hs-english-1-2022"]
+    assert seen == count["attached"] + count["suppressed"] == 48  # PROVENANCE: 48 Orleans codes, site or federal

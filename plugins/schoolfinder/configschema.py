@@ -19,6 +19,7 @@ _SOURCE_KEYS = {
     "delimiter": (str, ",", "Field delimiter of a CSV file."),
     "sheets": (list, [], "Worksheets read from an `xlsx`/`xls` source, stacked in this order (default: the first sheet)."),
     "header_row": (int, 1, "Row of the file (1-based) that holds the column names; rows above it are titles."),
+    "header_rows": (int, 1, "Header rows from `header_row` on: `1`, or `2` for a report layout whose subject cells (merged over the achievement-level cells below them) are carried right and combined with the level as `Subject / Level`, e.g. `English I / % Mastery`; a cell with nothing below it keeps its own name. Header text is read as one line (line breaks become spaces)."),
     "skip_rows": (list, [], "Data rows (1-based, after the header) to skip, e.g. a second header row of labels."),
     "as_of": (str, REQUIRED, "Date the export describes (YYYY-MM-DD); shown as \"data as of\" on pages."),
     "where": (list, [], "Row filters, all of which a row must pass: `[{ column = \"Parish Code\", equals = \"36\" }, { column = \"SiteCd\", not_in = [\"036700\"], reason = \"central office\" }]` (`equals`, `in` or `not_in`; trimmed, case-insensitive). Other rows are counted as `excluded_filter`."),
@@ -115,6 +116,7 @@ SCHEMA: dict[str, dict[str, Any]] = {
         "delimiter": (str, ",", "Field delimiter of a CSV file."),
         "sheets": (list, [], "Worksheets read from an `xlsx`/`xls` file (default: the first sheet)."),
         "header_row": (int, 1, "Row of the file (1-based) that holds the column names."),
+        "header_rows": (int, 1, "As for `[[directory]]`: `2` combines a subject row and a level row as `Subject / Level`."),
         "skip_rows": (list, [], "Data rows (1-based, after the header) to skip."),
         "as_of": (str, "", "Date the coordinates describe (YYYY-MM-DD or a year)."),
         "where": (list, [], "Row filters, as for `[[directory]]`."),
@@ -191,7 +193,7 @@ SUBSECTIONS: dict[tuple[str, str], dict[str, Any]] = {
     },
 }
 # Value rules (see ingest/configrules.py): section (as in error messages) -> key -> rule. Every int and float key has one.
-_SOURCE_RULES = {"encoding": ("codec",), "delimiter": ("char",), "header_row": ("range", 1, None),
+_SOURCE_RULES = {"encoding": ("codec",), "delimiter": ("char",), "header_row": ("range", 1, None), "header_rows": ("range", 1, 2),
                  "skip_rows": ("list", int, 1), "as_of": ("date",)}
 RULES: dict[str, dict[str, tuple]] = {
     "city": {"name": ("nonempty",)},

@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from schoolfinder.problems import DataError
-from schoolfinder.ingest.tables import read_table
+from schoolfinder.ingest.tables import ROW, read_table
 from tests.conftest import ROOT
 
 
@@ -29,3 +29,23 @@ def test_cli_reports_missing_column_without_traceback(tmp_path):
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr
     assert "MISSING_COLUMN: schools.csv, row 1, column NAME" in proc.stderr
+
+
+@pytest.mark.parametrize(("fmt", "skip_rows", "schools"), [("csv", [], ["1", "2"]), ("csv", [1], ["2"]),
+                                                            ("xlsx", [], ["1", "2"]), ("xlsx", [1], ["2"])])
+def test_header_rows_two_in_csv_and_xlsx_and_skip_rows_count_after_both(tmp_path, fmt, skip_rows, schools):
+    rows = [["Report title", "", ""], ["School", "English I", ""], ["", "% Advanced", "% Mastery"],
+            ["1", "9", "32"], ["2", "NR", "< 5"]]
+    if fmt == "csv":
+        path = tmp_path / "wide.csv"
+        path.write_text("\n".join(",".join(r) for r in rows) + "\n")
+    else:
+        openpyxl = pytest.importorskip("openpyxl")
+        book = openpyxl.Workbook()
+        for r in rows:
+            book.active.append([c or None for c in r])
+        path = tmp_path / "wide.xlsx"
+        book.save(path)
+    frame = read_table(path, {"format": fmt, "header_row": 2, "header_rows": 2, "skip_rows": skip_rows})
+    assert frame["School"].tolist() == schools
+    assert "English I / % Mastery" in frame.columns and frame[ROW].tolist() == [4, 5][-len(schools):]

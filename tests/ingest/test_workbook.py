@@ -63,3 +63,35 @@ def test_first_sheet_by_default_and_one_line_errors(tmp_path):
     broken.write_bytes(b"PK\x03\x04 not really a zip")
     with pytest.raises(DataError, match="EXCEL_ERROR: broken.xlsx"):
         read_sheets(broken, [])
+
+
+_LEVELS = [None, None, "% Advanced", "% Mastery", "% Basic", " % Advanced", "% Mastery"]
+
+
+@pytest.mark.parametrize(("name", "rows", "header_row", "columns", "first"), [
+    ("merged subject over levels, title rows above",
+     [["Percent at each level"], ["FERPA note"], ["School Code", "Subgroup", "English I", None, None, "Algebra I", None],
+      _LEVELS, ["036011", "Total Population", "9", "32", "25", "< 5", "NR"]], 3,
+     ["School Code", "Subgroup", "English I / % Advanced", "English I / % Mastery", "English I / % Basic",
+      "Algebra I / % Advanced", "Algebra I / % Mastery"], ["036011", "Total Population", "9", "32", "25", "< 5", "NR"]),
+    ("line breaks and runs of spaces in header text",
+     [["Site\nCode", "ELA\r\n2022", None], [None, "% Mastery", "% Mastery+  (all)"], ["1", "40", "55"]], 1,
+     ["Site Code", "ELA 2022 / % Mastery", "ELA 2022 / % Mastery+ (all)"], ["1", "40", "55"]),
+    ("a blank top cell leaves the level's name; a cell over nothing keeps its own",
+     [[None, "Name", "Math", None], ["Site Code", None, "2021 % Mastery+", "2022 % Mastery+"], ["7", "A", "10", "12"]], 1,
+     ["Site Code", "Name", "Math / 2021 % Mastery+", "Math / 2022 % Mastery+"], ["7", "A", "10", "12"]),
+])
+def test_two_header_rows_combined(tmp_path, name, rows, header_row, columns, first):
+    path = _book(tmp_path / "report.xlsx", {"LEAP HS": rows})
+    frame = read_sheets(path, [], header_row=header_row, header_rows=2)
+    assert list(frame.columns)[2:] == columns, name
+    assert frame.iloc[0, 2:].tolist() == first
+    assert frame[EXCEL_ROW].tolist() == [header_row + 2]  # the first data row is below both header rows
+
+
+def test_two_header_rows_on_several_sheets(tmp_path):
+    sheet = [["Title"], ["School", "Math", None], [None, "% Mastery", "% Advanced"]]
+    path = _book(tmp_path / "years.xlsx", {"2021": sheet + [["a", "1", "2"]], "2022": sheet + [["b", "3", "4"]]})
+    frame = read_sheets(path, ["2021", "2022"], header_row=2, header_rows=2)
+    assert frame[SHEET].tolist() == ["2021", "2022"]
+    assert frame["Math / % Advanced"].tolist() == ["2", "4"] and frame["School"].tolist() == ["a", "b"]

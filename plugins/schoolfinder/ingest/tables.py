@@ -13,7 +13,7 @@ import pandas as pd
 from ..problems import DataError, Problem
 from ..ratings.gradevocab import LABELS, UNGRADED, grades_from_enrollment
 from .rowfilters import matches
-from .workbook import EXCEL_ROW, SHEET, read_sheets  # noqa: F401 (SHEET: where a spreadsheet row came from)
+from .workbook import EXCEL_ROW, SHEET, combine_header, read_sheets  # noqa: F401 (SHEET: where a spreadsheet row came from)
 
 ROW = "_row"  # 1-based row in the file, the header is row 1
 SOURCE = "_source"
@@ -37,9 +37,10 @@ def read_table(path: Path, source: dict) -> pd.DataFrame:
         frame = _read_excel(path, source)
         frame[SHAPE] = ""
         frame.insert(0, ROW, frame[EXCEL_ROW].to_numpy())  # spreadsheets: each sheet's own row numbers
-    # skip_rows counts data rows after the header: data row n is physical row header_row + n
+    # skip_rows counts data rows after the header: data row n is physical row (last header row) + n
     skip = {int(r) + 1 for r in source.get("skip_rows", [])}
-    return frame[~(frame[ROW] - source.get("header_row", 1) + 1).isin(skip)].reset_index(drop=True)
+    last_header = source.get("header_row", 1) + source.get("header_rows", 1) - 1
+    return frame[~(frame[ROW] - last_header + 1).isin(skip)].reset_index(drop=True)
 
 
 csv.field_size_limit(64 * 1024 * 1024)  # a huge cell is a row problem (FIELD_TOO_LONG), never a failed file
@@ -54,6 +55,9 @@ def _read_csv(path: Path, source: dict) -> pd.DataFrame:
         for _ in range(source.get("header_row", 1) - 1):
             next(reader, None)
         header = _trim(next(reader, []))
+        if source.get("header_rows", 1) == 2:  # a subject row over a level row (see workbook.combine_header)
+            header = _trim(combine_header([[" ".join(c.split()) for c in header],
+                                           [" ".join(c.split()) for c in next(reader, [])]]))
         _check_header(header, path.name)
         rows, lines = [], []
         start = reader.line_num + 1
@@ -113,7 +117,7 @@ def _check_header(header: list[str], file: str) -> None:
 
 def _read_excel(path: Path, source: dict) -> pd.DataFrame:
     """Read one or more worksheets as displayed text (see workbook.py)."""
-    return read_sheets(path, source.get("sheets") or [], source.get("header_row", 1))
+    return read_sheets(path, source.get("sheets") or [], source.get("header_row", 1), source.get("header_rows", 1))
 
 
 def require_columns(frame: pd.DataFrame, columns: list[str], file: str) -> None:

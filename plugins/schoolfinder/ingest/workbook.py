@@ -3,6 +3,10 @@
 ``read_sheets`` is the one entry point: it returns a DataFrame of strings (never numbers, so ids keep
 their leading zeros) plus ``_sheet`` and ``_excel_row`` (the row number Excel shows). The header is
 the row ``header_row``; rows above it are titles; rows that are blank in every cell are not records.
+Header text is read as one line (line breaks and runs of spaces become one space). With ``header_rows = 2``
+a report layout's two header rows become one: a subject cell (merged over the achievement-level cells below
+it, so blank after its first column) is carried right over those cells and combined as ``Subject / Level``;
+a cell with nothing below it keeps its own name, and a blank top cell leaves the level's name alone.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ SHEET, EXCEL_ROW = "_sheet", "_excel_row"
 _SECTION = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]')  # quoted text, escapes and [colour]/[locale] parts of a format
 
 
-def read_sheets(path: Path, sheets: list[str], header_row: int = 1) -> pd.DataFrame:
+def read_sheets(path: Path, sheets: list[str], header_row: int = 1, header_rows: int = 1) -> pd.DataFrame:
     """Read the named sheets (default: the first) stacked in order, every cell as displayed text."""
     try:
         book = _open(path)
@@ -28,7 +32,7 @@ def read_sheets(path: Path, sheets: list[str], header_row: int = 1) -> pd.DataFr
         if missing:
             raise DataError(Problem("FAIL", "MISSING_SHEET", path.name, None, missing[0],
                                     f"worksheet not found; the file has: {', '.join(names)}"))
-        frames = [_sheet_frame(book.rows(sheet), sheet, header_row, path.name) for sheet in (sheets or names[:1])]
+        frames = [_sheet_frame(book.rows(sheet), sheet, header_row, header_rows, path.name) for sheet in (sheets or names[:1])]
     except DataError:
         raise
     except Exception as exc:  # a broken or mislabelled workbook: one line, never a traceback
@@ -36,13 +40,15 @@ def read_sheets(path: Path, sheets: list[str], header_row: int = 1) -> pd.DataFr
     return pd.concat(frames, ignore_index=True).fillna("")  # sheets may differ in columns
 
 
-def _sheet_frame(rows, sheet: str, header_row: int, file: str) -> pd.DataFrame:
-    header, records, numbers = None, [], []
+def _sheet_frame(rows, sheet: str, header_row: int, header_rows: int, file: str) -> pd.DataFrame:
+    header, heading, records, numbers = None, [], [], []
     for number, cells in enumerate(rows, start=1):
         if number < header_row:
             continue
         if header is None:
-            header = _header(cells, file, sheet, number)
+            heading.append([" ".join(c.split()) for c in cells])
+            if len(heading) == header_rows:
+                header = _header(combine_header(heading), file, sheet, header_row)
             continue
         cells = (cells + [""] * len(header))[: len(header)]
         if any(c.strip() for c in cells):  # blank rows (often trailing) are not records
@@ -55,6 +61,22 @@ def _sheet_frame(rows, sheet: str, header_row: int, file: str) -> pd.DataFrame:
     frame.insert(0, SHEET, sheet)
     frame.insert(1, EXCEL_ROW, numbers)
     return frame
+
+
+def combine_header(heading: list[list[str]]) -> list[str]:
+    """One name per column from one or two header rows (see the module docstring)."""
+    if len(heading) == 1:
+        return heading[0]
+    top, levels = heading
+    width = max(len(top), len(levels))
+    top, levels = top + [""] * (width - len(top)), levels + [""] * (width - len(levels))
+    names, subject = [], ""
+    for above, below in zip(top, levels):
+        subject = above or (subject if below else "")  # merged cells are blank after their first column
+        if not below:
+            subject = ""
+        names.append(f"{subject} / {below}" if subject and below else (below or above))
+    return names
 
 
 def _header(cells: list[str], file: str, sheet: str, number: int) -> list[str]:
