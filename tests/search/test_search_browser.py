@@ -171,6 +171,9 @@ def test_state_lives_in_the_url_and_back_works(browser, demo_site):
         shared = page.url
         page.go_back()
         page.wait_for_function("() => !new URLSearchParams(location.search).has('sector')")
+        # the URL changes at once; the page re-renders when its popstate handler has run (it awaits the travel origin)
+        page.wait_for_function("expected => document.querySelector('#f-sector').value === '' && "
+                               "document.querySelector('#search-status').textContent === expected", arg=all_montessori)
         assert page.input_value("#f-sector") == "" and page.inner_text("#search-status") == all_montessori
         fresh = browser.new_page(viewport=PHONE)
         fresh.goto(shared, wait_until="load")
