@@ -76,9 +76,9 @@ def id_indexes(schools: pd.DataFrame, source: dict, width: int) -> dict[str, dic
     then each field of ``id_columns`` as the merged directory knows it (``state_id``, ``nces_id``)."""
     indexes = {"school_id": {sid: key for key, ids in zip(schools["key"], schools["ids"]) for src, sid in ids.items()
                              if src == source["directory"]}}
-    for field in source["id_columns"]:
-        known = schools[field] if field in schools else pd.Series([], dtype=object)
-        indexes[field] = {joins.pad_id(v, width): key for key, v in zip(schools["key"], column_text(known)) if v}
+    for id_field in source["id_columns"]:
+        known = schools[id_field] if id_field in schools else pd.Series([], dtype=object)
+        indexes[id_field] = {joins.pad_id(v, width): key for key, v in zip(schools["key"], column_text(known)) if v}
     return indexes
 
 
