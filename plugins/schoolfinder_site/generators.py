@@ -12,7 +12,7 @@ from pelican.generators import Generator
 from schoolfinder import contract
 
 from . import browse, i18n
-from .maps import DesertMaps, map_strings
+from .maps import MapViews, cache_dir, prepare_maps
 
 PER_PAGE = 500
 NEARBY_MAX = 24  # schools listed as "nearby" on a neighborhood page, quickest first
@@ -111,31 +111,26 @@ class SchoolPagesGenerator(Generator):
         self._write_content_pages(write, lang)
 
     def _write_neighborhoods(self, write, lang: str, out: Path):
-        """The neighborhood list, one page per neighborhood (with its map and embed), and the deserts page."""
+        """The neighborhood list, one page per neighborhood (with its map and embed), and the deserts page; the maps
+        themselves were made once for every language (``_maps``), the pages only get their variables."""
         by_nbhd: dict[str, list[dict]] = {}
         for school in self.schools:
             by_nbhd.setdefault(school["neighborhood_slug"], []).append(school)
         write("neighborhoods/index.html", "neighborhoods", page_name="neighborhoods")
         near = self._reachable_from()
-        drawer = self._maps(lang)
-        up = "../" if lang != self.site.default else ""  # shared theme files sit at the site root
+        views = self._maps()
+        up = "../" if lang != self.site.default else ""  # shared files (theme, maps, images) sit at the site root
         for nbhd in self.neighborhoods:
             here = by_nbhd.get(nbhd["slug"], [])
             nearby = [s for s in near.get(nbhd["slug"], []) if s["neighborhood_slug"] != nbhd["slug"]][:NEARBY_MAX]
-            folder = out / "neighborhoods" / nbhd["slug"]
-            area_map = (drawer.pieces("../../", folder / "map.js", nbhd["nbhd_id"], assets=up + "../../")
-                        if drawer else None)
-            write(f"neighborhoods/{nbhd['slug']}/index.html", "neighborhood", neighborhood=nbhd,
-                  schools=here, nearby=nearby, page_name="neighborhood", area_map=area_map)
-            if drawer:
+            view = views.areas.get(nbhd["nbhd_id"]) if views else None
+            write(f"neighborhoods/{nbhd['slug']}/index.html", "neighborhood", neighborhood=nbhd, schools=here,
+                  nearby=nearby, page_name="neighborhood", area_map=view and views.page(view, "../../", up + "../../"))
+            if view:
                 write(f"neighborhoods/{nbhd['slug']}/embed/index.html", "embed", neighborhood=nbhd, page_name="embed",
-                      area_map=drawer.pieces("../../../", folder / "embed" / "map.js", nbhd["nbhd_id"],
-                                                     assets=up + "../../../"), sitemap=False)
-                drawer.png(folder / "map.png", nbhd["name"], nbhd["nbhd_id"])
-        if drawer:
-            write("deserts/index.html", "deserts", page_name="deserts",
-                  city_map=drawer.pieces("../", out / "deserts" / "map.js", assets=up + "../"))
-            drawer.png(out / "deserts" / "map.png", self.context["sf"]["city"]["name"])
+                      area_map=views.page(view, "../../../", up + "../../../"), sitemap=False)
+        if views:
+            write("deserts/index.html", "deserts", page_name="deserts", city_map=views.page(views.city, "../", up + "../"))
 
     def _write_content_pages(self, write, lang: str):
         """The hand-written pages (content/pages), each in this language; a missing translation is a build error."""
@@ -166,16 +161,15 @@ class SchoolPagesGenerator(Generator):
             return
         write("search/index.html", "search", page_name="search", index=self.search_index)
 
-    def _maps(self, lang: str) -> DesertMaps | None:
-        """The desert map drawer in one language, when the pipeline computed access figures (data loaded once)."""
+    def _maps(self) -> MapViews | None:
+        """Every desert map of the site, made once for all languages in this (main) process before pages are
+        written, when the pipeline computed access figures; None otherwise."""
         if not self.access:
             return None
-        tl = self.site.tier_text(lang)
-        tiers = [{**t, "label": tl(t["label"])} for t in self.context["sf"]["tiers"]]
-        strings = map_strings(self.site.translations(lang).gettext, tiers)
-        if getattr(self, "_drawer", None) is None:
-            self._drawer = DesertMaps(self.processed, self.schools, strings)
-        return self._drawer.speaking(strings)
+        if getattr(self, "_map_views", None) is None:
+            self._map_views = prepare_maps(self.processed, self.schools, self.neighborhoods, Path(self.output_path),
+                                           cache_dir(self.settings))
+        return self._map_views
 
     def _reachable_from(self) -> dict[str, list[tuple[int, dict]]]:
         """Neighborhood slug -> schools a typical trip from there reaches within the reach limit, quickest first."""

@@ -1,80 +1,55 @@
-"""Glue: quality-desert maps (interactive and static PNG) for the deserts and neighborhood pages."""
+"""Glue: quality-desert maps (interactive and static PNG) for the deserts and neighborhood pages.
+
+The map work is a pre-pass, done once in the main process before any page is written: one folium shell for the
+build, one data block and one image per neighborhood and for the city, the same in every language. Pages then only
+receive template variables (:meth:`MapViews.page`); the map's label, legend and tier names are HTML in the page's
+language (``theme/templates/map.html``).
+"""
 
 from __future__ import annotations
 
-import copy
 import json
+import logging
+import os
+import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
 
 from schoolfinder import contract
-from schoolfinder.outputs import maps
+from schoolfinder.outputs import mappng, maps
+
+SHELL_SCRIPT = "maps/map.js"  # folium's map script, one file for every map, relative to the site root
+DEFAULT_CACHE = "build/map-cache"
+logger = logging.getLogger(__name__)
 
 
-def map_strings(gettext, tiers: list[dict]) -> dict:
-    """UI strings for the map, through the site's translations; tier labels come from the city config."""
-    labels = [t["label"] for t in tiers] + [""] * 5
-    return {"map_label": gettext("Map of quality deserts and schools"), "legend_title": gettext("Legend"),
-            "desert": gettext("Quality desert (elementary)"), "served": gettext("Quality school within reach"),
-            "outline": gettext("Neighborhood boundary"), "stop": gettext("Transit stop"), "unrated": gettext("Not rated"),
-            "osm_attribution": gettext("Map data © OpenStreetMap contributors"),
-            "tiers": {rank: labels[rank - 1] for rank in range(1, 6)}}
+def cache_dir(settings: dict) -> Path:
+    """Where map images are cached: env SCHOOLFINDER_MAP_CACHE, else SCHOOLFINDER["map_cache"], else build/map-cache."""
+    return Path(os.environ.get("SCHOOLFINDER_MAP_CACHE") or settings.get("SCHOOLFINDER", {}).get("map_cache")
+                or DEFAULT_CACHE)
 
 
 class DesertMaps:
-    """Loads the processed cells, schools, stops and neighborhoods once; draws a map for the city or one area."""
+    """Loads the processed cells, schools, stops and neighborhoods once; gives the layers of the city or one area."""
 
-    def __init__(self, processed: Path, schools: list[dict], strings: dict):
+    def __init__(self, processed: Path, schools: list[dict]):
         self.cells = gpd.read_file(processed / contract.CELLS)
         self.cells["desert"] = self.cells["elementary_desert"].astype(bool)
-        self.cells["quality_reachable"] = self.cells["elementary_quality"].astype(int)
         self.areas = gpd.read_file(processed / contract.NEIGHBORHOOD_SHAPES)
         # Boundaries drawn at map scale: ~30 m tolerance keeps the shapes and cuts the bytes phones download.
         self.areas["geometry"] = self.areas.geometry.simplify(0.0003, preserve_topology=True)
         stops = json.loads((processed / contract.STOPS).read_text(encoding="utf-8"))
         self.stops = pd.DataFrame(stops, columns=["feed", "name", "lat", "lon"])
-        self.schools = pd.DataFrame([{"name": s["name"], "lat": s["lat"], "lon": s["lon"], "slug": s["slug"],
-                                      "nbhd": s["neighborhood_slug"], "tier_rank": s["tier"].get("rank"),
-                                      "tier_label": s["tier"].get("label", "")} for s in schools if s["lat"] is not None])
-        self.strings = strings
+        self.schools = pd.DataFrame([{"name": s["name"], "lat": s["lat"], "lon": s["lon"], "nbhd": s["neighborhood_slug"],
+                                      "tier_rank": s["tier"].get("rank"), "url": f"schools/{s['slug']}/"}
+                                     for s in schools if s["lat"] is not None],
+                                    columns=["name", "lat", "lon", "nbhd", "tier_rank", "url"])
 
-    def speaking(self, strings: dict) -> DesertMaps:
-        """The same maps with the UI strings of another language (the data is shared, not reloaded)."""
-        other = copy.copy(self)
-        other.strings = strings
-        ranked = self.schools["tier_rank"].map(lambda r: strings["tiers"].get(int(r)) if r == r and r else None)
-        other.schools = self.schools.assign(tier_label=ranked.fillna(self.schools["tier_label"]))
-        return other
-
-    def pieces(self, root: str, script_path: Path, nbhd_id: str | None = None, map_id: str = "desert",
-               assets: str | None = None) -> dict:
-        """Map pieces for the whole city or one neighborhood; ``root`` is the relative path to the root of the page's
-        language (school links), ``assets`` the one to the site root (theme files; ``root`` when not given).
-
-        Nothing blocks the first paint and no script is inline: Leaflet loads with ``defer``, then folium's map
-        script, written to ``script_path`` beside the page (its map variable stays global), then the map's data as
-        JSON; ``src`` is the static map script (run last in document order) that draws the data on folium's map."""
-        cells, outline, schools, stops = self._subset(nbhd_id)
-        schools = schools.assign(url=[f"{root}schools/{s}/" for s in schools["slug"]])
-        pieces = maps.desert_map(cells, schools, stops, outline, asset_base=f"{assets or root}theme/vendor/leaflet/",
-                                 strings=self.strings, map_id=map_id)
-        head = pieces["head"].replace("<script src=", "<script defer src=")
-        if head == pieces["head"]:
-            raise ValueError("map head has no external script to defer")
-        script_path.parent.mkdir(parents=True, exist_ok=True)
-        script_path.write_text(pieces["script"] + "\n", encoding="utf-8")
-        own = f'<script data-sf="map" defer src="{script_path.name}"></script>'
-        return {**pieces, "head": f"{head}\n{own}\n{pieces['data']}", "src": f"{assets or root}{maps.SCRIPT}"}
-
-    def png(self, path: Path, title: str, nbhd_id: str | None = None) -> None:
-        """The same map as a static image (no JavaScript, printing, share card)."""
-        cells, outline, schools, _stops = self._subset(nbhd_id)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        maps.static_map_png(cells, schools, outline, path, title=title, strings=self.strings)
-
-    def _subset(self, nbhd_id):
+    def layers(self, nbhd_id: str | None = None) -> tuple:
+        """(cells, outline, schools, stops) of the whole city or of one neighborhood."""
         if nbhd_id is None:
             return self.cells, self.areas, self.schools, self.stops
         outline = self.areas[self.areas["nbhd_id"] == nbhd_id]
@@ -82,3 +57,56 @@ class DesertMaps:
         stops = self.stops[self.stops["lon"].between(minx, maxx) & self.stops["lat"].between(miny, maxy)]
         return (self.cells[self.cells["nbhd_id"] == nbhd_id], outline,
                 self.schools[self.schools["nbhd"] == outline["slug"].iloc[0]], stops)
+
+
+@dataclass
+class MapViews:
+    """The pre-pass's result: language-neutral template variables for the city map and each neighborhood's map."""
+
+    shell: dict
+    city: dict
+    areas: dict[str, dict] = field(default_factory=dict)  # nbhd_id -> view
+    drawn: int = 0  # images drawn in this build (the others were copied from the cache)
+    copied: int = 0
+
+    def page(self, view: dict, root: str, assets: str) -> dict:
+        """The variables of one page showing ``view``: ``root`` is its relative path to the root of its language
+        (school links), ``assets`` the one to the site root (theme files, the shell script, the image).
+
+        Nothing blocks the first paint and no script is inline: Leaflet loads with ``defer``, then the shell script,
+        then the map's data as JSON; ``src`` is the static map script (run last in document order) that draws the
+        data on the shell's map."""
+        own = f'<script data-sf="map" defer src="{assets}{SHELL_SCRIPT}"></script>'
+        return {**view, "head": f"{maps.shell_head(self.shell, assets)}\n{own}\n{view['data']}", "root": root,
+                "src": f"{assets}{maps.SCRIPT}"}
+
+
+def _view(drawer: DesertMaps, shell: dict, nbhd_id: str | None, png: str, output: Path, cache: Path) -> tuple[dict, bool]:
+    cells, outline, schools, stops = drawer.layers(nbhd_id)
+    data = maps.data_element(maps.map_data(cells, schools, stops, outline), shell["element"])
+    drawn = mappng.cached_png(cells, schools, outline, output / png, cache)
+    view = {"element": shell["element"], "body": shell["body"], "data": data, "png": png,
+            "width": mappng.WIDTH, "height": mappng.HEIGHT, "legend": maps.legend_keys(len(stops) > 0)}
+    return view, drawn
+
+
+def prepare_maps(processed: Path, schools: list[dict], neighborhoods: list[dict], output: Path, cache: Path) -> MapViews:
+    """Make every map of the site once, for all languages: the folium shell (written to ``maps/map.js``), each
+    neighborhood's and the city's data block, and their images (``neighborhoods/<slug>/map.png`` and
+    ``deserts/map.png`` at the site root, drawn only when the cache has no image of the same inputs)."""
+    started = time.perf_counter()
+    drawer = DesertMaps(processed, schools)
+    city_cells, city_outline = drawer.cells, drawer.areas
+    minx, miny, maxx, maxy = (city_outline if len(city_outline) else city_cells).total_bounds
+    shell = maps.map_shell([(miny + maxy) / 2, (minx + maxx) / 2])
+    (output / SHELL_SCRIPT).parent.mkdir(parents=True, exist_ok=True)
+    (output / SHELL_SCRIPT).write_text(shell["script"] + "\n", encoding="utf-8")
+    city, drawn = _view(drawer, shell, None, "deserts/map.png", output, cache)
+    views = MapViews(shell, city, drawn=int(drawn), copied=int(not drawn))
+    for nbhd in neighborhoods:
+        views.areas[nbhd["nbhd_id"]], drawn = _view(drawer, shell, nbhd["nbhd_id"],
+                                                    f"neighborhoods/{nbhd['slug']}/map.png", output, cache)
+        views.drawn, views.copied = views.drawn + drawn, views.copied + (not drawn)
+    logger.info("maps: %d images drawn, %d from the cache (%s), in %.1f s", views.drawn, views.copied, cache,
+                time.perf_counter() - started)
+    return views

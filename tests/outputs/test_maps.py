@@ -1,5 +1,5 @@
-"""The quality-desert map: self-hosted assets only, data as JSON (never template source), deterministic bytes, small
-output, a static PNG."""
+"""The quality-desert map: self-hosted assets only, data as JSON (never template source), the same in every
+language, deterministic bytes, small output."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ import pytest
 import shapely
 
 from schoolfinder.outputs import maps
+from schoolfinder.outputs.safety import json_for_html
 from schoolfinder.problems import SchoolfinderError
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -25,9 +26,9 @@ MAP_SCRIPT = ROOT / "theme" / "static" / "js" / "desertmap.js"
 BASE = "/theme/vendor/leaflet/"
 PAYLOADS = ["<img src=x onerror=alert(1)>", "Lincoln ${alert(document.domain)} Elementary", "`",
             "A\\`);alert(2);//", "</script><script>alert(3)</script>", "{{7*7}} {% raw %}{# x #}\u2028\u202e"]
-STRINGS = {"map_label": "Map of quality deserts", "legend_title": "Legend", "desert": "Quality desert", "served": "Served",
-           "outline": "Neighborhood boundary", "stop": "Transit stop", "unrated": "Not rated",
-           "osm_attribution": "© OpenStreetMap contributors", "tiers": {r: f"Tier {r}" for r in range(1, 6)}}
+# What a page writes for the map script in its language (theme/templates/map.html): here, hostile tier names.
+PAGE_STRINGS = {"root": "", "tiers": [PAYLOADS[4], "Tier 2", "Tier 3", "Tier 4", "Tier 5"], "unrated": "Not rated",
+                "attribution": "© OpenStreetMap contributors"}
 ATTR = re.compile(r"""(?:src|href)\s*=\s*\\?["']?([^"'\\\s>]+)""", re.IGNORECASE)
 
 
@@ -71,7 +72,7 @@ def large(seed: int = 1) -> tuple:
 
 
 def render(data=None, **kwargs) -> dict:
-    return maps.desert_map(*(data or tiny()), asset_base=kwargs.pop("asset_base", BASE), strings=STRINGS, **kwargs)
+    return maps.desert_map(*(data or tiny()), asset_base=kwargs.pop("asset_base", BASE), **kwargs)
 
 
 @pytest.fixture(scope="module")
@@ -141,7 +142,7 @@ def _strings_in(value) -> list:
 
 
 def test_folium_is_handed_no_input_text(monkeypatch):
-    """folium/branca render Jinja templates: they get numbers, constants and our UI strings, never a name or label."""
+    """folium/branca render Jinja templates: they get numbers and constants, never a name, a label or a UI string."""
     from schoolfinder.outputs import foliummap
 
     cells, schools, stops, outline = tiny()
@@ -162,27 +163,27 @@ def test_folium_is_handed_no_input_text(monkeypatch):
     leaflet_calls = []
     real = maps.leaflet_map
     monkeypatch.setattr(maps, "leaflet_map", lambda *a, **k: leaflet_calls.append((a, k)) or real(*a, **k))
-    out = maps.desert_map(cells, schools, stops, outline, asset_base=BASE, strings=STRINGS)
+    out = maps.desert_map(cells, schools, stops, outline, asset_base=BASE)
     (center, zoom), kwargs = leaflet_calls[0]
     assert all(type(x) in (int, float) for x in center) and type(zoom) is int
-    credit = f'<a href="{maps.OSM_COPYRIGHT}">{maps.safe_text(STRINGS["osm_attribution"])}</a>'
-    assert kwargs == {"map_id": "desert", "asset_base": BASE, "label": maps.safe_text(STRINGS["map_label"]),
-                      "tile_url": maps.TILE_URL, "attribution": credit}
-    assert len(calls) == 2
+    assert kwargs == {"map_id": "desert", "asset_base": BASE}
+    assert len(calls) == 1, "one map object and no tile layer: the map script adds the tiles with the page's attribution"
     handed = [s for args, kw in calls for s in _strings_in([args, kw])]
-    assert set(handed) <= {maps.TILE_URL, credit}, handed
+    assert handed == [], handed
     for args, kw in calls:
         assert all(type(x) in (int, float) for x in kw.get("location", ()))
-    folium_rendered = "\n".join((out["head"], out["script"], out["body"].split('<div class="sf-map-legend">')[0]))
+    folium_rendered = "\n".join((out["head"], out["script"], out["body"]))
     for text in inputs:
         assert text not in folium_rendered
     for fragment in ("{{", "{%", "lipsum", "__globals__", "popen", "49", "alert"):
         assert fragment not in folium_rendered
     assert re.match(r'var map_desert_1 = L\.map\("map_desert_1"', out["script"])
-    assert "L.tileLayer(" in out["script"] and "tile_layer_desert_" in out["script"]
+    assert "tileLayer" not in out["script"]
     data = map_data(out)
     assert [row[3] for row in data["schools"]] == list(schools["name"])  # the names go to the map as JSON instead
     assert data["outline"]["features"][0]["properties"]["name"] == LIPSUM
+    assert [len(row) for row in data["schools"]] == [5] * len(schools), "no tier label in the data: the page names tiers"
+    assert LIPSUM not in json.dumps([row[4] for row in data["schools"]])
 
 
 def test_folium_script_is_deterministic_and_valid(pieces):
@@ -198,9 +199,7 @@ def test_folium_script_is_deterministic_and_valid(pieces):
 def test_a_url_in_a_name_is_text_not_an_asset():
     cells, schools, stops, outline = tiny()
     schools.loc[0, "name"] = "Visit https://evil.example/x.js and //cdn.example/y"
-    strings = {**STRINGS, "tiers": {**STRINGS["tiers"], 1: "Tier https://evil.example/"}}
-    pieces = maps.desert_map(cells, schools, stops, outline, asset_base=BASE, strings=strings)
-    assert "Tier https://evil.example/" in pieces["body"]
+    pieces = maps.desert_map(cells, schools, stops, outline, asset_base=BASE)
     data = map_data(pieces)
     assert data["schools"][0][3] == "Visit https://evil.example/x.js and //cdn.example/y"
     assert data["tiles"]["url"] == maps.TILE_URL
@@ -210,10 +209,14 @@ def test_safe_text():
     assert maps.safe_text("<a href='x'>`${y}\\") == "&lt;a href=&#x27;x&#x27;&gt;&#96;&#36;{y}&#92;"
 
 
-def test_legend_is_escaped():
-    hostile = {**STRINGS, "legend_title": PAYLOADS[0], "desert": PAYLOADS[4]}
-    body = maps.desert_map(*tiny(), asset_base=BASE, strings=hostile)["body"]
-    assert PAYLOADS[0] not in body and PAYLOADS[4] not in body and "&lt;img src=x onerror=alert(1)&gt;" in body
+def test_legend_keys_carry_no_text():
+    """The page names the legend in its language; the module gives only keys, swatch kinds and colours."""
+    keys = maps.legend_keys(with_stops=True)
+    assert [k["key"] for k in keys] == ["desert", "served", "outline", "tier1", "tier2", "tier3", "tier4", "tier5",
+                                        "unrated", "stop"]
+    assert [k["colour"] for k in keys[3:9]] == list(maps.TIER_COLORS)
+    assert all(re.fullmatch(r"#[0-9a-f]{6}", k["colour"]) for k in keys)
+    assert "stop" not in [k["key"] for k in maps.legend_keys(with_stops=False)]
 
 
 @pytest.mark.parametrize("url", ["javascript:alert(1)", "//evil.example/x", "https://evil.example/", "a\"onmouseover=x"])
@@ -221,12 +224,34 @@ def test_school_links_must_be_relative(url):
     cells, schools, stops, outline = tiny()
     schools.loc[0, "url"] = url
     with pytest.raises(SchoolfinderError, match="relative"):
-        maps.desert_map(cells, schools, stops, outline, asset_base=BASE, strings=STRINGS)
+        maps.desert_map(cells, schools, stops, outline, asset_base=BASE)
 
 
-def test_missing_strings_are_named():
-    with pytest.raises(SchoolfinderError, match="legend_title"):
-        maps.desert_map(*tiny(), asset_base=BASE, strings={k: v for k, v in STRINGS.items() if k != "legend_title"})
+def test_the_shell_is_one_for_every_map_and_page():
+    """One folium shell per build: no map's data in it, and its head moves under any page's path."""
+    one, other = render(), render(large())
+    assert one["body"] == other["body"] and one["head"] == other["head"]
+    centre = re.compile(r"center: \[[-0-9., ]+\]")
+    assert centre.sub("", one["script"]) == centre.sub("", other["script"]), "only the opening centre differs"
+    shell = maps.map_shell([41.8, -87.7])
+    head = maps.shell_head(shell, "../../")
+    assert 'defer src="../../theme/vendor/leaflet/leaflet.js"' in head and 'href="../../theme/vendor/leaflet/leaflet.css"' in head
+    assert maps.shell_head(shell, "") .count("<script defer src=") == 1
+
+
+def test_folium_compilations_do_not_grow_with_maps(monkeypatch):
+    """Building the shell compiles a fixed number of folium templates; map data compiles none."""
+    import jinja2
+
+    maps.map_shell([41.8, -87.7])  # folium's own class templates, compiled on first use
+    counted = []
+    real = jinja2.Environment.compile
+    monkeypatch.setattr(jinja2.Environment, "compile", lambda self, *a, **k: counted.append(1) or real(self, *a, **k))
+    maps.map_shell([41.8, -87.7])
+    per_shell = len(counted)
+    for data in (tiny(), large(), large(2)):
+        maps.data_element(maps.map_data(*data), "map_desert_1")
+    assert len(counted) == per_shell, "map data must never be compiled as a template"
 
 
 def test_two_renders_are_identical(pieces):
@@ -245,9 +270,9 @@ def test_head_leaves_the_page_in_charge(pieces):
     head = pieces["head"].lower()
     assert "viewport" not in head and "user-scalable" not in head and "<title" not in head
     assert "charset" not in head and "html, body" not in head and "#map {" not in head
-    region = r'<div class="folium-map" id="map_desert_1" role="region"\s+aria-label="Map of quality deserts">'
-    assert re.search(region, pieces["body"])
-    assert "sf-map-legend" in pieces["body"]
+    region = r'<div class="folium-map" id="map_desert_1" role="region"\s+aria-labelledby="map_desert_1-label">'
+    assert re.search(region, pieces["body"]), "the page labels the map in its language"
+    assert ".sf-map-legend" in pieces["head"]
 
 
 def test_size_budget(record_property):
@@ -261,21 +286,12 @@ def test_size_budget(record_property):
     assert not re.search(r"\d\.\d{6,}", out["data"]), "coordinates must be rounded to 5 decimals"
 
 
-def test_static_png(tmp_path):
-    from PIL import Image
-
-    first, second = tmp_path / "a.png", tmp_path / "b.png"
-    for path in (first, second):
-        maps.static_map_png(*tiny()[:2], tiny()[3], path, title="Quality $deserts$ in ${city}", strings=STRINGS)
-    assert Image.open(first).size == (1200, 630)
-    assert first.read_bytes() == second.read_bytes()
-    assert b"Software" not in first.read_bytes()
-
-
 def page_html(pieces: dict) -> str:
     return ("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>Map</title>"
-            f"{pieces['head']}</head><body><main><h1>Map</h1>{pieces['body']}</main>"
+            f"{pieces['head']}</head><body><main><h1>Map</h1>{pieces['body']}"
+            '<p id="map_desert_1-label" hidden>Map of quality deserts</p></main>'
+            f'<script type="application/json" data-sf-map-strings="map_desert_1">{json_for_html(PAGE_STRINGS)}</script>'
             f"{pieces['data']}<script defer src=\"desertmap.js\"></script></body></html>")
 
 

@@ -1,9 +1,10 @@
-"""The map itself, built by folium: the Leaflet map object, its vendored assets and the OpenStreetMap tile layer.
+"""The map shell, built by folium: the Leaflet map object and its vendored assets, once for every map of a build.
 
 folium and branca render their own Jinja templates, so they are handed no input data at all: only numbers (centre,
-zoom), the module's constants and our own translated UI strings (the map's label, the tile attribution). Every data
-layer (cells, outlines, stops, schools) travels as JSON and ``theme/static/js/desertmap.js`` draws it onto the map
-this module declares (the global variable named like the map element's id).
+zoom) and the module's constants. Nothing in the shell depends on the page's language: the map region is labelled
+by an element the page writes (id ``<map element>-label``). The tile layer (with its translated attribution) and
+every data layer (cells, outlines, stops, schools) travel as JSON and ``theme/static/js/desertmap.js`` draws them
+onto the map this module declares (the global variable named like the map element's id).
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ class _Map(folium.Map):
     _template = Template("""
         {% macro header(this, kwargs) %}<style>#{{ this.get_name() }}{position:relative;width:100%;height:70vh;min-height:18rem;max-height:40rem}.leaflet-container{font-size:1rem}</style>{% endmacro %}
         {% macro html(this, kwargs) %}<div class="folium-map" id={{ this.get_name()|tojson }} role="region"
-        aria-label="{{ this.aria_label }}"></div>{% endmacro %}
+        aria-labelledby={{ (this.get_name() ~ "-label")|tojson }}></div>{% endmacro %}
         {% macro script(this, kwargs) %}var {{ this.get_name() }} = L.map({{ this.get_name()|tojson }},
             {center: {{ this.location|tojson }}, crs: L.CRS.{{ this.crs }}, ...{{ this.options|tojavascript }}});{% endmacro %}
     """)
@@ -54,8 +55,7 @@ def _number(x) -> float:
     return float(x)
 
 
-def leaflet_map(center, zoom: int, *, map_id: str, asset_base: str, label: str, tile_url: str | None,
-                attribution: str) -> dict[str, str]:
+def leaflet_map(center, zoom: int, *, map_id: str, asset_base: str) -> dict[str, str]:
     """Render the Leaflet map with folium and return its ``head``, ``body`` and ``script`` pieces.
 
     Parameters
@@ -68,28 +68,20 @@ def leaflet_map(center, zoom: int, *, map_id: str, asset_base: str, label: str, 
         Prefix of every element id; the map element is ``map_<map_id>_1``.
     asset_base : str
         Our own URL prefix of the vendored Leaflet (``leaflet.js`` and ``leaflet.css`` are appended), already escaped.
-    label : str
-        The map region's accessible name: a translated UI string, already escaped.
-    tile_url : str or None
-        The tile URL template (a module constant), or None for no tile layer.
-    attribution : str
-        The tile attribution HTML built from the copyright constant and a translated UI string, already escaped.
 
     Returns
     -------
     dict
-        ``head`` (Leaflet's script and link tags, the map's style), ``body`` (the map div) and ``script`` (the
-        JavaScript that declares ``var map_<map_id>_1 = L.map(...)`` and adds the tile layer). Deterministic.
+        ``head`` (Leaflet's script and link tags, the map's style), ``body`` (the map div, labelled by the element
+        ``<element>-label``), ``script`` (the JavaScript that declares ``var map_<map_id>_1 = L.map(...)``) and
+        ``element``. Deterministic.
     """
     lat, lon = (_number(v) for v in center)
     with stable_ids(f"{map_id}_"):
         m = _Map(location=[lat, lon], zoom_start=int(_number(zoom)), tiles=None, prefer_canvas=True,
                  scroll_wheel_zoom=False)
-        m.aria_label = label
         m.default_js = [("leaflet", f"{asset_base}leaflet.js")]  # on the instance: folium's module lists stay untouched
         m.default_css = [("leaflet_css", f"{asset_base}leaflet.css")]
-        if tile_url is not None:
-            folium.TileLayer(tile_url, attr=attribution, max_zoom=19).add_to(m)
         root = m.get_root()
         root.render()
         root.header._children.pop("meta_http", None)  # the page has its own charset
