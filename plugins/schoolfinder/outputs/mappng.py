@@ -76,12 +76,16 @@ class _Frame:
         return np.column_stack((self.x0 + xy[:, 0] * self.kx * self.scale, self.y0 - xy[:, 1] * self.scale))
 
 
-def _rings(geometries) -> list[np.ndarray]:
-    """The coordinates of every polygon ring (exteriors and holes), one array each."""
+def _rings(geometries, frame: _Frame) -> list[list[float]]:
+    """Every polygon ring (exteriors and holes) in pixels, flat [x0, y0, x1, y1, ...] (transformed at once)."""
     parts = shapely.get_parts(np.asarray(geometries, dtype=object))
     rings = shapely.get_rings(parts[~shapely.is_empty(parts)])
     coords, index = shapely.get_coordinates(rings, return_index=True)
-    return np.split(coords, np.flatnonzero(np.diff(index)) + 1) if len(coords) else []
+    if not len(coords):
+        return []
+    flat = frame.pixels(coords).ravel().tolist()
+    bounds = [0, *(np.flatnonzero(np.diff(index)) + 1).tolist(), len(coords)]
+    return [flat[2 * a:2 * b] for a, b in zip(bounds, bounds[1:])]
 
 
 def draw_png(cells, schools, outline, path, width: int = WIDTH, height: int = HEIGHT) -> None:
@@ -106,17 +110,16 @@ def draw_png(cells, schools, outline, path, width: int = WIDTH, height: int = HE
     frame = _Frame((outline if len(outline) else cells).total_bounds, width, height)
     desert = cells["desert"].astype(bool).to_numpy()
     for flag, colour in ((True, _DESERT), (False, _SERVED)):
-        for ring in _rings(cells.geometry.values[desert == flag]):
-            points = frame.pixels(ring).ravel().tolist()
-            draw.polygon(points, fill=colour, outline=colour)  # the outline closes hairline gaps between cells
-    for ring in _rings(outline.geometry.values):
-        draw.line(frame.pixels(ring).ravel().tolist(), fill=_OUTLINE, width=OUTLINE_WIDTH)
+        for ring in _rings(cells.geometry.values[desert == flag], frame):
+            draw.polygon(ring, fill=colour, outline=colour)  # the outline closes hairline gaps between cells
+    for ring in _rings(outline.geometry.values, frame):
+        draw.line(ring, fill=_OUTLINE, width=OUTLINE_WIDTH)
     located = schools.dropna(subset=["lat", "lon"])
     centres = frame.pixels(located[["lon", "lat"]].to_numpy(dtype=float))
     r = SCHOOL_RADIUS
     for (x, y), rank in zip(centres.tolist(), located["tier_rank"]):
         draw.ellipse((x - r, y - r, x + r, y + r), fill=_TIER0 + tier_index(rank), outline=_EDGE, width=1)
-    image.save(Path(path), format="PNG", compress_level=6)
+    image.save(Path(path), format="PNG", compress_level=3)  # 3: a third faster than 6 for ~10% more bytes
 
 
 def cached_png(cells, schools, outline, path, cache_dir) -> bool:
@@ -127,10 +130,13 @@ def cached_png(cells, schools, outline, path, cache_dir) -> bool:
     kept = cache / f"{png_key(cells, schools, outline)}.png"
     drawn = not kept.is_file()
     if drawn:
-        handle, scratch = tempfile.mkstemp(suffix=".png", dir=cache)
+        handle, scratch = tempfile.mkstemp(suffix=".tmp", dir=cache)
         os.close(handle)
-        draw_png(cells, schools, outline, scratch)
-        os.replace(scratch, kept)  # atomic: a parallel build never copies half an image
+        try:
+            draw_png(cells, schools, outline, scratch)
+            os.replace(scratch, kept)  # atomic: a parallel build never copies half an image
+        finally:
+            Path(scratch).unlink(missing_ok=True)
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(kept, path)
     return drawn
