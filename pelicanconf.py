@@ -19,6 +19,9 @@ PLUGINS = ["schoolfinder_site"]
 SCHOOLFINDER = {
     # Written by `make data` (python -m schoolfinder build ...).
     "processed_dir": os.environ.get("SCHOOLFINDER_PROCESSED", "data/processed"),
+    # Map images, kept by a hash of what they show: a build draws only the maps whose data changed
+    # (plugins/schoolfinder_site/maps.py; the env variable SCHOOLFINDER_MAP_CACHE wins over this key).
+    "map_cache": os.environ.get("SCHOOLFINDER_MAP_CACHE", "build/map-cache"),
     # One site per language: DEFAULT_LANG at the output root, the others under <lang>/ (plugins/schoolfinder_site/i18n.py).
     # Catalogs: theme/translations/<lang>/LC_MESSAGES/messages.po, compiled during the build.
     "languages": {"en": "English", "es": "Español"},
