@@ -205,10 +205,6 @@ def test_a_url_in_a_name_is_text_not_an_asset():
     assert data["tiles"]["url"] == maps.TILE_URL
 
 
-def test_safe_text():
-    assert maps.safe_text("<a href='x'>`${y}\\") == "&lt;a href=&#x27;x&#x27;&gt;&#96;&#36;{y}&#92;"
-
-
 def test_legend_keys_carry_no_text():
     """The page names the legend in its language; the module gives only keys, swatch kinds and colours."""
     keys = maps.legend_keys(with_stops=True)

@@ -95,9 +95,7 @@ def test_a_cache_hit_draws_nothing_and_gives_the_same_bytes(builds):
 def test_every_language_shows_the_same_data_and_image(builds, processed):
     site = builds[0] / "cold"
     for area in neighborhoods(processed):
-        pages = [site / "neighborhoods" / area["slug"] / "index.html", site / "es" / "neighborhoods" / area["slug"] / "index.html",
-                 site / "neighborhoods" / area["slug"] / "embed" / "index.html",
-                 site / "es" / "neighborhoods" / area["slug"] / "embed" / "index.html"]
+        pages = [site / lang / "neighborhoods" / area["slug"] / kind / "index.html" for lang in ("", "es") for kind in ("", "embed")]
         data = {MAP_DATA.search(page.read_text(encoding="utf-8")).group(1) for page in pages}
         assert len(data) == 1, f"{area['slug']}: the map data differs between languages or pages"
         for page in pages:

@@ -46,22 +46,6 @@ _LEGEND_CSS = (
     ".sf-key-dot,.sf-key-stop{border-radius:50%}.sf-key-stop{width:.45rem;height:.45rem}</style>")
 
 
-def safe_text(s) -> str:
-    """Return ``s`` HTML-escaped, with the JavaScript template-literal metacharacters neutralised too.
-
-    Parameters
-    ----------
-    s : object
-        Any value; it is converted with ``str()``.
-
-    Returns
-    -------
-    str
-        Text that displays literally inside HTML (the legend, the map's label).
-    """
-    return html.escape(str(s), quote=True).replace("`", "&#96;").replace("$", "&#36;").replace("\\", "&#92;")
-
-
 def _missing(s) -> bool:
     return s is None or (not isinstance(s, str) and pd.isna(s))
 
