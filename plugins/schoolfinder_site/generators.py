@@ -162,8 +162,8 @@ class SchoolPagesGenerator(Generator):
         write("search/index.html", "search", page_name="search", index=self.search_index)
 
     def _maps(self) -> MapViews | None:
-        """Every desert map of the site, made once for all languages in this (main) process before pages are
-        written, when the pipeline computed access figures; None otherwise."""
+        """Every desert map of the site (None when the pipeline computed no access figures), made once for all
+        languages in this process the first time it is asked for: call it before pages go to worker processes."""
         if not self.access:
             return None
         if getattr(self, "_map_views", None) is None:
