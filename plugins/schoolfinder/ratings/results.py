@@ -34,7 +34,7 @@ def normalise_ratings(frame: pd.DataFrame, source: dict, file: str) -> tuple[pd.
     out["year"] = column_text(frame[source["year_column"]]) if source["year_column"] else source["year"]
     levels = source["levels"]
     read = [read_value(v, source) for v in values]  # plain Python lists: no dtype can turn None into NaN
-    tiers = [tier_for(v, source) if kind in ("level", "number") else None for v, (kind, _) in zip(values, read)]
+    tiers = [tier_for(v, source) if kind in ("level", "number", "banded") else None for v, (kind, _) in zip(values, read)]
     out["tier"] = pd.Series(tiers, index=out.index, dtype=object)
     out["status"] = [_status(kind, tier) for (kind, _), tier in zip(read, tiers)]
     out["level"] = [levels.index(v) + 1 if v in levels else 0 for v in values]
@@ -67,7 +67,8 @@ def normalise_ratings(frame: pd.DataFrame, source: dict, file: str) -> tuple[pd.
 
 
 def _status(kind: str, tier: str | None) -> str:
-    """``rated``, ``not_rated``, ``suppressed`` or ``banded`` (kept, never a tier); ``unknown``/``out_of_range`` (quarantined)."""
+    """``rated``, ``not_rated``, ``suppressed`` or ``banded`` (kept; a tier only inside one cut-point range);
+    ``unknown``/``out_of_range`` (quarantined)."""
     if kind in ("level", "number"):
         return "rated" if tier is not None else ("rated" if kind == "level" else "unknown")
     return kind

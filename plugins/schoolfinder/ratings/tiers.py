@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .bands import band_tier
 from .values import DEFAULT_SUPPRESSED, cell_text, in_range, is_suppressed, parse_number, read_value
 
 NOT_RATED, NO_RATING = "not_rated", "no_rating"
@@ -20,9 +21,15 @@ def tier_for(value: str, source: dict) -> str | None:
     if source["kind"] == "levels":
         return source["tiers"].get(value)
     status, score = read_value(value, source)
+    if status == "banded":  # a tier only when the whole band lies inside one cut-point range
+        return band_tier(value, source, lambda number: _cut(number, source["cut_points"]))
     if status != "number":
-        return None  # suppressed, banded, impossible or not a number: never a tier
-    for minimum, tier in source["cut_points"]:
+        return None  # suppressed, impossible or not a number: never a tier
+    return _cut(score, source["cut_points"])
+
+
+def _cut(score: float, cut_points: list) -> str | None:
+    for minimum, tier in cut_points:
         if score >= minimum:
             return tier
     return None
@@ -69,8 +76,8 @@ def school_tier(ratings: list[dict], tiers: list[dict], series_order: list[str],
         mine = [r for r in ratings if r["series"] == series]
         if not mine:
             continue
-        # the latest year with a result: a suppressed or banded year gives way to an earlier published figure
-        latest = next((r for r in mine if r.get("status") not in ("suppressed", "banded")), mine[0])
+        # the latest year with a result: a suppressed year gives way to an earlier published figure (a band is a result)
+        latest = next((r for r in mine if r.get("status") != "suppressed"), mine[0])
         previous = next((r for r in mine if r["year"] < latest["year"]), None)
         summary = _summary(latest, rank, labels)
         if previous is not None:
@@ -82,9 +89,10 @@ def school_tier(ratings: list[dict], tiers: list[dict], series_order: list[str],
 
 def _summary(rating: dict, rank: dict, labels: dict) -> dict:
     tier = rating.get("tier")
-    return {"status": "rated" if tier else NOT_RATED, "tier": tier, "label": labels.get(tier, ""), "rank": rank.get(tier),
+    status = "rated" if tier else ("banded" if rating.get("status") == "banded" else NOT_RATED)
+    return {"status": status, "tier": tier, "label": labels.get(tier, ""), "rank": rank.get(tier),
             "value": rating["value"], "year": rating["year"], "source": rating["source"], "source_label": rating["label"],
-            "reason": rating.get("not_rated_reason", "") if not tier else "",
+            "reason": rating.get("not_rated_reason", "") if status == NOT_RATED else "",
             "subgroups": _ranked_subgroups(rating.get("subgroups", {}), rank, labels),
             "subgroup_measure": rating.get("subgroup_measure", "")}
 
