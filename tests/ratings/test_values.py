@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
-
 import pandas as pd
 import pytest
 
@@ -47,8 +45,7 @@ def _source(**extra):
             "subgroups": {}, **extra}
 
 
-@pytest.mark.parametrize("dtype", [object, "string", "str", pytest.param("string[pyarrow]", marks=pytest.mark.skipif(
-    importlib.util.find_spec("pyarrow") is None, reason="pyarrow is not installed: the Arrow string dtype cannot be made"))])
+@pytest.mark.parametrize("dtype", [object, "string", "str", "string[pyarrow]", "large_string[pyarrow]"])
 def test_mixed_column_under_every_dtype(dtype):
     """A column of numbers, percent strings, markers and junk gives the same result whatever dtype pandas chose."""
     cells = ["45", "45%", None, "NaN", "-5", "Infinity", "1e9", "*", "10-19", "88"]
