@@ -217,3 +217,29 @@ def test_high_schools_show_a_result_with_banded_sums(nola):
     for school in high:
         for rating in (r for r in school["ratings"] if r["status"] == "banded"):
             assert "–" in rating["value"]
+
+
+def test_overall_high_school_figure_is_the_mean_of_subject_mastery_plus(nola, nola_dir):
+    """The school's overall figure: each subject's % Advanced + % Mastery, then the plain mean over the subjects
+    with a figure (the file gives no number tested); NR subjects left out. Read here straight from the workbook."""
+    openpyxl = pytest.importorskip("openpyxl")
+    sheet = openpyxl.load_workbook(nola_dir / "ratings" / HS_FILES["2022"], read_only=True).active
+    expected = {}
+    for row in sheet.iter_rows(min_row=6, values_only=True):
+        if row[0] != "School" or row[5] != "Total Population":
+            continue
+        cells = [str(c or "").strip() for c in row[6:36]]
+        pairs = [cells[i:i + 2] for i in range(0, 30, 5)]  # (% Advanced, % Mastery) of each of the six subjects
+        if all(p.isdigit() or p == "NR" for pair in pairs for p in pair):
+            sums = [int(a) + int(m) for a, m in pairs if a.isdigit() and m.isdigit()]
+            expected[str(row[3]).strip()] = f"{round(sum(sums) / len(sums), 1):g}" if sums else "NR"
+    seen = 0
+    for school in nola.schools.to_dict("records"):
+        for rating in (r for r in school["ratings"] if r["source"] == "leap-hs-overall-2022"):
+            code = school["school_id"] if rating["joined_on"] == "school_id" else school["state_id"]
+            if code in expected:
+                assert rating["value"] == expected[code], school["name"]
+                seen += 1
+    assert seen >= 10
+    count = nola.reconciliation["leap-hs-overall-2022"]
+    assert count["balanced"] and count["attached"] + count["suppressed"] == 48

@@ -53,3 +53,53 @@ def test_banded_result_counts_as_a_result_and_wins_over_an_older_number():
 def test_mean_of_bands_and_numbers():
     assert bands.text(bands.mean([(20, 24), (30, 30)], [1, 1]), 1) == "25–27"
     assert bands.text(bands.mean([(20, 20), (31, 31)], [1, 1]), 1) == "25.5"
+
+
+PARTS = [["E1 A", "E1 M"], ["Alg A", "Alg M"], ["Bio A", "Bio M"]]
+
+
+@pytest.mark.parametrize(("cells", "weights", "shown"), [
+    # each subject's Mastery+ (Advanced + Mastery), then the mean over subjects, each counting equally
+    (["10", "30", "5", "15", "20", "20"], None, "33.3"),
+    (["10", "30", "5", "16", "20", "20"], None, "33.7"),
+    # a withheld subject (NR) is left out; an empty one (not offered) too
+    (["10", "30", "NR", "NR", "", ""], None, "40"),
+    # a subject with a band makes the overall figure a band
+    (["< 5", "20", "10", "30", "", ""], None, "30–32"),
+    # weighted by number tested where the file gives it (100 and 300 tested)
+    (["10", "30", "5", "15", "", ""], ["100", "300", ""], "25"),
+    # a part without a usable weight is left out
+    (["10", "30", "5", "15", "20", "20"], ["100", "NR", "0"], "40"),
+    # every subject withheld: the figure is the marker as published
+    (["NR", "NR", "NR", "NR", "", ""], None, "NR"),
+])
+def test_overall_figure_is_the_mean_of_subject_sums(cells, weights, shown):
+    from schoolfinder.ratings.aggregate import _mean
+
+    row = dict(zip([c for part in PARTS for c in part], cells))
+    spec = {"method": "mean", "parts": PARTS}
+    if weights:
+        spec["weight_columns"] = ["E1 N", "Alg N", "Bio N"]
+        row.update(zip(spec["weight_columns"], weights))
+    assert _mean(row, spec, [0, 100]) == shown
+
+
+@pytest.mark.parametrize(("spec", "error"), [
+    ({"method": "mean", "parts": PARTS}, None),
+    ({"method": "mean", "parts": PARTS, "weight_columns": ["a", "b", "c"]}, None),
+    ({"method": "mean", "parts": PARTS, "weight_columns": ["a"]}, "weight_columns"),
+    ({"method": "mean", "parts": ["E1 A"]}, "parts"),
+    ({"method": "mean"}, "missing: parts"),
+])
+def test_mean_config_is_checked(spec, error):
+    from schoolfinder.ratings.values import check_aggregate
+
+    got = check_aggregate(spec, "city.toml [[ratings]] r")
+    assert (got is None) if error is None else (error in got)
+
+
+def test_an_all_suppressed_series_gives_way_to_one_with_a_result():
+    rows = [{"series": "grades-3-8", "value": "NR", "year": "2022", "tier": None, "status": "suppressed", "source": "a", "label": "L"},
+            {"series": "high-school", "value": "93.8", "year": "2022", "tier": "excellent", "status": "rated", "source": "b", "label": "H"}]
+    assert school_tier(rows, TIERS, ["grades-3-8", "high-school"], "none")["source"] == "b"
+    assert school_tier(rows[:1], TIERS, ["grades-3-8", "high-school"], "none")["status"] == "not_rated"

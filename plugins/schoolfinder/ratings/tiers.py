@@ -66,16 +66,18 @@ def _is_number(value: str) -> bool:
 def school_tier(ratings: list[dict], tiers: list[dict], series_order: list[str], reason: str) -> dict:
     """Summarise a school's ratings (newest first) as its common tier, with the rating behind it and the trend.
 
-    The first series in ``series_order`` that rated the school decides. Returns a dict with ``status``
+    The first series in ``series_order`` with a result for the school decides; a series whose every year is
+    suppressed (a high school listed as ``NR`` in a grades 3-8 file) gives way to the next series with a result,
+    and decides only when no series has one. Returns a dict with ``status``
     (``rated``, ``not_rated`` or ``no_rating``), the tier, the original value, year and source, and the
     previous year's tier with ``change`` (``up``, ``down``, ``same``) when the series has both.
     """
     rank = {t["id"]: i + 1 for i, t in enumerate(tiers)}
     labels = {t["id"]: t["label"] for t in tiers}
-    for series in series_order:
-        mine = [r for r in ratings if r["series"] == series]
-        if not mine:
-            continue
+    present = [[r for r in ratings if r["series"] == series] for series in series_order]
+    present = [mine for mine in present if mine]
+    shown = [mine for mine in present if any(r.get("status") != "suppressed" for r in mine)]
+    for mine in (shown or present)[:1]:
         # the latest year with a result: a suppressed year gives way to an earlier published figure (a band is a result)
         latest = next((r for r in mine if r.get("status") != "suppressed"), mine[0])
         previous = next((r for r in mine if r["year"] < latest["year"]), None)

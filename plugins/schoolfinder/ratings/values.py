@@ -120,16 +120,26 @@ def check_aggregate(spec: dict, where: str) -> str | None:
     """What is wrong with an `aggregate` table, in words; None when it is fine."""
     if not spec:
         return None
-    needs = {"weighted_mean": {"weight_column"}, "sum": {"columns"}, "pick": {"order_column"}}
+    needs = {"weighted_mean": {"weight_column"}, "sum": {"columns"}, "mean": {"parts"}, "pick": {"order_column"}}
     method = spec.get("method")
     if method not in needs:
         return f"{where}: aggregate.method must be one of {', '.join(needs)}"
-    allowed = needs[method] | {"method", "order"}
+    allowed = needs[method] | {"method", "order"} | ({"weight_columns"} if method == "mean" else set())
     unknown = sorted(set(spec) - allowed)
     missing = sorted(needs[method] - set(spec))
     if unknown or missing:
         return f"{where}: aggregate with method '{method}' takes {', '.join(sorted(allowed))}; " + \
             (f"unknown: {unknown[0]}" if unknown else f"missing: {missing[0]}")
+    if method == "mean" and not _column_lists(spec["parts"], spec.get("weight_columns")):
+        return f"{where}: aggregate.parts must list lists of column names (one list per figure), and weight_columns " \
+            "one column per part"
     if spec.get("order", "max") not in ("max", "min"):
         return f"{where}: aggregate.order must be 'max' or 'min'"
     return None
+
+
+def _column_lists(parts: object, weights: object) -> bool:
+    names = isinstance(parts, list) and parts and all(
+        isinstance(p, list) and p and all(isinstance(c, str) and c for c in p) for p in parts)
+    return bool(names) and (weights is None or (isinstance(weights, list) and len(weights) == len(parts)
+                                                 and all(isinstance(c, str) and c for c in weights)))
