@@ -169,7 +169,7 @@ def test_high_school_join_reports_reconcile_and_filters_are_stated(nola, year):
         if source.startswith("leap-hs-") and source.endswith(year):
             assert count["balanced"] and count["file"] == f"ratings/{HS_FILES[year]}"
             assert count["rows_read"] == count["attached"] + count["excluded_filter"] + count["excluded_no_school"] \
-                + count["suppressed"] + count["quarantined"]
+                + count["suppressed"] + count["quarantined"] + count.get("group_figures", 0)
             rules = " | ".join(f["rule"] for f in count["filters"])
             assert "Summary Level = School" in rules and "not in 506, 897" in rules and "Total Population" in rules
 
@@ -243,3 +243,37 @@ def test_overall_high_school_figure_is_the_mean_of_subject_mastery_plus(nola, no
     assert seen >= 10
     count = nola.reconciliation["leap-hs-overall-2022"]
     assert count["balanced"] and count["attached"] + count["suppressed"] == 48
+
+
+GROUPS = {"Students with Disabilities": "students_with_disabilities", "English Learner": "english_learners",
+          "Economically Disadvantaged": "low_income"}
+
+
+def test_high_schools_have_student_group_figures_from_the_group_rows(nola, nola_dir):
+    """Students like mine: the overall figure for three groups, read from the same sheet's group rows."""
+    openpyxl = pytest.importorskip("openpyxl")
+    sheet = openpyxl.load_workbook(nola_dir / "ratings" / HS_FILES["2022"], read_only=True).active
+    published = {}
+    for row in sheet.iter_rows(min_row=6, values_only=True):
+        if row[0] == "School" and row[5] in GROUPS:
+            published[(str(row[3]).strip(), GROUPS[row[5]])] = [str(c or "").strip() for c in row[6:36]]
+    high = [s for s in nola.schools.to_dict("records") if any(r["series"].startswith("leap-hs-") for r in s["ratings"])]
+    with_groups = [s for s in high if s["tier"].get("subgroups")]
+    print(f"{len(with_groups)} of {len(high)} high schools show at least one student-group figure")
+    assert len(with_groups) >= 45
+    checked = 0
+    for school in high:
+        for rating in (r for r in school["ratings"] if r["source"] == "leap-hs-overall-2022"):
+            code = school["school_id"] if rating["joined_on"] == "school_id" else school["state_id"]
+            for group, entry in rating["subgroups"].items():
+                cells = published[(code, group)]
+                if all(c in ("NR", "") for c in cells):  # withheld in every subject: the marker, never a number
+                    assert (entry["status"], entry["value"]) == ("suppressed", "NR") and "sort" not in entry
+                elif all(c.isdigit() or c == "NR" for c in cells):
+                    sums = [int(a) + int(m) for a, m in (cells[i:i + 2] for i in range(0, 30, 5)) if a.isdigit() and m.isdigit()]
+                    assert entry["value"] == f"{round(sum(sums) / len(sums), 1):g}" and entry["status"] == "reported"
+                checked += 1
+    assert checked >= 60
+    count = nola.reconciliation["leap-hs-overall-2022"]
+    assert count["group_figures"] == sum(len(r["subgroups"]) for s in high for r in s["ratings"]
+                                         if r["source"] == "leap-hs-overall-2022")

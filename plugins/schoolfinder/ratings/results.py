@@ -94,7 +94,7 @@ def attach_ratings(ratings: pd.DataFrame, source: dict, indexes: dict[str, dict[
         if row["_fate"] != "keep":
             fates.append("quarantined")
             continue
-        field, key = _match(row, indexes)
+        field, key = match_school(row, indexes)
         if key is None:
             fates.append("no_school")
             continue
@@ -111,7 +111,7 @@ def attach_ratings(ratings: pd.DataFrame, source: dict, indexes: dict[str, dict[
     return by_key, pd.Series(fates, index=ratings.index, dtype=str)
 
 
-def _match(row: dict, indexes: dict[str, dict[str, str]]) -> tuple[str, str | None]:
+def match_school(row: dict, indexes: dict[str, dict[str, str]]) -> tuple[str, str | None]:
     for field, index in indexes.items():
         value = row["school_id"] if field == "school_id" else row.get(f"id:{field}", "")
         if value and value in index:

@@ -85,8 +85,23 @@ def school_tier(ratings: list[dict], tiers: list[dict], series_order: list[str],
         if previous is not None:
             summary["previous"] = _summary(previous, rank, labels)
             summary["change"] = _change(summary, summary["previous"])
+        if not summary["subgroups"]:
+            _groups_from_other_series(summary, present, rank, labels)
         return summary
     return {"status": NO_RATING, "reason": reason, "rank": None}
+
+
+def _groups_from_other_series(summary: dict, present: list[list[dict]], rank: dict, labels: dict) -> None:
+    """When the rating behind the tier has no student-group figures, take them from the first series (in order)
+    whose latest result has some, naming that source and year (a 3-12 school: tier from grades 3-8, groups from
+    the high-school file)."""
+    for mine in present:
+        latest = next((r for r in mine if r.get("status") != "suppressed"), mine[0])
+        if latest.get("subgroups"):
+            summary.update(subgroups=_ranked_subgroups(latest["subgroups"], rank, labels),
+                           subgroup_measure=latest.get("subgroup_measure", ""),
+                           subgroup_source_label=latest["label"], subgroup_year=latest["year"])
+            return
 
 
 def _summary(rating: dict, rank: dict, labels: dict) -> dict:

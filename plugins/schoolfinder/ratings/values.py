@@ -105,10 +105,17 @@ def check_result_keys(source: dict, where: str) -> None:
 def _check_subgroups(spec: dict, where: str) -> None:
     if not spec:
         return
-    allowed = {"columns", "kind", "measure", "suppressed"}
+    allowed = {"columns", "kind", "measure", "suppressed", "column", "values", "tested_column"}
     unknown = sorted(set(spec) - allowed)
     if unknown:
         raise ConfigError(f"{where}: unknown key '{unknown[0]}' in subgroups; known keys: {', '.join(sorted(allowed))}")
+    if "column" in spec or "values" in spec:  # a long file: the group is named in a column
+        values = spec.get("values")
+        if "columns" in spec or not isinstance(spec.get("column"), str) or not spec["column"] or not isinstance(values, dict) \
+                or not values or any(g not in SUBGROUPS for g in values.values()):
+            raise ConfigError(f"{where}: subgroups.column names the group column and subgroups.values maps its values "
+                              f"to {', '.join(SUBGROUPS)} (not together with subgroups.columns)")
+        return
     groups = spec.get("columns", {})
     if not groups or any(g not in SUBGROUPS for g in groups):
         raise ConfigError(f"{where}: subgroups.columns must map some of {', '.join(SUBGROUPS)} to columns")
