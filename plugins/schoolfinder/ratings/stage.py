@@ -12,7 +12,7 @@ from ..ingest import rowfilters
 from ..ingest import tables as ingest
 from ..outputs.safety import clean_controls
 from ..problems import Problem
-from . import groups, results
+from . import coverage, groups, results
 from .aggregate import aggregate
 from .values import column_text
 from .tiers import school_tier
@@ -67,15 +67,25 @@ def run(config: CityConfig, schools: pd.DataFrame) -> RatingsResult:
             counts[source["id"]]["suppressed"] = int((row_fates == "suppressed").sum())
         if source["where"]:
             counts[source["id"]].update(excluded_filter=excluded_filter, filters=filtered)
+        counts[source["id"]]["sectors"] = coverage.sector_counts(schools, set(attached))  # who the source covers
         for fate, n in group_fates.items():  # student-group rows: a group's figure on the school's result, or why not
             if n or fate == "group_figures":
                 counts[source["id"]][fate] = counts[source["id"]].get(fate, 0) + n
     schools = schools.copy()
     schools["ratings"] = [results.latest_first(by_key.get(key, [])) for key in schools["key"]]
     series_order = list(dict.fromkeys(s["series"] or s["id"] for s in config.ratings))
-    schools["tier"] = [school_tier(r, config.tiers, series_order, _no_rating_reason(config, sources))
-                       for r, sources in zip(schools["ratings"], schools["sources"])]
+    schools["tier"] = [_with_reasons(school_tier(school["ratings"], config.tiers, series_order, ""), school, config, counts)
+                       for school in schools.to_dict("records")]
     return RatingsResult(schools, counts, problems)
+
+
+def _with_reasons(tier: dict, school: dict, config: CityConfig, counts: dict) -> dict:
+    """A school with no result learns why, per source that could have had one (``gaps``, ``reason``)."""
+    if tier["status"] != "no_rating":
+        return tier
+    mine = [s for s in config.ratings if s["directory"] in school["sources"]]
+    found = coverage.gaps(school, mine, counts)
+    return {**tier, "reason": coverage.reason_text(found), "gaps": found}
 
 
 def _prepare(table: pd.DataFrame, source: dict, width: int, keys: list[str], problems: list[Problem]) -> tuple[pd.DataFrame, int]:
@@ -103,10 +113,3 @@ def id_indexes(schools: pd.DataFrame, source: dict, width: int) -> dict[str, dic
         known = schools[id_field] if id_field in schools else pd.Series([], dtype=object)
         indexes[id_field] = {joins.pad_id(v, width): key for key, v in zip(schools["key"], column_text(known)) if v}
     return indexes
-
-
-def _no_rating_reason(config: CityConfig, sources: list[str]) -> str:
-    labels = list(dict.fromkeys(s["label"] for s in config.ratings if s["directory"] in sources))
-    if not labels:
-        return "No rating source covers this school."
-    return f"{' / '.join(labels)} published no rating for this school."

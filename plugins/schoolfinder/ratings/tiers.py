@@ -107,7 +107,8 @@ def _groups_from_other_series(summary: dict, present: list[list[dict]], rank: di
 def _summary(rating: dict, rank: dict, labels: dict) -> dict:
     tier = rating.get("tier")
     status = "rated" if tier else ("banded" if rating.get("status") == "banded" else NOT_RATED)
-    return {"status": status, "tier": tier, "label": labels.get(tier, ""), "rank": rank.get(tier),
+    withheld = {"withheld": True} if rating.get("status") == "suppressed" else {}
+    return {**withheld, "status": status, "tier": tier, "label": labels.get(tier, ""), "rank": rank.get(tier),
             "value": rating["value"], "year": rating["year"], "source": rating["source"], "source_label": rating["label"],
             "reason": rating.get("not_rated_reason", "") if status == NOT_RATED else "",
             "subgroups": _ranked_subgroups(rating.get("subgroups", {}), rank, labels),

@@ -97,6 +97,8 @@ def check_result_keys(source: dict, where: str) -> None:
     for field, column in source["id_columns"].items():
         if field not in ID_FIELDS or field == "school_id" or not isinstance(column, str) or not column:
             raise ConfigError(f"{where}: id_columns maps state_id or nces_id to a column name, got {field} = {column!r}")
+    if not all(isinstance(g, int) and not isinstance(g, bool) and -1 <= g <= 12 for g in source["tested_grades"]):
+        raise ConfigError(f"{where}: tested_grades lists grades as numbers from -1 (pre-K) to 12, got {source['tested_grades']!r}")
     _check_subgroups(source["subgroups"], where)
     if (error := check_aggregate(source["aggregate"], where)) is not None:
         raise ConfigError(error)
