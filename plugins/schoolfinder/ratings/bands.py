@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 
+from .values import parse_number
+
 Interval = tuple[float, float]
 
 _BOUND = re.compile(r"^([<>≤≥])\s*(=?)\s*(\d+(?:\.\d+)?)\s*%?$")
@@ -20,19 +22,12 @@ _RANGE = re.compile(r"^(\d+(?:\.\d+)?)\s*%?\s*[-–]\s*(\d+(?:\.\d+)?)\s*%?$")
 _DASH = "–"
 
 
-def _number(text: str) -> float | None:
-    try:
-        return float(text.strip().removesuffix("%").strip().replace(",", ""))
-    except ValueError:
-        return None
-
-
 def interval(text: str, bounds: list, whole: bool = False) -> Interval | None:
     """The interval a cell stands for: a number is [n, n]; a band its range within ``bounds`` ([min, max]);
     None for anything else (a suppression marker such as ``NR``, text, empty)."""
     low, high = (list(bounds) + [None, None])[:2] if bounds else (0.0, None)
     low = 0.0 if low is None else float(low)
-    number = _number(text)
+    number = parse_number(text)
     if number is not None:
         return number, number
     if match := _RANGE.match(text):
