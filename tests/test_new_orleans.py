@@ -106,6 +106,13 @@ def test_site_lists_unlocated_schools_and_says_deserts_need_population(nola, nol
     assert not (output / "deserts").exists()
     assert len(list((output / "schools").glob("*/index.html"))) == 83
     assert "Administrada por el estado" in (output / "es" / "index.html").read_text(encoding="utf-8")
+    # which sources cover which sectors, and why a school shows no result (both languages)
+    assert "Which schools each result source covers" in about
+    assert "Qué escuelas cubre cada fuente de resultados" in (output / "es" / "about-the-data" / "index.html").read_text(encoding="utf-8")
+    for slug in nola.schools.loc[[t["status"] == "no_rating" for t in nola.schools["tier"]], "slug"]:
+        page = (output / "schools" / slug / "index.html").read_text(encoding="utf-8")
+        assert "No result is shown for this school:" in page and "published no rating" not in page
+        assert "No se muestra ningún resultado" in (output / "es" / "schools" / slug / "index.html").read_text(encoding="utf-8")
 
 
 # --- Results (issue 15): LEAP 3-8 Mastery+ and the 2015/2016 letter grades, read from the raw files ---------
