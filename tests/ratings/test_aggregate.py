@@ -27,10 +27,11 @@ def _number_city(tmp_path, ratings, extra):
     # one row by a stated rule: the highest number tested
     ('\naggregate = { method = "pick", order_column = "Tested" }',
      LONG, {"G1": ("55", "2 3 4"), "G2": ("80%", "5 6")}, {"rows_read": 7, "aggregated": 4, "attached": 2, "suppressed": 1}),
-    # wide: level percents added within a row; a marker stays as published
+    # wide: level percents added within a row; a marker stays as published, a band makes the sum a band
     ('\naggregate = { method = "sum", columns = ["% Advanced", "% Mastery"] }',
-     "ID,NCES,% Advanced,% Mastery\nG1,,12,30.5\nG2,,≤5,20\n", {"G1": ("42.5", "2"), "G2": ("≤5", "3")},
-     {"rows_read": 2, "attached": 2, "excluded_no_school": 0}),
+     "ID,NCES,% Advanced,% Mastery\nG1,,12,30.5\nG2,,≤5,20\nG3,,NR,20\n",
+     {"G1": ("42.5", "2"), "G2": ("20–25", "3"), "G3": ("NR", "4")},
+     {"rows_read": 3, "attached": 2, "suppressed": 1, "excluded_no_school": 0}),
 ])
 def test_aggregate_methods(tmp_path, extra, ratings, expected, report):
     result = run(_number_city(tmp_path, ratings, extra))

@@ -34,7 +34,7 @@ def normalise_ratings(frame: pd.DataFrame, source: dict, file: str) -> tuple[pd.
     out["year"] = column_text(frame[source["year_column"]]) if source["year_column"] else source["year"]
     levels = source["levels"]
     read = [read_value(v, source) for v in values]  # plain Python lists: no dtype can turn None into NaN
-    tiers = [tier_for(v, source) if kind in ("level", "number") else None for v, (kind, _) in zip(values, read)]
+    tiers = [tier_for(v, source) if kind in ("level", "number", "banded") else None for v, (kind, _) in zip(values, read)]
     out["tier"] = pd.Series(tiers, index=out.index, dtype=object)
     out["status"] = [_status(kind, tier) for (kind, _), tier in zip(read, tiers)]
     out["level"] = [levels.index(v) + 1 if v in levels else 0 for v in values]
@@ -67,7 +67,8 @@ def normalise_ratings(frame: pd.DataFrame, source: dict, file: str) -> tuple[pd.
 
 
 def _status(kind: str, tier: str | None) -> str:
-    """``rated``, ``not_rated``, ``suppressed`` or ``banded`` (kept, never a tier); ``unknown``/``out_of_range`` (quarantined)."""
+    """``rated``, ``not_rated``, ``suppressed`` or ``banded`` (kept; a tier only inside one cut-point range);
+    ``unknown``/``out_of_range`` (quarantined)."""
     if kind in ("level", "number"):
         return "rated" if tier is not None else ("rated" if kind == "level" else "unknown")
     return kind
@@ -93,7 +94,7 @@ def attach_ratings(ratings: pd.DataFrame, source: dict, indexes: dict[str, dict[
         if row["_fate"] != "keep":
             fates.append("quarantined")
             continue
-        field, key = _match(row, indexes)
+        field, key = match_school(row, indexes)
         if key is None:
             fates.append("no_school")
             continue
@@ -110,7 +111,7 @@ def attach_ratings(ratings: pd.DataFrame, source: dict, indexes: dict[str, dict[
     return by_key, pd.Series(fates, index=ratings.index, dtype=str)
 
 
-def _match(row: dict, indexes: dict[str, dict[str, str]]) -> tuple[str, str | None]:
+def match_school(row: dict, indexes: dict[str, dict[str, str]]) -> tuple[str, str | None]:
     for field, index in indexes.items():
         value = row["school_id"] if field == "school_id" else row.get(f"id:{field}", "")
         if value and value in index:

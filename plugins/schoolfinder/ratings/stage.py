@@ -12,7 +12,7 @@ from ..ingest import rowfilters
 from ..ingest import tables as ingest
 from ..outputs.safety import clean_controls
 from ..problems import Problem
-from . import results
+from . import coverage, groups, results
 from .aggregate import aggregate
 from .values import column_text
 from .tiers import school_tier
@@ -34,20 +34,24 @@ def run(config: CityConfig, schools: pd.DataFrame) -> RatingsResult:
     for source in config.ratings:
         table = ingest.read_table(config.source_path(source["path"]), source)
         rows_read = len(table)
+        table, group_rows = groups.split(table, source["subgroups"])  # long files: one row per student group
         table, filtered = rowfilters.apply_filters(table, source["where"], source["path"])
-        excluded_filter = rows_read - len(table)
         width = next(d["id_width"] for d in config.directory if d["id"] == source["directory"])
-        id_cols = [source["school_id_column"], *source["id_columns"].values()]
-        for column in id_cols:  # the directory's canonical form
-            if column in table:
-                table[column] = [joins.pad_id(v, width) for v in column_text(table[column])]
-        table, merged = aggregate(table, source, [c for c in id_cols if c in table])
-        shown = [source["rating_column"], source["year_column"], *source["subgroups"].get("columns", {}).values()]
-        table = clean_controls(table, [c for c in shown if c], source["path"], problems, ingest.ROW)
+        table, merged = _prepare(table, source, width, [], problems)
         rated, found = results.normalise_ratings(table, source, source["path"])
         problems.extend(found)
         indexes = id_indexes(schools, source, width)
         attached, row_fates = results.attach_ratings(rated, source, indexes)
+        group_fates = {}
+        if len(group_rows):
+            group_rows, group_filtered = groups.filter_rows(group_rows, source)
+            filtered = _add_filter_counts(filtered, group_filtered)
+            group_rows, group_merged = _prepare(group_rows, source, width, [groups.GROUP], problems)
+            merged += group_merged
+            group_rated, found = groups.read_rows(group_rows, source)
+            problems.extend(found)
+            group_fates = groups.attach(group_rated, attached, source, indexes)
+        excluded_filter = sum(f["excluded"] for f in filtered)
         for key, items in attached.items():
             by_key.setdefault(key, []).extend(items)
         joins.check_join(source["path"], source["school_id_column"], int((row_fates != "quarantined").sum()),
@@ -63,12 +67,41 @@ def run(config: CityConfig, schools: pd.DataFrame) -> RatingsResult:
             counts[source["id"]]["suppressed"] = int((row_fates == "suppressed").sum())
         if source["where"]:
             counts[source["id"]].update(excluded_filter=excluded_filter, filters=filtered)
+        counts[source["id"]]["sectors"] = coverage.sector_counts(schools, set(attached))  # who the source covers
+        for fate, n in group_fates.items():  # student-group rows: a group's figure on the school's result, or why not
+            if n or fate == "group_figures":
+                counts[source["id"]][fate] = counts[source["id"]].get(fate, 0) + n
     schools = schools.copy()
     schools["ratings"] = [results.latest_first(by_key.get(key, [])) for key in schools["key"]]
     series_order = list(dict.fromkeys(s["series"] or s["id"] for s in config.ratings))
-    schools["tier"] = [school_tier(r, config.tiers, series_order, _no_rating_reason(config, sources))
-                       for r, sources in zip(schools["ratings"], schools["sources"])]
+    schools["tier"] = [_with_reasons(school_tier(school["ratings"], config.tiers, series_order, ""), school, config, counts)
+                       for school in schools.to_dict("records")]
     return RatingsResult(schools, counts, problems)
+
+
+def _with_reasons(tier: dict, school: dict, config: CityConfig, counts: dict) -> dict:
+    """A school with no result learns why, per source that could have had one (``gaps``, ``reason``)."""
+    if tier["status"] != "no_rating":
+        return tier
+    mine = [s for s in config.ratings if s["directory"] in school["sources"]]
+    found = coverage.gaps(school, mine, counts)
+    return {**tier, "reason": coverage.reason_text(found), "gaps": found}
+
+
+def _prepare(table: pd.DataFrame, source: dict, width: int, keys: list[str], problems: list[Problem]) -> tuple[pd.DataFrame, int]:
+    """Ids in the directory's canonical form, rows aggregated (per school, year and ``keys``), shown text cleaned."""
+    id_cols = [source["school_id_column"], *source["id_columns"].values()]
+    for column in id_cols:
+        if column in table:
+            table[column] = [joins.pad_id(v, width) for v in column_text(table[column])]
+    table, merged = aggregate(table, source, [c for c in id_cols if c in table] + keys)
+    shown = [source["rating_column"], source["year_column"], *source["subgroups"].get("columns", {}).values()]
+    return clean_controls(table, [c for c in shown if c], source["path"], problems, ingest.ROW), merged
+
+
+def _add_filter_counts(filters: list[dict], more: list[dict]) -> list[dict]:
+    extra = {f["rule"]: f["excluded"] for f in more}
+    return [{**f, "excluded": f["excluded"] + extra.get(f["rule"], 0)} for f in filters]
 
 
 def id_indexes(schools: pd.DataFrame, source: dict, width: int) -> dict[str, dict[str, str]]:
@@ -80,10 +113,3 @@ def id_indexes(schools: pd.DataFrame, source: dict, width: int) -> dict[str, dic
         known = schools[id_field] if id_field in schools else pd.Series([], dtype=object)
         indexes[id_field] = {joins.pad_id(v, width): key for key, v in zip(schools["key"], column_text(known)) if v}
     return indexes
-
-
-def _no_rating_reason(config: CityConfig, sources: list[str]) -> str:
-    labels = list(dict.fromkeys(s["label"] for s in config.ratings if s["directory"] in sources))
-    if not labels:
-        return "No rating source covers this school."
-    return f"{' / '.join(labels)} published no rating for this school."

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .bands import band_tier
 from .values import DEFAULT_SUPPRESSED, cell_text, in_range, is_suppressed, parse_number, read_value
 
 NOT_RATED, NO_RATING = "not_rated", "no_rating"
@@ -20,9 +21,15 @@ def tier_for(value: str, source: dict) -> str | None:
     if source["kind"] == "levels":
         return source["tiers"].get(value)
     status, score = read_value(value, source)
+    if status == "banded":  # a tier only when the whole band lies inside one cut-point range
+        return band_tier(value, source, lambda number: _cut(number, source["cut_points"]))
     if status != "number":
-        return None  # suppressed, banded, impossible or not a number: never a tier
-    for minimum, tier in source["cut_points"]:
+        return None  # suppressed, impossible or not a number: never a tier
+    return _cut(score, source["cut_points"])
+
+
+def _cut(score: float, cut_points: list) -> str | None:
+    for minimum, tier in cut_points:
         if score >= minimum:
             return tier
     return None
@@ -59,32 +66,51 @@ def _is_number(value: str) -> bool:
 def school_tier(ratings: list[dict], tiers: list[dict], series_order: list[str], reason: str) -> dict:
     """Summarise a school's ratings (newest first) as its common tier, with the rating behind it and the trend.
 
-    The first series in ``series_order`` that rated the school decides. Returns a dict with ``status``
+    The first series in ``series_order`` with a result for the school decides; a series whose every year is
+    suppressed (a high school listed as ``NR`` in a grades 3-8 file) gives way to the next series with a result,
+    and decides only when no series has one. Returns a dict with ``status``
     (``rated``, ``not_rated`` or ``no_rating``), the tier, the original value, year and source, and the
     previous year's tier with ``change`` (``up``, ``down``, ``same``) when the series has both.
     """
     rank = {t["id"]: i + 1 for i, t in enumerate(tiers)}
     labels = {t["id"]: t["label"] for t in tiers}
-    for series in series_order:
-        mine = [r for r in ratings if r["series"] == series]
-        if not mine:
-            continue
-        # the latest year with a result: a suppressed or banded year gives way to an earlier published figure
-        latest = next((r for r in mine if r.get("status") not in ("suppressed", "banded")), mine[0])
+    present = [[r for r in ratings if r["series"] == series] for series in series_order]
+    present = [mine for mine in present if mine]
+    shown = [mine for mine in present if any(r.get("status") != "suppressed" for r in mine)]
+    for mine in (shown or present)[:1]:
+        # the latest year with a result: a suppressed year gives way to an earlier published figure (a band is a result)
+        latest = next((r for r in mine if r.get("status") != "suppressed"), mine[0])
         previous = next((r for r in mine if r["year"] < latest["year"]), None)
         summary = _summary(latest, rank, labels)
         if previous is not None:
             summary["previous"] = _summary(previous, rank, labels)
             summary["change"] = _change(summary, summary["previous"])
+        if not summary["subgroups"]:
+            _groups_from_other_series(summary, present, rank, labels)
         return summary
     return {"status": NO_RATING, "reason": reason, "rank": None}
 
 
+def _groups_from_other_series(summary: dict, present: list[list[dict]], rank: dict, labels: dict) -> None:
+    """When the rating behind the tier has no student-group figures, take them from the first series (in order)
+    whose latest result has some, naming that source and year (a 3-12 school: tier from grades 3-8, groups from
+    the high-school file)."""
+    for mine in present:
+        latest = next((r for r in mine if r.get("status") != "suppressed"), mine[0])
+        if latest.get("subgroups"):
+            summary.update(subgroups=_ranked_subgroups(latest["subgroups"], rank, labels),
+                           subgroup_measure=latest.get("subgroup_measure", ""),
+                           subgroup_source_label=latest["label"], subgroup_year=latest["year"])
+            return
+
+
 def _summary(rating: dict, rank: dict, labels: dict) -> dict:
     tier = rating.get("tier")
-    return {"status": "rated" if tier else NOT_RATED, "tier": tier, "label": labels.get(tier, ""), "rank": rank.get(tier),
+    status = "rated" if tier else ("banded" if rating.get("status") == "banded" else NOT_RATED)
+    withheld = {"withheld": True} if rating.get("status") == "suppressed" else {}
+    return {**withheld, "status": status, "tier": tier, "label": labels.get(tier, ""), "rank": rank.get(tier),
             "value": rating["value"], "year": rating["year"], "source": rating["source"], "source_label": rating["label"],
-            "reason": rating.get("not_rated_reason", "") if not tier else "",
+            "reason": rating.get("not_rated_reason", "") if status == NOT_RATED else "",
             "subgroups": _ranked_subgroups(rating.get("subgroups", {}), rank, labels),
             "subgroup_measure": rating.get("subgroup_measure", "")}
 

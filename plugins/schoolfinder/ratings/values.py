@@ -97,6 +97,8 @@ def check_result_keys(source: dict, where: str) -> None:
     for field, column in source["id_columns"].items():
         if field not in ID_FIELDS or field == "school_id" or not isinstance(column, str) or not column:
             raise ConfigError(f"{where}: id_columns maps state_id or nces_id to a column name, got {field} = {column!r}")
+    if not all(isinstance(g, int) and not isinstance(g, bool) and -1 <= g <= 12 for g in source["tested_grades"]):
+        raise ConfigError(f"{where}: tested_grades lists grades as numbers from -1 (pre-K) to 12, got {source['tested_grades']!r}")
     _check_subgroups(source["subgroups"], where)
     if (error := check_aggregate(source["aggregate"], where)) is not None:
         raise ConfigError(error)
@@ -105,10 +107,17 @@ def check_result_keys(source: dict, where: str) -> None:
 def _check_subgroups(spec: dict, where: str) -> None:
     if not spec:
         return
-    allowed = {"columns", "kind", "measure", "suppressed"}
+    allowed = {"columns", "kind", "measure", "suppressed", "column", "values", "tested_column"}
     unknown = sorted(set(spec) - allowed)
     if unknown:
         raise ConfigError(f"{where}: unknown key '{unknown[0]}' in subgroups; known keys: {', '.join(sorted(allowed))}")
+    if "column" in spec or "values" in spec:  # a long file: the group is named in a column
+        values = spec.get("values")
+        if "columns" in spec or not isinstance(spec.get("column"), str) or not spec["column"] or not isinstance(values, dict) \
+                or not values or any(g not in SUBGROUPS for g in values.values()):
+            raise ConfigError(f"{where}: subgroups.column names the group column and subgroups.values maps its values "
+                              f"to {', '.join(SUBGROUPS)} (not together with subgroups.columns)")
+        return
     groups = spec.get("columns", {})
     if not groups or any(g not in SUBGROUPS for g in groups):
         raise ConfigError(f"{where}: subgroups.columns must map some of {', '.join(SUBGROUPS)} to columns")
@@ -120,16 +129,26 @@ def check_aggregate(spec: dict, where: str) -> str | None:
     """What is wrong with an `aggregate` table, in words; None when it is fine."""
     if not spec:
         return None
-    needs = {"weighted_mean": {"weight_column"}, "sum": {"columns"}, "pick": {"order_column"}}
+    needs = {"weighted_mean": {"weight_column"}, "sum": {"columns"}, "mean": {"parts"}, "pick": {"order_column"}}
     method = spec.get("method")
     if method not in needs:
         return f"{where}: aggregate.method must be one of {', '.join(needs)}"
-    allowed = needs[method] | {"method", "order"}
+    allowed = needs[method] | {"method", "order"} | ({"weight_columns"} if method == "mean" else set())
     unknown = sorted(set(spec) - allowed)
     missing = sorted(needs[method] - set(spec))
     if unknown or missing:
         return f"{where}: aggregate with method '{method}' takes {', '.join(sorted(allowed))}; " + \
             (f"unknown: {unknown[0]}" if unknown else f"missing: {missing[0]}")
+    if method == "mean" and not _column_lists(spec["parts"], spec.get("weight_columns")):
+        return f"{where}: aggregate.parts must list lists of column names (one list per figure), and weight_columns " \
+            "one column per part"
     if spec.get("order", "max") not in ("max", "min"):
         return f"{where}: aggregate.order must be 'max' or 'min'"
     return None
+
+
+def _column_lists(parts: object, weights: object) -> bool:
+    names = isinstance(parts, list) and parts and all(
+        isinstance(p, list) and p and all(isinstance(c, str) and c for c in p) for p in parts)
+    return bool(names) and (weights is None or (isinstance(weights, list) and len(weights) == len(parts)
+                                                 and all(isinstance(c, str) and c for c in weights)))
