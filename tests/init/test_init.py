@@ -178,3 +178,11 @@ def test_demo_draft_builds_unedited_and_publishes_every_school(demo_city, tmp_pa
     assert "district_sis.csv                266       250     15        1           0" in printed
     assert {p.name: p.read_bytes() for p in raw.iterdir() if p.is_file()} == before
     assert (tmp_path / "init-report.md").read_text().count("\n- ") >= 3
+
+
+def test_the_draft_distance_ignores_comments_order_and_ids():
+    from schoolfinder.init.compare import line_diff
+
+    written = '[city]\nname = "X"  # a comment\n\n[[ratings]]\nid = "a"\npath = "r.csv"\nlevels = ["A", "B"]\n'
+    draft = '# drafted\n[[ratings]]\npath = "r.csv"\nid = "r"\nlevels = ["A", "B"]\n[city]\nname = "X"\n'
+    assert line_diff(draft, written) == (['ratings[r.csv].id = "r"'], ['ratings[r.csv].id = "a"'])
