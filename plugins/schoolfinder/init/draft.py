@@ -2,45 +2,22 @@
 
 from __future__ import annotations
 
-import json
 import re
 
-from .classify import result_columns, shared_column
 import pandas as pd
 
 from . import area
+from .classify import shared_column
 from .columns import grade_enrollment_columns, id_facts, numbers
+from .geography import geography, neighborhoods_file
 from .gtfsfacts import feed_facts, feed_timezones
-from .sniff import Table, export_date
+from .lines import Draft, q, slug, source_head
+from .ratings import results_section, tier_scale
+from .sniff import Table
 
 SECTOR_WORDS = [("charter", "charter"), ("contract", "contract"), ("district", "district"), ("public", "district"),
                 ("traditional", "district"), ("state", "state")]
-NAME_PROPERTY = re.compile(r"name|label|nbhd|community|neigh", re.I)
 MISSING_TOKENS = {"n/a", "na", "-", "--", "null", "none", "#n/a", "."}
-
-
-def q(value) -> str:
-    return json.dumps(value, ensure_ascii=False)
-
-
-def slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "city"
-
-
-class Draft:
-    """Lines of the draft config and the questions for the report."""
-
-    def __init__(self, city: str):
-        self.lines: list[str] = []
-        self.questions: list[str] = []
-        self.city = city
-
-    def key(self, name: str, value, evidence: str = "") -> None:
-        self.lines.append(f"{name} = {q(value) if not isinstance(value, str) or not value.startswith(('{', '[{')) else value}"
-                          + (f"  # {evidence}" if evidence else ""))
-
-    def text(self) -> str:
-        return "\n".join(self.lines) + "\n"
 
 
 def write_draft(tables: list[Table], city: str, data_dir: str) -> Draft:
@@ -56,9 +33,11 @@ def write_draft(tables: list[Table], city: str, data_dir: str) -> Draft:
         draft.questions.append("Which IANA time zone is the city in (`city.timezone`)? The draft says America/Chicago.")
     draft.key("data_dir", data_dir, "the folder init scanned, relative to this file")
     directories = [t for t in tables if t.kind == "directory"]
-    head, draft.lines = draft.lines, []
-    for table in (t for t in tables if t.kind == "results"):
-        _results(draft, table, directories)  # first, so the id columns' evidence can say what they join
+    head, draft.lines, switched_on = draft.lines, [], set()
+    rated = [results_section(draft, table, directories, switched_on)  # first, so the id columns' evidence says what they join
+             for table in sorted((t for t in tables if t.kind in ("results", "locations")), key=lambda t: t.rel, reverse=True)]
+    if any(rated):
+        tier_scale(draft)
     results, draft.lines = draft.lines, head
     locations = [t for t in tables if t.kind == "locations"]
     for table in directories:
@@ -67,7 +46,7 @@ def write_draft(tables: list[Table], city: str, data_dir: str) -> Draft:
     for table in locations:
         _locations_section(draft, table, directories)
     draft.lines += results
-    _geography(draft, tables)
+    geography(draft, tables)
     for table in (t for t in tables if t.kind == "gtfs"):
         _gtfs(draft, table)
     for table in (t for t in tables if t.kind == "extract"):
@@ -79,30 +58,8 @@ def write_draft(tables: list[Table], city: str, data_dir: str) -> Draft:
     return draft
 
 
-def _source_head(draft: Draft, table: Table, section: str) -> None:
-    draft.lines += ["", f"[[{section}]]"]
-    draft.key("id", slug(table.path.stem))
-    draft.key("label", table.path.stem.replace("_", " ").replace("-", " ").capitalize(), "a guess from the file name")
-    draft.key("path", table.rel, f"{table.rows:,} rows" + (f"; {'; '.join(table.notes)}" if table.notes else ""))
-    if table.fmt != "csv":
-        draft.key("format", table.fmt)
-    if table.fmt == "csv" and table.encoding != "utf-8":
-        draft.key("encoding", table.encoding, "the file does not decode as UTF-8")
-    if table.fmt == "csv" and table.delimiter != ",":
-        draft.key("delimiter", table.delimiter, "splits every line into the same number of fields")
-    if table.properties.get("sheets"):
-        draft.key("sheets", table.properties["sheets"], "the sheets that hold rows with the same header")
-    if table.header_row != 1:
-        draft.key("header_row", table.header_row, "rows above it are titles")
-    if table.skip_rows:
-        draft.key("skip_rows", table.skip_rows, "a second header row of labels")
-    as_of, said = export_date(table.path, year_ok=section != "directory")  # a directory needs a full date
-    draft.key("as_of", as_of, f"{said}: set the date the export describes")
-    draft.questions.append(f"What date does `{table.rel or table.name}` describe (`as_of`)? The draft uses {said}, {as_of}.")
-
-
 def _directory(draft: Draft, table: Table, directories: list[Table]) -> None:
-    _source_head(draft, table, "directory")
+    source_head(draft, table, "directory")
     columns = dict(table.properties["columns"])
     _sector(draft, table, columns)
     status = columns.get("status")
@@ -201,85 +158,9 @@ def _match_on(draft: Draft, table: Table, columns: dict, directories: list[Table
                 return
 
 
-def _results(draft: Draft, table: Table, directories: list[Table]) -> None:
-    links = [(d, shared_column(d, table, [d.properties["columns"]["school_id"][0]]))
-             for d in directories if "school_id" in d.properties["columns"]]
-    link = max(links, key=lambda pair: pair[1][2] if pair[1] else -1, default=(None, None))
-    measure, long_keys = result_columns(table)
-    levels = sorted(table.values(measure).unique())[:20] if measure else []
-    draft.lines += ["", f"# Results file {table.rel or table.name}: not switched on; a person must order the levels and map them to tiers."]
-    if link[1]:
-        draft.lines.append(f"# school id {link[1][1]!r} joins {link[1][2]:,} of {table.rows:,} rows to {link[0].name} on {link[1][0]!r}")
-        link[0].properties.setdefault("joins", {}).setdefault(link[1][0], []).append(
-            f"; joins {link[1][2]:,} rows of {table.rel or table.name} on this column")
-    if measure:
-        draft.lines.append(f"# measure column {measure!r}: values {', '.join(levels)}")
-    ids = table.values(link[1][1]) if link[1] else None
-    if ids is not None and ids.duplicated().any():
-        keys = {c: sorted(table.values(c).unique())[:8] for c in long_keys}
-        draft.lines.append(f"# long file: ids repeat ({ids.nunique():,} schools, {table.rows:,} rows) by "
-                           + "; ".join(f"{c} ({', '.join(v)})" for c, v in keys.items()))
-        filters = [f"{{ column = {q(c)}, equals = {q(v)} }}" for c, v in _one_row_values(table, long_keys).items()]
-        if filters:
-            draft.lines.append(f"# where = [{', '.join(filters)}]  # proposed: all students, the latest year")
-        weight = next((c for c in table.frame.columns if re.search(r"tested|count|number|^n$|students", c, re.I)
-                       and numbers(table.values(c)).notna().mean() > 0.9), None)
-        if weight:
-            draft.lines.append(f"# aggregate = {{ method = \"weighted_mean\", weight_column = {q(weight)} }}  # proposed: the rows "
-                               f"left per school made one figure, weighted by {weight} (the `aggregate` key comes with the ratings work)")
-        draft.questions.append(f"`{table.rel or table.name}` repeats school ids: which rows make a school's rating (a `where` on "
-                               f"{', '.join(keys) or 'a column'}, or an `aggregate` of the rows left)?")
-    draft.questions.append(f"Which values of {measure or 'the rating column'} in `{table.rel or table.name}` are best to worst, and which "
-                           "common tier does each mean (`levels`, `tiers`, `[[tiers]]`)?")
-
-
-def _one_row_values(table: Table, long_keys: list[str]) -> dict[str, str]:
-    """Per repeating column, the value that keeps one row per school: an all-students value, or the latest year."""
-    chosen = {}
-    for column in long_keys:
-        values = sorted(table.values(column).unique())
-        every = [v for v in values if re.fullmatch(r"(all( students)?|total( population)?|all grades)", v.strip(), re.I)]
-        if every:
-            chosen[column] = every[0]
-        elif re.search(r"year", column, re.I):
-            chosen[column] = values[-1]
-    return chosen
-
-
-def _geography(draft: Draft, tables: list[Table]) -> None:
-    shapes = [t for t in tables if t.kind in ("boundaries", "areas") and t.rows >= 2]
-    table = neighborhoods_file(tables)
-    if table is None:
-        draft.questions.append("Which file holds the neighborhoods (a geojson of polygons)? None was found.")
-        return
-    props = list(table.frame.columns)
-    id_field = next((p for p in props if re.search(r"id|code|num", p, re.I) and table.values(p).is_unique
-                     and table.values(p).nunique() == table.rows), None)
-    name_field = next((p for p in props if NAME_PROPERTY.search(p) and p != id_field), None)
-    name_field = name_field or next((p for p in props if p != id_field and table.values(p).is_unique), id_field)
-    draft.lines += ["", "[neighborhoods]"]
-    draft.key("path", table.rel, f"{table.rows:,} features; properties {', '.join(props)}")
-    draft.key("label", table.path.stem.replace("_", " ").capitalize())
-    if id_field is None:
-        id_field = name_field
-        draft.questions.append(f"`{table.rel or table.name}` has no id property: the draft uses the name property {name_field!r} as id.")
-    draft.key("id_field", id_field, f"unique in every feature; e.g. {', '.join(table.samples(id_field))}")
-    draft.key("name_field", name_field, f"e.g. {', '.join(table.samples(name_field))}")
-    for other in shapes:
-        if other is not table:
-            draft.questions.append(f"`{other.name}` is a second boundary file: what is it (school attendance zones? small areas?)")
-
-
-def neighborhoods_file(tables: list[Table]) -> Table | None:
-    """The boundary file with a name-like property and the fewest features (neighborhoods, not census areas)."""
-    shapes = [t for t in tables if t.kind in ("boundaries", "areas") and t.rows >= 2]
-    named = [t for t in shapes if any(NAME_PROPERTY.search(p) for p in t.frame.columns)] or shapes
-    return min(named, key=lambda t: t.rows) if named else None
-
-
 def _locations_section(draft: Draft, table: Table, directories: list[Table]) -> None:
     columns = table.properties["columns"]
-    _source_head(draft, table, "locations")
+    source_head(draft, table, "locations")
     draft.lines.remove(next(line for line in draft.lines[::-1] if line.startswith("label =")))
     draft.lines.insert(len(draft.lines) - (2 + bool(table.encoding != "utf-8") + bool(table.delimiter not in (",", ""))),
                        f"label = {q(table.path.stem.replace('_', ' '))}")
