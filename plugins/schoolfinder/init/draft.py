@@ -12,7 +12,7 @@ from .columns import grade_enrollment_columns, id_facts, numbers
 from .geography import geography, neighborhoods_file
 from .gtfsfacts import feed_facts, feed_timezones
 from .lines import Draft, q, slug, source_head
-from .ratings import results_section, tier_scale
+from .ratings import combined_copies, results_section, tier_scale
 from .sniff import Table
 
 SECTOR_WORDS = [("charter", "charter"), ("contract", "contract"), ("district", "district"), ("public", "district"),
@@ -34,8 +34,10 @@ def write_draft(tables: list[Table], city: str, data_dir: str) -> Draft:
     draft.key("data_dir", data_dir, "the folder init scanned, relative to this file")
     directories = [t for t in tables if t.kind == "directory"]
     head, draft.lines, switched_on = draft.lines, [], set()
-    rated = [results_section(draft, table, directories, switched_on)  # first, so the id columns' evidence says what they join
-             for table in sorted((t for t in tables if t.kind in ("results", "locations")), key=lambda t: t.rel, reverse=True)]
+    rating_files = sorted((t for t in tables if t.kind in ("results", "locations")), key=lambda t: t.rel, reverse=True)
+    combined = combined_copies(rating_files, directories)
+    rated = [results_section(draft, table, directories, switched_on, combined)  # first: the id columns' evidence says what they join
+             for table in rating_files]
     if any(rated):
         tier_scale(draft)
     results, draft.lines = draft.lines, head

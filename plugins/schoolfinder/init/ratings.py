@@ -17,8 +17,11 @@ NOT_HEADLINE = re.compile(r"change|growth|percentile|%ile|points|attainment|rank
 YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:\s*[-_/]\s*((?:19|20)?\d{2}))?(?!\d)")
 
 
-def results_section(draft: Draft, table: Table, directories: list[Table], switched_on: set) -> bool:
+def results_section(draft: Draft, table: Table, directories: list[Table], switched_on: set, combined: set[int]) -> bool:
     """Active `[[ratings]]` blocks for the rating columns found (True), else the evidence as comments and questions."""
+    if id(table) in combined:
+        draft.questions.append(f"`{table.rel or table.name}` holds only ratings other files give: left out. Is it a combination of them?")
+        return False
     link = _directory_link(table, directories)
     columns = rating_columns(table, link[1][1] if link else None)
     if not columns and table.properties.get("header2"):
@@ -45,7 +48,7 @@ def results_section(draft: Draft, table: Table, directories: list[Table], switch
 def rating_columns(table: Table, id_column: str | None) -> list[tuple[str, tuple]]:
     """(column, scale) for each column holding a scale of levels, or a headline number (levels first)."""
     ids = {v[0] for v in table.properties.get("columns", {}).values()} | {id_column}
-    found = []
+    found, years = [], set()
     for column in (c for c in table.frame.columns if c not in ids and not c.startswith("column ")):
         values = table.values(column)
         if values.nunique() < 2 or NOT_HEADLINE.search(norm(column) + " "):
@@ -53,9 +56,32 @@ def rating_columns(table: Table, id_column: str | None) -> list[tuple[str, tuple
         levels = level_scale(values)
         if levels:
             found.append((column, ("levels", levels)))
+            years.add(_year_of(column))
         elif HEADLINE.search(column) and numbers(values.str.rstrip("%")).notna().mean() >= 0.6:
             found.append((column, ("number", number_range(values, column))))
+    if any(scale[0] == "levels" for _, scale in found):  # beside a graded level, only a score of the same year
+        found = [(c, s) for c, s in found if s[0] == "levels" or (_year_of(c) and _year_of(c) in years)]
     return sorted(found, key=lambda pair: pair[1][0] != "levels")
+
+
+def combined_copies(tables: list[Table], directories: list[Table]) -> set[int]:
+    """Files whose rating values (per school) are all found in two or more other files: a combination of them, left
+    out (their ids; asked about)."""
+    pairs = {}
+    for table in tables:
+        link = _directory_link(table, directories)
+        if link:
+            own = set()
+            for column, _ in rating_columns(table, link[1][1]):
+                own |= set(zip(table.frame[link[1][1]].str.strip(), table.frame[column].str.strip()))
+            pairs[id(table)] = own
+    combined = set()
+    for key, own in pairs.items():
+        covering = [k for k, other in pairs.items() if k != key and own & other]
+        left = [len(own - pairs[k]) for k in covering]
+        if len(covering) >= 2 and min(left) > 0.02 * len(own) >= len(own - set().union(*(pairs[k] for k in covering))):
+            combined.add(key)
+    return combined
 
 
 def _block(draft: Draft, table: Table, column: str, scale: tuple, directory_id: str, link: tuple[str, str, int],

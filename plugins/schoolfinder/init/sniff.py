@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..ingest.workbook import combine_header
+
 GTFS_PARTS = {"trips.txt", "stop_times.txt", "calendar.txt", "calendar_dates.txt", "shapes.txt", "frequencies.txt"}
 TABLE_SUFFIXES = {".csv", ".txt", ".tsv", ".xlsx", ".xls"}
 DELIMITERS = [",", ";", "\t", "|"]
@@ -174,6 +176,9 @@ def _with_header(table: Table, rows: list[list]) -> Table:
     header = _unique([c or f"column {i + 1}" for i, c in enumerate(rows[start])])
     body = [r[:len(header)] + [""] * (len(header) - len(r)) for r in rows[start + 1:] if any(r)]
     if two_rows:
+        upper, labels = ([re.sub(r"\s+", " ", c) for c in row] for row in (rows[start], rows[start + 1]))
+        if any(not top and below for top, below in zip(upper, labels)):  # subject cells merged over the level cells
+            table.properties["header2"] = _unique([n or f"column {i + 1}" for i, n in enumerate(combine_header([upper, labels]))])[:len(header)]
         body = body[1:]
     if not two_rows and body and _looks_like_labels(body[0], body[1:6]):
         body, header = _better_header_row(table, header, body)
