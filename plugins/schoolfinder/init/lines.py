@@ -25,7 +25,7 @@ class Draft:
         self.city = city
 
     def key(self, name: str, value, evidence: str = "") -> None:
-        self.lines.append(f"{name} = {q(value) if not isinstance(value, str) or not value.startswith(('{', '[{')) else value}"
+        self.lines.append(f"{name} = {q(value) if not isinstance(value, str) or not value.startswith(('{', '[{', '[[')) else value}"
                           + (f"  # {evidence}" if evidence else ""))
 
     def text(self) -> str:

@@ -8,9 +8,11 @@ import re
 from .classify import result_columns, shared_column
 from .columns import norm, numbers
 from .lines import Draft, q, slug, source_head
-from .scales import TIER_IDS, cut_points, level_scale, not_rated_values, number_range, tier_map
-from .sniff import Table
+from .scales import SUPPRESSED, TIER_IDS, cut_points, level_scale, not_rated_values, number_range, tier_map
+from .sniff import Table, export_date
 
+PROFICIENT = re.compile(r"mastery|proficient|meets", re.I)
+ABOVE = re.compile(r"advanced|exceed|distinguish", re.I)
 HEADLINE = re.compile(r"\b(rating|score|sps|mastery|proficien\w*|grade|index)\b|%|percent", re.I)
 NOT_HEADLINE = re.compile(r"change|growth|percentile|%ile|points|attainment|rank|status|sheet|\bid\b|code|name|swd|\bel\b|ell|"
                           r"low ?inc|frl|subgroup|disab|learner|african|hispanic|white|asian|&", re.I)
@@ -35,8 +37,13 @@ def results_section(draft: Draft, table: Table, directories: list[Table], switch
     directory, (own, theirs, joined) = link
     directory.properties.setdefault("joins", {}).setdefault(own, []).append(
         f"; joins {joined:,} rows of {table.rel or table.name} on this column")
+    newest = _year_of(export_date(directory.path)[0]) if export_date(directory.path)[1].startswith("the year") else ""
     for column, scale in columns:
         key = (_series(column), _year(column, table))
+        if newest and key[1][:4].isdigit() and int(key[1][:4]) > int(newest):
+            draft.questions.append(f"{column!r} of `{table.rel or table.name}` ({key[1]}) is newer than the directory "
+                                   f"`{directory.name}` ({newest}): left out. Switch it on with a newer directory?")
+            continue
         if key in switched_on:
             continue  # the same measure and year from a newer file is already on
         switched_on.add(key)
@@ -57,11 +64,19 @@ def rating_columns(table: Table, id_column: str | None) -> list[tuple[str, tuple
         if levels:
             found.append((column, ("levels", levels)))
             years.add(_year_of(column))
-        elif HEADLINE.search(column) and numbers(values.str.rstrip("%")).notna().mean() >= 0.6:
+        elif HEADLINE.search(column) and numeric_share(values) >= 0.6:
             found.append((column, ("number", number_range(values, column))))
+    if table.properties.get("header_rows") == 2:  # Subject / Level: per subject, the proficient level and those above it
+        found = [(c, s) for c, s in found if PROFICIENT.search(c.rsplit(" / ", 1)[-1])]
     if any(scale[0] == "levels" for _, scale in found):  # beside a graded level, only a score of the same year
         found = [(c, s) for c, s in found if s[0] == "levels" or (_year_of(c) and _year_of(c) in years)]
     return sorted(found, key=lambda pair: pair[1][0] != "levels")
+
+
+def numeric_share(values) -> float:
+    """The share of numbers among the cells that are not suppression markers ("NR", "<5", "≥95")."""
+    kept = values[~values.str.lower().str.replace(r"\s+", "", regex=True).isin(SUPPRESSED) & ~values.str.contains(r"[<>≤≥~]")]
+    return float(numbers(kept.str.rstrip("%")).notna().mean()) if len(kept) else 0.0
 
 
 def combined_copies(tables: list[Table], directories: list[Table]) -> set[int]:
@@ -97,13 +112,18 @@ def _block(draft: Draft, table: Table, column: str, scale: tuple, directory_id: 
     if state:
         draft.key("id_columns", "{ state_id = " + q(theirs) + " }", f"its values are the directory's state ids ({own})")
     draft.key("rating_column", column, f"values e.g. {', '.join(table.samples(column, 4))}")
+    subject, _, level = column.rpartition(" / ")
+    above = [c for c in table.frame.columns if subject and c.startswith(subject + " / ") and ABOVE.search(c.rpartition(" / ")[2])]
+    if above:
+        draft.key("aggregate", "{ method = \"sum\", columns = " + q(above + [column]) + " }",
+                  f"the levels at or above {level} added: the share at {level} or above")
     year_column = _year_column(table, theirs)
     if year_column:
         draft.key("year_column", year_column, f"years {', '.join(sorted(table.values(year_column).unique())[-3:])}")
     elif year:
         draft.key("year", year, "the year in the column or file name")
     _long_rows(draft, table, theirs, column, year_column)
-    if joined < 0.5 * table.rows:
+    if joined < 0.9 * table.rows:
         draft.key("allow_no_match", True, f"only {joined:,} of {table.rows:,} rows are the directory's schools: a wider file")
     values = table.values(column)
     if scale[0] == "levels":
@@ -135,7 +155,8 @@ def _long_rows(draft: Draft, table: Table, id_column: str, column: str, year_col
     level = next((c for c in table.frame.columns if re.search(r"summary level|^level$|aggregation", norm(c))
                   and 1 < table.values(c).nunique() <= 6), None)
     if level:
-        school = next((v for v in table.values(level).unique() if re.search(r"school|site|campus", v, re.I)), None)
+        values = sorted(table.values(level).unique(), key=lambda v: not re.fullmatch(r"school|site|campus", v.strip(), re.I))
+        school = next((v for v in values if re.search(r"school|site|campus", v, re.I)), None)
         chosen = ({level: school} if school else {}) | chosen
     if chosen and keys:
         draft.key("where", "[" + ", ".join(f"{{ column = {q(c)}, equals = {q(v)} }}" for c, v in chosen.items()) + "]",

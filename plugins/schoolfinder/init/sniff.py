@@ -127,6 +127,8 @@ def _read_workbook(path: Path) -> Table:
     table = Table(path, fmt=path.suffix.lower()[1:], encoding="", delimiter="", header_row=largest.header_row,
                   skip_rows=largest.skip_rows, notes=list(largest.notes))
     table.frame = pd.concat([sheets[name].frame for name in keep], ignore_index=True).fillna("")
+    if "header2" in largest.properties:
+        table.properties["header2"] = largest.properties["header2"]
     if len(keep) > 1 or keep != list(sheets)[:1]:
         table.properties["sheets"] = keep
         table.notes.append(f"data on sheets {', '.join(keep)}")
