@@ -215,3 +215,11 @@ def test_a_report_layout_of_subjects_over_levels_sums_the_levels_at_or_above_pro
     assert math["aggregate"] == {"method": "sum", "columns": ["Math / % Advanced", "Math / % Mastery"]}
     assert math["where"] == [{"column": "Summary Level", "equals": "School"}, {"column": "Subgroup", "equals": "Total Population"}]
     assert math["year"] == "2021-22" and [c[1] for c in math["cut_points"]] == ["excellent", "strong", "average", "below", "low"]
+
+
+def test_enrollment_and_group_count_columns_are_mapped(tmp_path):
+    header = [*HEADER, "Student_Count_Total", "Student_Count_Special_Ed", "Student_Count_English_Learners", "Student_Count_Low_Income"]
+    _write(tmp_path, "schools.csv", [header] + [r + [str(300 + i), str(30 + i), str(20 + i), str(100 + i)] for i, r in enumerate(_rows())])
+    _, _, config = _draft(tmp_path)
+    columns = config["directory"][0]["columns"]
+    assert (columns["enrollment"], columns["count_swd"], columns["count_el"], columns["count_low_income"]) == tuple(header[9:])
