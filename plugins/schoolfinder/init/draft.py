@@ -9,6 +9,7 @@ import pandas as pd
 from . import area
 from .classify import shared_column
 from .columns import grade_enrollment_columns, id_facts, numbers
+from .family import family_by_file
 from .geography import geography, neighborhoods_file
 from .gtfsfacts import feed_facts, feed_timezones
 from .lines import Draft, q, slug, source_head
@@ -17,6 +18,7 @@ from .sniff import Table
 
 SECTOR_WORDS = [("charter", "charter"), ("contract", "contract"), ("district", "district"), ("public", "district"),
                 ("traditional", "district"), ("state", "state")]
+SYSTEM_WORDS = {"public"}  # "X Public Schools" names a whole school system (charters included), not a sector
 MISSING_TOKENS = {"n/a", "na", "-", "--", "null", "none", "#n/a", "."}
 
 
@@ -63,6 +65,7 @@ def write_draft(tables: list[Table], city: str, data_dir: str) -> Draft:
 def _directory(draft: Draft, table: Table, directories: list[Table]) -> None:
     source_head(draft, table, "directory")
     columns = dict(table.properties["columns"])
+    columns.update(family_by_file(directories)[table.rel or table.name])
     _sector(draft, table, columns)
     status = columns.get("status")
     if status:
@@ -139,7 +142,7 @@ def _sector(draft: Draft, table: Table, columns: dict) -> None:
                 draft.questions.append(f"Which sector are the `{column}` values {', '.join(unknown)} of `{table.rel or table.name}` "
                                        "(district, charter, contract, or a `[[sectors]]` entry such as state-run)?")
             return
-    fixed = next((s for w, s in SECTOR_WORDS if w in table.path.stem.lower()), "")
+    fixed = next((s for w, s in SECTOR_WORDS if w in table.path.stem.lower() and w not in SYSTEM_WORDS), "")
     if fixed in ("district", "charter", "contract"):
         draft.key("sector", fixed, f"the file name says {fixed}; no sector column")
     else:
@@ -155,8 +158,8 @@ def _match_on(draft: Draft, table: Table, columns: dict, directories: list[Table
             mine, theirs = columns.get(fieldname), other.properties["columns"].get(fieldname)
             shared = mine and theirs and shared_column(table, other, [mine[0]], [theirs[0]], least=0.0)
             if shared:
-                joined = shared[2]
-                draft.key("match_on", [fieldname], f"{joined:,} rows of {other.name} share a {fieldname} with this file")
+                if fieldname != "school_id":  # school_id is the default
+                    draft.key("match_on", [fieldname], f"{shared[2]:,} rows of {other.name} share a {fieldname} with this file")
                 return
 
 

@@ -196,9 +196,11 @@ def _better_header_row(table: Table, header: list[str], body: list[list[str]]) -
     rest = body[1:]
     guessed = [len(guess_columns(Table(table.path, frame=pd.DataFrame(rest, columns=names, dtype=str))))
                for names in (header, lower)]
-    if guessed[1] > guessed[0]:
+    shorter = sum(map(len, lower)) < sum(map(len, header))
+    if guessed[1] > guessed[0] or guessed[1] == guessed[0] and shorter:  # a tie: the short (machine) names, right above the data
         table.header_row += 1
-        table.notes.append(f"two header rows: the second names more columns ({guessed[1]} against {guessed[0]}): header_row = "
+        why = "names more columns" if guessed[1] > guessed[0] else "has the shorter names"
+        table.notes.append(f"two header rows: the second {why} ({guessed[1]} columns guessed against {guessed[0]}): header_row = "
                            f"{table.header_row}")
         return rest, lower
     table.skip_rows = [1]
