@@ -3,6 +3,8 @@ the default `match_on` left out, a system-wide file name that names no sector.""
 
 from __future__ import annotations
 
+import json
+
 from tests.init.test_init import HEADER, _draft, _rows, _write
 
 
@@ -55,3 +57,36 @@ def test_the_default_match_on_is_not_written_and_a_system_name_is_no_sector(tmp_
     profile = next(d for d in config["directory"] if d["path"] == "City_Public_Schools_profile.csv")
     assert "match_on" not in profile and "sector" not in profile
     assert any("City_Public_Schools_profile.csv` ? No sector column" in q or "No sector column" in q for q in draft.questions)
+
+
+def _areas(folder, name, key, ids, **extra):
+    features = [{"type": "Feature", "properties": {key: i, **{k: v[n] for k, v in extra.items()}},
+                 "geometry": {"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 0]]]}} for n, i in enumerate(ids)]
+    (folder / name).write_text(json.dumps({"type": "FeatureCollection", "features": features}))
+
+
+def test_population_from_a_wider_census_table_with_a_codebook_and_a_crosswalk(tmp_path):
+    _write(tmp_path, "schools.csv", [HEADER] + _rows())
+    tracts = [f"17031{t:06d}" for t in (10100, 10200, 20100, 20200)]
+    _areas(tmp_path, "tracts.geojson", "geoid10", tracts)
+    _areas(tmp_path, "hoods.geojson", "area_numbe", ["1", "2"], area_num_1=["1", "2"], community=["NORTH", "SOUTH"])
+    statewide = tracts + [f"17001{t:06d}" for t in range(100, 130)]
+    _write(tmp_path, "acs.csv", [["GEO.id2", "HD01_VD03", "HD01_VD04", "HD02_VD04", "HD01_VD05", "HD01_VD06", "HD01_VD07"]]
+           + [[g, str(10 + n), str(20 + n), str(5 + n * 3), str(30 + n), str(40 + n), str(50 + n)] for n, g in enumerate(statewide)])
+    _write(tmp_path, "acs_metadata.csv", [["GEO.id2", "Id2"], ["HD01_VD03", "Estimate; Male: - Under 5 years"],
+                                          ["HD01_VD04", "Estimate; Male: - 5 to 9 years"], ["HD02_VD04", "Margin of Error; Male: - 5 to 9 years"],
+                                          ["HD01_VD05", "Estimate; Male: - 10 to 14 years"], ["HD01_VD06", "Estimate; Male: - 15 to 17 years"],
+                                          ["HD01_VD07", "Estimate; Male: - 18 and 19 years"]])
+    _write(tmp_path, "tract_to_area.csv", [["STATE", "TRACT", "AREA", "NAME"]]
+           + [["IL", str(int(t[5:])), str(1 + n // 2), f"Tract {t}"] for n, t in enumerate(tracts)])
+    _, draft, config = _draft(tmp_path)
+    population = config["population"]
+    assert (population["areas_path"], population["area_id_field"], population["table_id_column"]) == ("tracts.geojson", "geoid10", "GEO.id2")
+    assert population["children_columns"] == ["HD01_VD04", "HD01_VD05", "HD01_VD06"]
+    assert population["bands"] == {"elementary": {"HD01_VD04": 1.0, "HD01_VD05": 0.2}, "middle": {"HD01_VD05": 0.6},
+                                   "high": {"HD01_VD05": 0.2, "HD01_VD06": 1.0}}
+    assert population["crosswalk"] | {"label": ""} == {"label": "", "path": "tract_to_area.csv", "area_column": "TRACT", "area_width": 6,
+                                                      "area_prefix": "17031", "neighborhood_column": "AREA"}
+    assert config["neighborhoods"]["id_field"] == "area_numbe"  # area_num_1: a copy a GIS tool made
+    assert "set the name of the estimates" in population["label"]
+    assert any("population.label" in question for question in draft.questions)

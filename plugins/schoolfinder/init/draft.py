@@ -13,6 +13,7 @@ from .family import family_by_file
 from .geography import geography, neighborhoods_file
 from .gtfsfacts import feed_facts, feed_timezones
 from .lines import Draft, q, slug, source_head
+from .population import population
 from .ratings import combined_copies, results_section, tier_scale
 from .sniff import Table
 
@@ -51,6 +52,7 @@ def write_draft(tables: list[Table], city: str, data_dir: str) -> Draft:
         _locations_section(draft, table, directories)
     draft.lines += results
     geography(draft, tables)
+    population(draft, tables, neighborhoods_file(tables))
     for table in (t for t in tables if t.kind == "gtfs"):
         _gtfs(draft, table)
     for table in (t for t in tables if t.kind == "extract"):

@@ -17,7 +17,8 @@ def geography(draft: Draft, tables: list[Table]) -> None:
         draft.questions.append("Which file holds the neighborhoods (a geojson of polygons)? None was found.")
         return
     props = list(table.frame.columns)
-    id_field = next((p for p in props if re.search(r"id|code|num", p, re.I) and table.values(p).is_unique
+    copies_last = sorted(props, key=lambda p: bool(re.search(r"_\d+$", p)))  # area_num_1: a copy a GIS tool made of a field
+    id_field = next((p for p in copies_last if re.search(r"id|code|num", p, re.I) and table.values(p).is_unique
                      and table.values(p).nunique() == table.rows), None)
     name_field = next((p for p in props if NAME_PROPERTY.search(p) and p != id_field), None)
     name_field = name_field or next((p for p in props if p != id_field and table.values(p).is_unique), id_field)
