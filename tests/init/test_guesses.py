@@ -90,3 +90,49 @@ def test_population_from_a_wider_census_table_with_a_codebook_and_a_crosswalk(tm
     assert config["neighborhoods"]["id_field"] == "area_numbe"  # area_num_1: a copy a GIS tool made
     assert "set the name of the estimates" in population["label"]
     assert any("population.label" in question for question in draft.questions)
+    assert not any("What does `tract_to_area.csv` hold" in question for question in draft.questions)
+
+
+def _statewide(tmp_path, rows):
+    """A statewide directory: the located rows inside the neighborhoods are parish 36."""
+    header = ["SiteCd", "SiteName", "Total Students", "Grade1", "Grade2", "Grade3", "Charter Type", "Nonprofit", "Parish Code",
+              "Latitude", "Longitude"]
+    _write(tmp_path, "sites.csv", [header] + rows)
+    (tmp_path / "hoods.geojson").write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"name": name},
+         "geometry": {"type": "Polygon", "coordinates": [[[west, 29.8], [west + 0.15, 29.8], [west + 0.15, 30.1], [west, 30.1], [west, 29.8]]]}}
+        for name, west in (("West", -90.2), ("East", -90.05))]}))
+
+
+def test_a_charter_column_blank_for_district_schools_and_an_office_row(tmp_path):
+    rows = [[f"036{100 + i:03d}", f"School {i}", str(300 + i), str(100 + i), str(90 + i), str(110 + i), "" if i % 3 == 0 else f"Type {1 + i % 2}",
+             "" if i % 3 == 0 else f"Network {i % 2}", "36", f"{29.95 + i / 1000:.4f}", f"{-90.07 - i / 1000:.4f}"] for i in range(12)]
+    rows += [["036700", "Orleans Central Office", "365", "0", "0", "0", "", "", "36", "", ""]]
+    rows += [[f"W{i:05d}" if i % 2 else f"0{i + 10000:05d}", f"Far School {i}", str(200 + i), str(50 + i), str(40 + i), str(110 + i),
+              "", "", "01", f"{31 + i / 100:.4f}", f"{-92 - i / 100:.4f}"] for i in range(30)]
+    _statewide(tmp_path, rows)
+    _, draft, config = _draft(tmp_path)
+    source = config["directory"][0]
+    assert (source["sector_column"], source["sector_values"], source["sector_default"]) == ("Charter Type", {"": "district"}, "charter")
+    assert any("`Charter Type` values Type 1, Type 2" in question for question in draft.questions)
+    assert source["where"] == [{"column": "Parish Code", "equals": "36", "reason": "outside the city"},
+                               {"column": "SiteCd", "not_in": ["036700"], "reason": "not a school"}]
+    assert source["id_width"] == 6  # leading zeros, though some ids are not digits
+    assert source["columns"]["operator"] == "Nonprofit"
+
+
+def test_a_score_column_named_with_underscores_is_a_rating(tmp_path):
+    _write(tmp_path, "schools.csv", [HEADER] + _rows())
+    _write(tmp_path, "sps.csv", [["site_code", "letter_grade_2016", "sps_2016"]]
+           + [[r[0], "ABCDF"[i % 5], f"{60 + i * 3.5:.1f}"] for i, r in enumerate(_rows())])
+    config = _draft(tmp_path)[2]
+    rated = {r["rating_column"]: r for r in config["ratings"]}
+    assert set(rated) == {"letter_grade_2016", "sps_2016"}
+    assert (rated["sps_2016"]["kind"], rated["sps_2016"]["year"]) == ("number", "2016")
+
+
+def test_a_type_column_with_kinds_besides_sectors_is_the_school_type(tmp_path):
+    kinds = ["Charter", "Magnet", "Neighborhood", "Selective enrollment", "Contract"]
+    _write(tmp_path, "schools.csv", [HEADER[:7] + ["School_Type"]] + [r[:7] + [kinds[i % 5]] for i, r in enumerate(_rows())])
+    source = _draft(tmp_path)[2]["directory"][0]
+    assert (source["sector_column"], source["sector_default"], source["columns"]["school_type"]) == ("School_Type", "district", "School_Type")

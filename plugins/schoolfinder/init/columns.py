@@ -15,7 +15,7 @@ NAME_PATTERNS = {
     "nces_id": [r"nces"],
     "name": [r"^(school|campus|site)? ?(long|full)? ?name$", r"^long ?name$", r"^(school|campus) ?name", r"name$"],
     "short_name": [r"^short ?name$"],
-    "operator": [r"operator", r"network", r"management", r"^cmo"],
+    "operator": [r"operator", r"network", r"management", r"^cmo", r"^nonprofit( organi[sz]ation)?$"],
     "grades": [r"^grades?( served| offered| span| level)?$", r"grades served", r"grade ?span"],
     "grade_low": [r"(low|lowest|min|start|from) ?grade|grade ?(low|lo|min|start|from)"],
     "grade_high": [r"(high|highest|max|end|to) ?grade|grade ?(high|hi|max|end|to)"],

@@ -59,7 +59,7 @@ def write_draft(tables: list[Table], city: str, data_dir: str) -> Draft:
         large, (column, own, joined) = table.properties["extract_of"]
         draft.questions.append(f"`{table.rel or table.name}` looks like an extract of `{large.rel or large.name}` ({joined:,} of its "
                                f"{table.rows:,} rows match on `{own}` = `{column}`); the draft uses the bigger file. Is that the export you keep up to date?")
-    for table in (t for t in tables if t.kind in ("unknown", "crosswalk", "older", "gtfs-part")):
+    for table in (t for t in tables if t.kind in ("unknown", "crosswalk", "older", "gtfs-part") and "used_as" not in t.properties):
         draft.questions.append(f"What does `{table.rel or table.name}` hold? Init read it as {table.kind!r} and left it out of the draft.")
     return draft
 
@@ -87,7 +87,7 @@ def _directory(draft: Draft, table: Table, directories: list[Table]) -> None:
     school_id = columns.get("school_id")
     if school_id:
         _, width = id_facts(table, school_id[0])
-        if width and table.values(school_id[0]).str.fullmatch(r"0\d+").any() and table.values(school_id[0]).str.isdigit().mean() > 0.95:
+        if width and table.values(school_id[0]).str.fullmatch(r"0\d+").any() and table.values(school_id[0]).str.isdigit().mean() > 0.5:
             draft.key("id_width", width, f"{school_id[0]} keeps leading zeros ({table.samples(school_id[0], 1)[0]})")
     draft.lines.append("[directory.columns]")
     for fieldname, (column, evidence) in columns.items():
@@ -119,10 +119,40 @@ def _city_rows(draft: Draft, table: Table, locations: list[Table], shapes: Table
                 located |= table.frame[columns["school_id"][0]].isin(set(ids))
                 known |= table.frame[columns["school_id"][0]].isin(set(other.frame[key[0]]))
     found = area.city_filter(table, located, known, {c for c, _ in columns.values()})
+    entries, evidence = [], []
     if found:
-        column, value, evidence = found
-        where = "[{ column = " + q(column) + ", equals = " + q(value) + ", reason = \"outside the city\" }]"
-        draft.lines.insert(draft.lines.index("[directory.columns]", len(draft.lines) - len(columns) - 2), f"where = {where}  # {evidence}")
+        column, value, said = found
+        entries.append("{ column = " + q(column) + ", equals = " + q(value) + ", reason = \"outside the city\" }")
+        evidence.append(said)
+    kept = table.frame[found[0]].astype(str).str.strip() == found[1] if found else pd.Series(True, index=table.frame.index)
+    offices = _not_schools(table, kept)
+    if offices:
+        entries.append("{ column = " + q(columns["school_id"][0]) + ", not_in = " + q(list(offices)) + ", reason = \"not a school\" }")
+        evidence.append("not schools: " + "; ".join(f"{i} {why}" for i, why in offices.items()))
+        draft.questions.append(f"Are these rows of `{table.rel or table.name}` not schools (an office, a program)? The draft excludes "
+                               + ", ".join(f"{i} ({why})" for i, why in offices.items()) + ".")
+    if entries:
+        at = draft.lines.index("[directory.columns]", max(i for i, line in enumerate(draft.lines) if line == "[[directory]]"))
+        draft.lines.insert(at, f"where = [{', '.join(entries)}]  # {'; '.join(evidence)}")
+
+
+OFFICE = re.compile(r"\b(central|district|main|administrative|board|admin)? ?office\b|\badministration\b", re.I)
+
+
+def _not_schools(table: Table, kept: pd.Series) -> dict[str, str]:
+    """Kept rows named like an office, or with students but none in any grade column: id -> why."""
+    columns = table.properties["columns"]
+    grades = list(grade_enrollment_columns(table))
+    found = {}
+    for index, row in table.frame[kept].iterrows():
+        name = str(row.get(columns["name"][0], "")) if "name" in columns else ""
+        counts = numbers(row[grades].astype(str)) if grades else None
+        if OFFICE.search(name):
+            found[str(row[columns["school_id"][0]]).strip()] = f"named {name!r}"
+        elif counts is not None and counts.fillna(0).sum() == 0 and "enrollment" in columns and (
+                numbers(pd.Series([str(row[columns["enrollment"][0]])])).fillna(0).iloc[0] > 0):
+            found[str(row[columns["school_id"][0]]).strip()] = f"{name!r}: students but none in a grade"
+    return found
 
 
 def _sector(draft: Draft, table: Table, columns: dict) -> None:
@@ -140,15 +170,33 @@ def _sector(draft: Draft, table: Table, columns: dict) -> None:
             if unknown and "district" not in known.values() and not any(mapped[v] for v in unknown):
                 draft.key("sector_default", "district", f"{len(unknown)} other values ({', '.join(unknown[:4])}...) name no sector: "
                                                         "read as district-run")
+                if len(unknown) >= 3 and "school_type" not in columns:  # Magnet, Classical, ...: kinds of school families see
+                    columns["school_type"] = (column, f"{len(unknown)} values besides the sectors: the kind of school")
             elif unknown:
                 draft.questions.append(f"Which sector are the `{column}` values {', '.join(unknown)} of `{table.rel or table.name}` "
                                        "(district, charter, contract, or a `[[sectors]]` entry such as state-run)?")
             return
+    if _charter_column(draft, table):
+        return
     fixed = next((s for w, s in SECTOR_WORDS if w in table.path.stem.lower() and w not in SYSTEM_WORDS), "")
     if fixed in ("district", "charter", "contract"):
         draft.key("sector", fixed, f"the file name says {fixed}; no sector column")
     else:
         draft.questions.append(f"Which sector are the schools of `{table.rel or table.name}`? No sector column was found.")
+
+
+def _charter_column(draft: Draft, table: Table) -> bool:
+    """A column named for charters (charter type, charter status) filled for some rows only: blank means not a charter."""
+    column = next((c for c in table.frame.columns if re.search(r"charter", c, re.I) and 0.05 < table.fill(c) < 0.95), None)
+    if column is None:
+        return False
+    kinds = sorted(table.values(column).unique())
+    draft.key("sector_column", column, f"{table.fill(column):.0%} filled ({', '.join(kinds[:8])}); blank: not a charter")
+    draft.key("sector_values", '{ "" = "district" }', "a blank charter column: run by the district")
+    draft.key("sector_default", "charter", f"every value of {column} names a kind of charter")
+    draft.questions.append(f"Are the `{column}` values {', '.join(kinds)} of `{table.rel or table.name}` different sectors (for example "
+                           "who authorized the charter)? Add `[[sectors]]` and `sector_values` for those families should tell apart.")
+    return True
 
 
 def _match_on(draft: Draft, table: Table, columns: dict, directories: list[Table]) -> None:

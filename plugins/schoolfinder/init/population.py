@@ -89,6 +89,7 @@ def _crosswalk(draft: Draft, tables: list[Table], shapes: Table, shapes_column: 
                      and len(hood_ids & set(table.values(c))) >= 0.9 * len(hood_ids)), None)
         if not area or not hood or area[0] == hood:
             continue
+        table.properties["used_as"] = "the population crosswalk"
         draft.lines.append("[population.crosswalk]")
         draft.key("label", f"{table.path.stem.replace('_', ' ')}: set the name of the crosswalk", "a placeholder from the file name")
         draft.key("path", table.rel, f"{table.rows:,} rows: one per small area")

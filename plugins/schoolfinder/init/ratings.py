@@ -64,7 +64,7 @@ def rating_columns(table: Table, id_column: str | None) -> list[tuple[str, tuple
         if levels:
             found.append((column, ("levels", levels)))
             years.add(_year_of(column))
-        elif HEADLINE.search(column) and numeric_share(values) >= 0.6:
+        elif HEADLINE.search(norm(column)) and numeric_share(values) >= 0.6:  # norm: "sps_2016" reads as "sps 2016"
             found.append((column, ("number", number_range(values, column))))
     if table.properties.get("header_rows") == 2:  # Subject / Level: per subject, the proficient level and those above it
         found = [(c, s) for c, s in found if PROFICIENT.search(c.rsplit(" / ", 1)[-1])]
