@@ -136,3 +136,29 @@ def test_a_type_column_with_kinds_besides_sectors_is_the_school_type(tmp_path):
     _write(tmp_path, "schools.csv", [HEADER[:7] + ["School_Type"]] + [r[:7] + [kinds[i % 5]] for i, r in enumerate(_rows())])
     source = _draft(tmp_path)[2]["directory"][0]
     assert (source["sector_column"], source["sector_default"], source["columns"]["school_type"]) == ("School_Type", "district", "School_Type")
+
+
+def test_a_rating_file_with_group_columns_drafts_subgroups(tmp_path):
+    _write(tmp_path, "schools.csv", [HEADER] + _rows())
+    header = ["School ID", "SY 2019 Rating", "English Learner Growth Percentile - Reading", "Diverse Learner Growth Percentile - Reading",
+              "English Learner Growth Percentile - Math"]
+    _write(tmp_path, "ratings_2019.csv", [header] + [[r[0], ["Level 1+", "Level 1", "Level 2+", "Level 2", "Level 3"][i % 5],
+                                                      "." if i % 4 == 0 else str(40 + i), str(30 + i), str(50 + i)]
+                                                     for i, r in enumerate(_rows())])
+    _, draft, config = _draft(tmp_path)
+    groups = config["ratings"][0]["subgroups"]
+    assert groups["columns"] == {"english_learners": "English Learner Growth Percentile - Reading",
+                                 "students_with_disabilities": "Diverse Learner Growth Percentile - Reading"}
+    assert (groups["kind"], groups["suppressed"]) == ("number", ["."])
+    assert "set what the number measures" in groups["measure"]
+    assert any("subgroups.measure" in question for question in draft.questions)
+
+
+def test_list_separator_from_the_list_fields_and_missing_values_only_in_number_columns(tmp_path):
+    header = HEADER + ["Classroom_Languages", "Total Enrollment", "Summary"]
+    rows = [r + ['"Spanish, French"', "." if i == 3 else str(300 + i), "." if i == 4 else f"School {i}: a long text about the school."]
+            for i, r in enumerate(_rows())]
+    _write(tmp_path, "schools.csv", [header] + rows)
+    source = _draft(tmp_path)[2]["directory"][0]
+    assert source["list_separator"] == "," and source["columns"]["languages_taught"] == "Classroom_Languages"
+    assert source["missing_values"] == ["."]

@@ -6,9 +6,10 @@ import re
 
 import pandas as pd
 
+from ..configschema import LIST_FIELDS
 from . import area
 from .classify import shared_column
-from .columns import grade_enrollment_columns, id_facts, numbers
+from .columns import grade_enrollment_columns, id_facts, numbers, share
 from .family import family_by_file
 from .geography import geography, neighborhoods_file
 from .gtfsfacts import feed_facts, feed_timezones
@@ -74,11 +75,13 @@ def _directory(draft: Draft, table: Table, directories: list[Table]) -> None:
         closed = sorted({v for v in table.values(status[0]) if re.search(r"clos|inactive", v, re.I)})
         if closed:
             draft.key("closed_values", closed, f"values of {status[0]} that read as closed")
-    missing = sorted({v for c in table.frame.columns for v in table.values(c).unique() if v.lower() in MISSING_TOKENS})
+    missing = sorted({v for c in table.frame.columns for v in table.values(c).unique() if v.lower() in MISSING_TOKENS
+                      and share(numbers(table.values(c)).notna()) >= 0.8})  # the schema's meaning: in number columns
     if missing:
-        draft.key("missing_values", missing, "cells that read as 'not reported'")
-    if any(table.values(c).str.contains("|", regex=False).mean() > 0.05 for c in table.frame.columns):
-        draft.key("list_separator", "|", "list cells are split by '|'")
+        draft.key("missing_values", missing, "cells of number columns that read as 'not reported'")
+    separator = _list_separator(table, columns)
+    if separator:
+        draft.key("list_separator", separator, f"list cells are split by {separator!r}")
     _match_on(draft, table, columns, directories)
     grades = grade_enrollment_columns(table)
     if grades and "grades" not in columns and "grade_low" not in columns:
@@ -98,6 +101,16 @@ def _directory(draft: Draft, table: Table, directories: list[Table]) -> None:
         draft.key(fieldname, column, evidence)
     if "name" not in columns:
         draft.questions.append(f"Which column of `{table.rel or table.name}` holds the school's name (`columns.name`)?")
+
+
+def _list_separator(table: Table, columns: dict) -> str:
+    """The separator the list fields' cells use ("," for "Spanish, French"); else "|" where any column splits by it."""
+    lists = [c for f, (c, _) in columns.items() if f in LIST_FIELDS for c in ([c] if isinstance(c, str) else c)]
+    counts = {s: sum(int(table.values(c).str.contains(s, regex=False).sum()) for c in lists) for s in (";", "|", ",")}
+    best = max(counts, key=counts.get)
+    if counts[best]:
+        return "" if best == ";" else best  # ";" is the default
+    return "|" if any(table.values(c).str.contains("|", regex=False).mean() > 0.05 for c in table.frame.columns) else ""
 
 
 def _city_rows(draft: Draft, table: Table, locations: list[Table], shapes: Table | None) -> None:

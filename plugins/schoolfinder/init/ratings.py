@@ -10,6 +10,7 @@ from .columns import norm, numbers
 from .lines import Draft, q, slug, source_head
 from .scales import SUPPRESSED, TIER_IDS, cut_points, level_scale, not_rated_values, number_range, tier_map
 from .sniff import Table, export_date
+from .subgroups import subgroups
 
 PROFICIENT = re.compile(r"mastery|proficient|meets", re.I)
 ABOVE = re.compile(r"advanced|exceed|distinguish", re.I)
@@ -143,6 +144,7 @@ def _block(draft: Draft, table: Table, column: str, scale: tuple, directory_id: 
     others = not_rated_values(values, scale)
     if others:
         draft.key("not_rated", others, "values off the scale that are not suppression markers")
+    subgroups(draft, table, column)
 
 
 def _long_rows(draft: Draft, table: Table, id_column: str, column: str, year_column: str | None) -> None:
