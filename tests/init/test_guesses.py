@@ -162,3 +162,20 @@ def test_list_separator_from_the_list_fields_and_missing_values_only_in_number_c
     source = _draft(tmp_path)[2]["directory"][0]
     assert source["list_separator"] == "," and source["columns"]["languages_taught"] == "Classroom_Languages"
     assert source["missing_values"] == ["."]
+
+
+def test_a_statewide_results_file_allows_no_match_and_reads_state_ids_too(tmp_path):
+    rows = [[f"036{100 + i:03d}", f"School {i}", str(300 + i), str(100 + i), str(90 + i), str(110 + i), "", f"936{100 + i:03d}", "36",
+             f"{29.95 + i / 1000:.4f}", f"{-90.07 - i / 1000:.4f}"] for i in range(12)]
+    rows += [[f"031{i:03d}", f"Far School {i}", str(200 + i), str(50 + i), str(40 + i), str(110 + i), "", f"931{i:03d}", "31",
+              f"{31 + i / 100:.4f}", f"{-92 - i / 100:.4f}"] for i in range(30)]
+    _statewide(tmp_path, rows)
+    text = (tmp_path / "sites.csv").read_text()
+    (tmp_path / "sites.csv").write_text(text.replace("Nonprofit", "FedSiteCd", 1))
+    scores = [["Site Code", "2022 % Mastery+"]] + [[r[0] if n != 40 else r[7], str(20 + n % 50)] for n, r in enumerate(rows)]
+    _write(tmp_path, "mastery_2022.csv", scores)
+    tables, draft, config = _draft(tmp_path)
+    assert next(t for t in tables if t.name == "sites.csv").properties["columns"]["state_id"][0] == "FedSiteCd"
+    rating = config["ratings"][0]
+    assert rating["allow_no_match"] is True and "schools the directory keeps for the city" in draft.text()
+    assert rating["id_columns"] == {"state_id": "Site Code"}

@@ -37,6 +37,9 @@ def write_draft(tables: list[Table], city: str, data_dir: str) -> Draft:
         draft.questions.append("Which IANA time zone is the city in (`city.timezone`)? The draft says America/Chicago.")
     draft.key("data_dir", data_dir, "the folder init scanned, relative to this file")
     directories = [t for t in tables if t.kind == "directory"]
+    locations = [t for t in tables if t.kind == "locations"]
+    for table in directories:  # before the results: they count the city's schools they join
+        table.properties["city"] = _city_filter(table, locations, neighborhoods_file(tables))
     head, draft.lines, switched_on = draft.lines, [], set()
     rating_files = sorted((t for t in tables if t.kind in ("results", "locations")), key=lambda t: t.rel, reverse=True)
     combined = combined_copies(rating_files, directories)
@@ -45,10 +48,9 @@ def write_draft(tables: list[Table], city: str, data_dir: str) -> Draft:
     if any(rated):
         tier_scale(draft)
     results, draft.lines = draft.lines, head
-    locations = [t for t in tables if t.kind == "locations"]
     for table in directories:
         _directory(draft, table, directories)
-        _city_rows(draft, table, locations, neighborhoods_file(tables))
+        _city_rows(draft, table)
     for table in locations:
         _locations_section(draft, table, directories)
     draft.lines += results
@@ -113,11 +115,11 @@ def _list_separator(table: Table, columns: dict) -> str:
     return "|" if any(table.values(c).str.contains("|", regex=False).mean() > 0.05 for c in table.frame.columns) else ""
 
 
-def _city_rows(draft: Draft, table: Table, locations: list[Table], shapes: Table | None) -> None:
-    """Propose `where` for a wider export: the value the rows located inside the neighborhoods share."""
+def _city_filter(table: Table, locations: list[Table], shapes: Table | None) -> tuple[str, str, str] | None:
+    """(column, value, evidence) for a wider export: the value the rows located inside the neighborhoods share."""
     columns = table.properties["columns"]
     if shapes is None or "school_id" not in columns:
-        return
+        return None
     box = area.city_shape(shapes.path)
     if "lat" in columns:
         located = area.inside(table, columns["lat"][0], columns["lon"][0], box)
@@ -131,7 +133,14 @@ def _city_rows(draft: Draft, table: Table, locations: list[Table], shapes: Table
                                                   other.properties["columns"]["lon"][0], box), key[0]]
                 located |= table.frame[columns["school_id"][0]].isin(set(ids))
                 known |= table.frame[columns["school_id"][0]].isin(set(other.frame[key[0]]))
-    found = area.city_filter(table, located, known, {c for c, _ in columns.values()})
+    return area.city_filter(table, located, known, {c for c, _ in columns.values()})
+
+
+def _city_rows(draft: Draft, table: Table) -> None:
+    """`where`: the rows of the city (a wider export), less the rows that are not schools."""
+    columns, found = table.properties["columns"], table.properties.get("city")
+    if "school_id" not in columns:
+        return
     entries, evidence = [], []
     if found:
         column, value, said = found

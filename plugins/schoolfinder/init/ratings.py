@@ -48,8 +48,8 @@ def results_section(draft: Draft, table: Table, directories: list[Table], switch
         if key in switched_on:
             continue  # the same measure and year from a newer file is already on
         switched_on.add(key)
-        state = directory.properties["columns"].get("state_id", ("",))[0] == own
-        _block(draft, table, column, scale, slug(directory.path.stem), (own, theirs, joined), state)
+        _block(draft, table, column, scale, slug(directory.path.stem), (own, theirs, joined), _state_ids(directory, table, own, theirs),
+               _in_city(directory, table, own, theirs))
     return True
 
 
@@ -101,7 +101,7 @@ def combined_copies(tables: list[Table], directories: list[Table]) -> set[int]:
 
 
 def _block(draft: Draft, table: Table, column: str, scale: tuple, directory_id: str, link: tuple[str, str, int],
-           state: bool) -> None:
+           state: str, in_city: int | None = None) -> None:
     own, theirs, joined = link
     year = _year(column, table)
     series = _series(column)
@@ -111,7 +111,7 @@ def _block(draft: Draft, table: Table, column: str, scale: tuple, directory_id: 
     draft.key("directory", directory_id, f"its school ids are in {own!r}")
     draft.key("school_id_column", theirs, f"joins {joined:,} of {table.rows:,} rows to the directory")
     if state:
-        draft.key("id_columns", "{ state_id = " + q(theirs) + " }", f"its values are the directory's state ids ({own})")
+        draft.key("id_columns", "{ state_id = " + q(theirs) + " }", state)
     draft.key("rating_column", column, f"values e.g. {', '.join(table.samples(column, 4))}")
     subject, _, level = column.rpartition(" / ")
     above = [c for c in table.frame.columns if subject and c.startswith(subject + " / ") and ABOVE.search(c.rpartition(" / ")[2])]
@@ -126,6 +126,8 @@ def _block(draft: Draft, table: Table, column: str, scale: tuple, directory_id: 
     _long_rows(draft, table, theirs, column, year_column)
     if joined < 0.9 * table.rows:
         draft.key("allow_no_match", True, f"only {joined:,} of {table.rows:,} rows are the directory's schools: a wider file")
+    elif in_city is not None and in_city < 0.9 * table.rows:
+        draft.key("allow_no_match", True, f"only {in_city:,} of {table.rows:,} rows are schools the directory keeps for the city")
     values = table.values(column)
     if scale[0] == "levels":
         levels = scale[1]
@@ -145,6 +147,27 @@ def _block(draft: Draft, table: Table, column: str, scale: tuple, directory_id: 
     if others:
         draft.key("not_rated", others, "values off the scale that are not suppression markers")
     subgroups(draft, table, column)
+
+
+def _in_city(directory: Table, table: Table, own: str, theirs: str) -> int | None:
+    """Rows joining a school the directory's city `where` keeps (None without one)."""
+    city = directory.properties.get("city")
+    if not city:
+        return None
+    kept = directory.frame[city[0]].astype(str).str.strip() == city[1]
+    return int(table.values(theirs).isin(set(directory.frame.loc[kept, own].astype(str).str.strip())).sum())
+
+
+def _state_ids(directory: Table, table: Table, own: str, theirs: str) -> str:
+    """Why the id column is also read as the directory's state id (its values, or some of them, are state ids), or ""."""
+    state = directory.properties["columns"].get("state_id", ("",))[0]
+    if not state:
+        return ""
+    if state == own:
+        return f"its values are the directory's state ids ({own})"
+    ids = table.values(theirs)
+    extra = ids[~ids.isin(set(directory.values(own))) & ids.isin(set(directory.values(state)))]
+    return f"{extra.nunique():,} of its ids ({', '.join(extra.unique()[:3])}) are only the directory's state ids ({state})" if len(extra) else ""
 
 
 def _long_rows(draft: Draft, table: Table, id_column: str, column: str, year_column: str | None) -> None:
