@@ -179,3 +179,13 @@ def test_a_statewide_results_file_allows_no_match_and_reads_state_ids_too(tmp_pa
     rating = config["ratings"][0]
     assert rating["allow_no_match"] is True and "schools the directory keeps for the city" in draft.text()
     assert rating["id_columns"] == {"state_id": "Site Code"}
+
+
+def test_a_workbook_of_several_sheets_says_which_it_reads(tmp_path):
+    import pandas as pd
+
+    with pd.ExcelWriter(tmp_path / "sites.xlsx") as book:
+        pd.DataFrame(_rows(), columns=HEADER).to_excel(book, sheet_name="Total by Site", index=False)
+        pd.DataFrame([["Testville", 12]], columns=["System", "Schools"]).to_excel(book, sheet_name="Total by System", index=False)
+    source = _draft(tmp_path)[2]["directory"][0]
+    assert source["sheets"] == ["Total by Site"] and source["format"] == "xlsx"

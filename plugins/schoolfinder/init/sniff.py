@@ -129,7 +129,7 @@ def _read_workbook(path: Path) -> Table:
     table.frame = pd.concat([sheets[name].frame for name in keep], ignore_index=True).fillna("")
     if "header2" in largest.properties:
         table.properties["header2"] = largest.properties["header2"]
-    if len(keep) > 1 or keep != list(sheets)[:1]:
+    if len(sheets) > 1:  # which sheets were read, said even when it is the first
         table.properties["sheets"] = keep
         table.notes.append(f"data on sheets {', '.join(keep)}")
     return table
