@@ -23,6 +23,9 @@ def population(draft: Draft, tables: list[Table], neighborhoods: Table | None) -
                                "the access and desert measures need one.")
         return
     table, shapes, (shapes_column, table_column, joined) = max(linked, key=lambda link: link[1].rows)
+    for other in (t for t, *_ in linked if t is not table):
+        draft.questions.append(f"`{other.rel}` also counts people per area ({other.properties['areas'][0].name}); the draft uses "
+                               f"`{table.rel}`, the finer areas. Is that the table you want?")
     labels = codebook(table, tables)
     ages = {c: span for c in table.frame.columns if (span := age_span(labels.get(c, c))) and span[0] >= 5 and span[1] <= 17}
     draft.lines += ["", "[population]"]
