@@ -189,3 +189,13 @@ def test_a_workbook_of_several_sheets_says_which_it_reads(tmp_path):
         pd.DataFrame([["Testville", 12]], columns=["System", "Schools"]).to_excel(book, sheet_name="Total by System", index=False)
     source = _draft(tmp_path)[2]["directory"][0]
     assert source["sheets"] == ["Total by Site"] and source["format"] == "xlsx"
+
+
+def test_a_directory_file_of_an_older_school_year_only_confirms_the_newer_ones(tmp_path):
+    rows = _rows(14)
+    _write(tmp_path, "profile_SY1819.csv", [HEADER[:5] + ["Total Enrollment"]] + [r[:5] + ["300"] for r in rows[:12]])
+    _write(tmp_path, "locations_SY1718.csv", [HEADER + ["Total Enrollment"]] + [r + ["280"] for r in rows])
+    _, draft, config = _draft(tmp_path)
+    unmatched = {d["path"]: d.get("unmatched") for d in config["directory"]}
+    assert unmatched == {"profile_SY1819.csv": None, "locations_SY1718.csv": "exclude"}
+    assert any("`locations_SY1718.csv` is older than `profile_SY1819.csv`" in question for question in draft.questions)

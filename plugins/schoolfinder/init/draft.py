@@ -85,6 +85,7 @@ def _directory(draft: Draft, table: Table, directories: list[Table]) -> None:
     if separator:
         draft.key("list_separator", separator, f"list cells are split by {separator!r}")
     _match_on(draft, table, columns, directories)
+    _older_than_others(draft, table, directories)
     grades = grade_enrollment_columns(table)
     if grades and "grades" not in columns and "grade_low" not in columns:
         draft.key("grade_enrollment_columns", "{ " + ", ".join(f"{q(c)} = {q(g)}" for c, g in grades.items()) + " }",
@@ -205,6 +206,29 @@ def _sector(draft: Draft, table: Table, columns: dict) -> None:
         draft.key("sector", fixed, f"the file name says {fixed}; no sector column")
     else:
         draft.questions.append(f"Which sector are the schools of `{table.rel or table.name}`? No sector column was found.")
+
+
+SCHOOL_YEAR = re.compile(r"(?i)(?<![a-z\d])SY ?(\d{2})(\d{2})(?!\d)|(?<!\d)(?:19|20)\d{2}[-_](\d{2})(?!\d)|(?<!\d)((?:19|20)\d{2})(?!\d)")
+
+
+def school_year_end(stem: str) -> int | None:
+    """The year a file name's school year ends in: SY1718 -> 2018, 2018-19 -> 2019, 2022 -> 2022."""
+    match = SCHOOL_YEAR.search(stem)
+    if not match:
+        return None
+    return 2000 + int(match[2]) if match[2] else 2000 + int(match[3]) if match[3] else int(match[4])
+
+
+def _older_than_others(draft: Draft, table: Table, directories: list[Table]) -> None:
+    """A directory file of an earlier school year than the others only confirms their schools: its other rows are
+    schools closed since (`unmatched = "exclude"`), asked about."""
+    mine = school_year_end(table.path.stem)
+    newer = [t for t in directories if t is not table and (school_year_end(t.path.stem) or 0) > (mine or 9999)]
+    if newer:
+        draft.key("unmatched", "exclude", f"the file name's school year ({mine}) is older than {newer[0].name}'s: its schools the "
+                                          "newer files do not list are taken as closed")
+        draft.questions.append(f"`{table.rel or table.name}` is older than `{newer[0].rel or newer[0].name}`: should its schools that "
+                               "no newer file lists be left out (`unmatched = \"exclude\"`, as drafted) or published?")
 
 
 def _charter_column(draft: Draft, table: Table) -> bool:
