@@ -178,3 +178,48 @@ def test_demo_draft_builds_unedited_and_publishes_every_school(demo_city, tmp_pa
     assert "district_sis.csv                266       250     15        1           0" in printed
     assert {p.name: p.read_bytes() for p in raw.iterdir() if p.is_file()} == before
     assert (tmp_path / "init-report.md").read_text().count("\n- ") >= 3
+
+
+def test_the_draft_distance_ignores_comments_order_and_ids():
+    from schoolfinder.init.compare import line_diff
+
+    written = '[city]\nname = "X"  # a comment\n\n[[ratings]]\nid = "a"\npath = "r.csv"\nlevels = ["A", "B"]\n'
+    draft = '# drafted\n[[ratings]]\npath = "r.csv"\nid = "r"\nlevels = ["A", "B"]\n[city]\nname = "X"\n'
+    assert line_diff(draft, written) == (['ratings[r.csv].id = "r"'], ['ratings[r.csv].id = "a"'])
+
+
+def test_a_results_file_of_levels_is_switched_on_with_the_common_tiers(tmp_path):
+    _write(tmp_path, "schools.csv", [HEADER] + _rows())
+    levels = ["Level 2", "Level 1+", "Level 3", "Level 1", "Level 2+", "Inability to Rate"]
+    _write(tmp_path, "results.csv", [["Site Code", "SY 2018-2019 Rating", "Total Points"]]
+           + [[f"{400100 + i:06d}", levels[i % 6], f"{3 + i / 10:.1f}"] for i in range(12)])
+    _, draft, config = _draft(tmp_path)
+    rating = config["ratings"][0]
+    assert (rating["school_id_column"], rating["rating_column"], rating["year"]) == ("Site Code", "SY 2018-2019 Rating", "2018-2019")
+    assert rating["levels"] == ["Level 1+", "Level 1", "Level 2+", "Level 2", "Level 3"]
+    assert list(rating["tiers"].values()) == ["excellent", "strong", "average", "below", "low"]
+    assert rating["not_rated"] == ["Inability to Rate"] and len(config["ratings"]) == 1
+    assert [t["id"] for t in config["tiers"]] == ["excellent", "strong", "average", "below", "low"]
+
+
+def test_a_report_layout_of_subjects_over_levels_sums_the_levels_at_or_above_proficient(tmp_path):
+    _write(tmp_path, "schools.csv", [HEADER] + _rows())
+    top = ["Summary Level", "School Code", "Subgroup", "Math", "", "", "Reading", "", ""]
+    labels = ["", "", "", "% Advanced", "% Mastery", "% Basic", "% Advanced", "% Mastery", "% Basic"]
+    body = [[level, f"{400100 + i:06d}", group, "10", str(20 + i), "NR", "5", "30", "<5"]
+            for i in range(12) for level in ("School", "School System") for group in ("Total Population", "Female")]
+    _write(tmp_path, "results_2021-22.csv", [["LEAP results"] + [""] * 8, top, labels] + body)
+    _, _, config = _draft(tmp_path)
+    math = next(r for r in config["ratings"] if r["rating_column"] == "Math / % Mastery")
+    assert (math["header_row"], math["header_rows"], math["kind"], math["range"]) == (2, 2, "number", [0, 100])
+    assert math["aggregate"] == {"method": "sum", "columns": ["Math / % Advanced", "Math / % Mastery"]}
+    assert math["where"] == [{"column": "Summary Level", "equals": "School"}, {"column": "Subgroup", "equals": "Total Population"}]
+    assert math["year"] == "2021-22" and [c[1] for c in math["cut_points"]] == ["excellent", "strong", "average", "below", "low"]
+
+
+def test_enrollment_and_group_count_columns_are_mapped(tmp_path):
+    header = [*HEADER, "Student_Count_Total", "Student_Count_Special_Ed", "Student_Count_English_Learners", "Student_Count_Low_Income"]
+    _write(tmp_path, "schools.csv", [header] + [r + [str(300 + i), str(30 + i), str(20 + i), str(100 + i)] for i, r in enumerate(_rows())])
+    _, _, config = _draft(tmp_path)
+    columns = config["directory"][0]["columns"]
+    assert (columns["enrollment"], columns["count_swd"], columns["count_el"], columns["count_low_income"]) == tuple(header[9:])

@@ -27,7 +27,7 @@ def classify(tables: list[Table]) -> None:
             table.kind = "locations"
         elif "school_id" in columns or "state_id" in columns:
             table.kind = "results"
-        elif len(numeric) >= 2 and len(numeric) >= len(table.frame.columns) - 1:
+        elif len(numeric) >= 2 and len(numeric) >= min(len(table.frame.columns) - 1, 0.9 * len(table.frame.columns)):
             table.kind = "population"
         else:
             table.kind = "crosswalk" if len(table.frame.columns) <= 4 else "unknown"
@@ -85,10 +85,21 @@ def _areas_and_neighborhoods(tables: list[Table]) -> None:
     population = [t for t in tables if t.kind == "population"]
     for shapes in (t for t in tables if t.kind == "boundaries"):
         for table in population:
-            link = shared_column(shapes, table)
+            covering = _covering(table, shapes)
+            link = covering or shared_column(shapes, table)
             if link:
                 shapes.kind = "areas"
-                table.properties["areas"] = (shapes, link)
+                rank = (bool(covering), link[2])  # an id column listing every area first, then the most joined
+                if rank > table.properties.get("areas_rank", (False, 0)):
+                    table.properties["areas"], table.properties["areas_rank"] = (shapes, link), rank
+
+
+def _covering(table: Table, shapes: Table) -> tuple[str, str, int] | None:
+    """(shapes property, table column, areas joined) where a wider table (a statewide census file) lists nearly every area
+    of the shapes in a column of unique values."""
+    ids = [c for c in table.frame.columns if table.values(c).is_unique and table.values(c).nunique() > 1]
+    link = shared_column(table, shapes, ids, None, least=0.9)
+    return (link[1], link[0], link[2]) if link and shapes.values(link[1]).is_unique else None
 
 
 def shared_column(a: Table, b: Table, columns_a=None, columns_b=None, least: float = 0.5) -> tuple[str, str, int] | None:

@@ -15,7 +15,7 @@ NAME_PATTERNS = {
     "nces_id": [r"nces"],
     "name": [r"^(school|campus|site)? ?(long|full)? ?name$", r"^long ?name$", r"^(school|campus) ?name", r"name$"],
     "short_name": [r"^short ?name$"],
-    "operator": [r"operator", r"network", r"management", r"^cmo"],
+    "operator": [r"operator", r"network", r"management", r"^cmo", r"^nonprofit( organi[sz]ation)?$"],
     "grades": [r"^grades?( served| offered| span| level)?$", r"grades served", r"grade ?span"],
     "grade_low": [r"(low|lowest|min|start|from) ?grade|grade ?(low|lo|min|start|from)"],
     "grade_high": [r"(high|highest|max|end|to) ?grade|grade ?(high|hi|max|end|to)"],
@@ -27,7 +27,10 @@ NAME_PATTERNS = {
     "lat": [r"^lat(itude)?$", r"latitude"],
     "lon": [r"^(lon|long|lng)(itude)?$", r"longitude"],
     "status": [r"^(school )?status$", r"(school|open|operating|operational) ?status"],
-    "enrollment": [r"^(total )?enrollment$", r"^enrollment", r"total enrollment", r"^total students$"],
+    "enrollment": [r"^(total )?enrollment$", r"^enrollment", r"total enrollment", r"^total students$", r"^student count total$"],
+    "count_swd": [r"^(student )?count (special ed|swd|diverse learners?|students with disabilities)$"],
+    "count_el": [r"^(student )?count (english learners?|el|ell)$"],
+    "count_low_income": [r"^(student )?count (low income|economically disadvantaged|frl)$"],
 }
 ORDER = list(NAME_PATTERNS)
 
@@ -54,6 +57,7 @@ VALUE_CHECKS = {
     "grade_low": lambda v: share(v.str.fullmatch(r"(PK|PS|P3|P4|K|KG|0?\d|1[0-2])", case=False)),
     "grade_high": lambda v: share(v.str.fullmatch(r"(PK|K|KG|0?\d|1[0-2])", case=False)),
     "enrollment": lambda v: share(numbers(v).notna()),
+    **{count: (lambda v: share(numbers(v).notna())) for count in ("count_swd", "count_el", "count_low_income")},
     "address": lambda v: share(v.str.contains(r"^\d+\s+\w", regex=True)),
 }
 

@@ -2,45 +2,26 @@
 
 from __future__ import annotations
 
-import json
 import re
 
-from .classify import result_columns, shared_column
 import pandas as pd
 
+from ..configschema import LIST_FIELDS
 from . import area
-from .columns import grade_enrollment_columns, id_facts, numbers
+from .classify import shared_column
+from .columns import grade_enrollment_columns, id_facts, numbers, share
+from .family import family_by_file
+from .geography import geography, neighborhoods_file
 from .gtfsfacts import feed_facts, feed_timezones
-from .sniff import Table, export_date
+from .lines import Draft, q, slug, source_head
+from .population import population
+from .ratings import combined_copies, results_section, tier_scale
+from .sniff import Table
 
 SECTOR_WORDS = [("charter", "charter"), ("contract", "contract"), ("district", "district"), ("public", "district"),
                 ("traditional", "district"), ("state", "state")]
-NAME_PROPERTY = re.compile(r"name|label|nbhd|community|neigh", re.I)
+SYSTEM_WORDS = {"public"}  # "X Public Schools" names a whole school system (charters included), not a sector
 MISSING_TOKENS = {"n/a", "na", "-", "--", "null", "none", "#n/a", "."}
-
-
-def q(value) -> str:
-    return json.dumps(value, ensure_ascii=False)
-
-
-def slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "city"
-
-
-class Draft:
-    """Lines of the draft config and the questions for the report."""
-
-    def __init__(self, city: str):
-        self.lines: list[str] = []
-        self.questions: list[str] = []
-        self.city = city
-
-    def key(self, name: str, value, evidence: str = "") -> None:
-        self.lines.append(f"{name} = {q(value) if not isinstance(value, str) or not value.startswith(('{', '[{')) else value}"
-                          + (f"  # {evidence}" if evidence else ""))
-
-    def text(self) -> str:
-        return "\n".join(self.lines) + "\n"
 
 
 def write_draft(tables: list[Table], city: str, data_dir: str) -> Draft:
@@ -56,66 +37,55 @@ def write_draft(tables: list[Table], city: str, data_dir: str) -> Draft:
         draft.questions.append("Which IANA time zone is the city in (`city.timezone`)? The draft says America/Chicago.")
     draft.key("data_dir", data_dir, "the folder init scanned, relative to this file")
     directories = [t for t in tables if t.kind == "directory"]
-    head, draft.lines = draft.lines, []
-    for table in (t for t in tables if t.kind == "results"):
-        _results(draft, table, directories)  # first, so the id columns' evidence can say what they join
-    results, draft.lines = draft.lines, head
     locations = [t for t in tables if t.kind == "locations"]
+    for table in directories:  # before the results: they count the city's schools they join
+        table.properties["city"] = _city_filter(table, locations, neighborhoods_file(tables))
+    head, draft.lines, switched_on = draft.lines, [], set()
+    rating_files = sorted((t for t in tables if t.kind in ("results", "locations")), key=lambda t: t.rel, reverse=True)
+    combined = combined_copies(rating_files, directories)
+    rated = [results_section(draft, table, directories, switched_on, combined)  # first: the id columns' evidence says what they join
+             for table in rating_files]
+    if any(rated):
+        tier_scale(draft)
+    results, draft.lines = draft.lines, head
     for table in directories:
         _directory(draft, table, directories)
-        _city_rows(draft, table, locations, neighborhoods_file(tables))
+        _city_rows(draft, table)
     for table in locations:
         _locations_section(draft, table, directories)
     draft.lines += results
-    _geography(draft, tables)
+    geography(draft, tables)
+    population(draft, tables, neighborhoods_file(tables))
     for table in (t for t in tables if t.kind == "gtfs"):
         _gtfs(draft, table)
     for table in (t for t in tables if t.kind == "extract"):
         large, (column, own, joined) = table.properties["extract_of"]
         draft.questions.append(f"`{table.rel or table.name}` looks like an extract of `{large.rel or large.name}` ({joined:,} of its "
                                f"{table.rows:,} rows match on `{own}` = `{column}`); the draft uses the bigger file. Is that the export you keep up to date?")
-    for table in (t for t in tables if t.kind in ("unknown", "crosswalk", "older", "gtfs-part")):
+    for table in (t for t in tables if t.kind in ("unknown", "crosswalk", "older", "gtfs-part") and "used_as" not in t.properties):
         draft.questions.append(f"What does `{table.rel or table.name}` hold? Init read it as {table.kind!r} and left it out of the draft.")
     return draft
 
 
-def _source_head(draft: Draft, table: Table, section: str) -> None:
-    draft.lines += ["", f"[[{section}]]"]
-    draft.key("id", slug(table.path.stem))
-    draft.key("label", table.path.stem.replace("_", " ").replace("-", " ").capitalize(), "a guess from the file name")
-    draft.key("path", table.rel, f"{table.rows:,} rows" + (f"; {'; '.join(table.notes)}" if table.notes else ""))
-    if table.fmt != "csv":
-        draft.key("format", table.fmt)
-    if table.fmt == "csv" and table.encoding != "utf-8":
-        draft.key("encoding", table.encoding, "the file does not decode as UTF-8")
-    if table.fmt == "csv" and table.delimiter != ",":
-        draft.key("delimiter", table.delimiter, "splits every line into the same number of fields")
-    if table.properties.get("sheets"):
-        draft.key("sheets", table.properties["sheets"], "the sheets that hold rows with the same header")
-    if table.header_row != 1:
-        draft.key("header_row", table.header_row, "rows above it are titles")
-    if table.skip_rows:
-        draft.key("skip_rows", table.skip_rows, "a second header row of labels")
-    as_of, said = export_date(table.path, year_ok=section != "directory")  # a directory needs a full date
-    draft.key("as_of", as_of, f"{said}: set the date the export describes")
-    draft.questions.append(f"What date does `{table.rel or table.name}` describe (`as_of`)? The draft uses {said}, {as_of}.")
-
-
 def _directory(draft: Draft, table: Table, directories: list[Table]) -> None:
-    _source_head(draft, table, "directory")
+    source_head(draft, table, "directory")
     columns = dict(table.properties["columns"])
+    columns.update(family_by_file(directories)[table.rel or table.name])
     _sector(draft, table, columns)
     status = columns.get("status")
     if status:
         closed = sorted({v for v in table.values(status[0]) if re.search(r"clos|inactive", v, re.I)})
         if closed:
             draft.key("closed_values", closed, f"values of {status[0]} that read as closed")
-    missing = sorted({v for c in table.frame.columns for v in table.values(c).unique() if v.lower() in MISSING_TOKENS})
+    missing = sorted({v for c in table.frame.columns for v in table.values(c).unique() if v.lower() in MISSING_TOKENS
+                      and share(numbers(table.values(c)).notna()) >= 0.8})  # the schema's meaning: in number columns
     if missing:
-        draft.key("missing_values", missing, "cells that read as 'not reported'")
-    if any(table.values(c).str.contains("|", regex=False).mean() > 0.05 for c in table.frame.columns):
-        draft.key("list_separator", "|", "list cells are split by '|'")
+        draft.key("missing_values", missing, "cells of number columns that read as 'not reported'")
+    separator = _list_separator(table, columns)
+    if separator:
+        draft.key("list_separator", separator, f"list cells are split by {separator!r}")
     _match_on(draft, table, columns, directories)
+    _older_than_others(draft, table, directories)
     grades = grade_enrollment_columns(table)
     if grades and "grades" not in columns and "grade_low" not in columns:
         draft.key("grade_enrollment_columns", "{ " + ", ".join(f"{q(c)} = {q(g)}" for c, g in grades.items()) + " }",
@@ -123,7 +93,7 @@ def _directory(draft: Draft, table: Table, directories: list[Table]) -> None:
     school_id = columns.get("school_id")
     if school_id:
         _, width = id_facts(table, school_id[0])
-        if width and table.values(school_id[0]).str.fullmatch(r"0\d+").any() and table.values(school_id[0]).str.isdigit().mean() > 0.95:
+        if width and table.values(school_id[0]).str.fullmatch(r"0\d+").any() and table.values(school_id[0]).str.isdigit().mean() > 0.5:
             draft.key("id_width", width, f"{school_id[0]} keeps leading zeros ({table.samples(school_id[0], 1)[0]})")
     draft.lines.append("[directory.columns]")
     for fieldname, (column, evidence) in columns.items():
@@ -136,11 +106,21 @@ def _directory(draft: Draft, table: Table, directories: list[Table]) -> None:
         draft.questions.append(f"Which column of `{table.rel or table.name}` holds the school's name (`columns.name`)?")
 
 
-def _city_rows(draft: Draft, table: Table, locations: list[Table], shapes: Table | None) -> None:
-    """Propose `where` for a wider export: the value the rows located inside the neighborhoods share."""
+def _list_separator(table: Table, columns: dict) -> str:
+    """The separator the list fields' cells use ("," for "Spanish, French"); else "|" where any column splits by it."""
+    lists = [c for f, (c, _) in columns.items() if f in LIST_FIELDS for c in ([c] if isinstance(c, str) else c)]
+    counts = {s: sum(int(table.values(c).str.contains(s, regex=False).sum()) for c in lists) for s in (";", "|", ",")}
+    best = max(counts, key=counts.get)
+    if counts[best]:
+        return "" if best == ";" else best  # ";" is the default
+    return "|" if any(table.values(c).str.contains("|", regex=False).mean() > 0.05 for c in table.frame.columns) else ""
+
+
+def _city_filter(table: Table, locations: list[Table], shapes: Table | None) -> tuple[str, str, str] | None:
+    """(column, value, evidence) for a wider export: the value the rows located inside the neighborhoods share."""
     columns = table.properties["columns"]
     if shapes is None or "school_id" not in columns:
-        return
+        return None
     box = area.city_shape(shapes.path)
     if "lat" in columns:
         located = area.inside(table, columns["lat"][0], columns["lon"][0], box)
@@ -154,11 +134,48 @@ def _city_rows(draft: Draft, table: Table, locations: list[Table], shapes: Table
                                                   other.properties["columns"]["lon"][0], box), key[0]]
                 located |= table.frame[columns["school_id"][0]].isin(set(ids))
                 known |= table.frame[columns["school_id"][0]].isin(set(other.frame[key[0]]))
-    found = area.city_filter(table, located, known, {c for c, _ in columns.values()})
+    return area.city_filter(table, located, known, {c for c, _ in columns.values()})
+
+
+def _city_rows(draft: Draft, table: Table) -> None:
+    """`where`: the rows of the city (a wider export), less the rows that are not schools."""
+    columns, found = table.properties["columns"], table.properties.get("city")
+    if "school_id" not in columns:
+        return
+    entries, evidence = [], []
     if found:
-        column, value, evidence = found
-        where = "[{ column = " + q(column) + ", equals = " + q(value) + ", reason = \"outside the city\" }]"
-        draft.lines.insert(draft.lines.index("[directory.columns]", len(draft.lines) - len(columns) - 2), f"where = {where}  # {evidence}")
+        column, value, said = found
+        entries.append("{ column = " + q(column) + ", equals = " + q(value) + ", reason = \"outside the city\" }")
+        evidence.append(said)
+    kept = table.frame[found[0]].astype(str).str.strip() == found[1] if found else pd.Series(True, index=table.frame.index)
+    offices = _not_schools(table, kept)
+    if offices:
+        entries.append("{ column = " + q(columns["school_id"][0]) + ", not_in = " + q(list(offices)) + ", reason = \"not a school\" }")
+        evidence.append("not schools: " + "; ".join(f"{i} {why}" for i, why in offices.items()))
+        draft.questions.append(f"Are these rows of `{table.rel or table.name}` not schools (an office, a program)? The draft excludes "
+                               + ", ".join(f"{i} ({why})" for i, why in offices.items()) + ".")
+    if entries:
+        at = draft.lines.index("[directory.columns]", max(i for i, line in enumerate(draft.lines) if line == "[[directory]]"))
+        draft.lines.insert(at, f"where = [{', '.join(entries)}]  # {'; '.join(evidence)}")
+
+
+OFFICE = re.compile(r"\b(central|district|main|administrative|board|admin)? ?office\b|\badministration\b", re.I)
+
+
+def _not_schools(table: Table, kept: pd.Series) -> dict[str, str]:
+    """Kept rows named like an office, or with students but none in any grade column: id -> why."""
+    columns = table.properties["columns"]
+    grades = list(grade_enrollment_columns(table))
+    found = {}
+    for index, row in table.frame[kept].iterrows():
+        name = str(row.get(columns["name"][0], "")) if "name" in columns else ""
+        counts = numbers(row[grades].astype(str)) if grades else None
+        if OFFICE.search(name):
+            found[str(row[columns["school_id"][0]]).strip()] = f"named {name!r}"
+        elif counts is not None and counts.fillna(0).sum() == 0 and "enrollment" in columns and (
+                numbers(pd.Series([str(row[columns["enrollment"][0]])])).fillna(0).iloc[0] > 0):
+            found[str(row[columns["school_id"][0]]).strip()] = f"{name!r}: students but none in a grade"
+    return found
 
 
 def _sector(draft: Draft, table: Table, columns: dict) -> None:
@@ -176,15 +193,56 @@ def _sector(draft: Draft, table: Table, columns: dict) -> None:
             if unknown and "district" not in known.values() and not any(mapped[v] for v in unknown):
                 draft.key("sector_default", "district", f"{len(unknown)} other values ({', '.join(unknown[:4])}...) name no sector: "
                                                         "read as district-run")
+                if len(unknown) >= 3 and "school_type" not in columns:  # Magnet, Classical, ...: kinds of school families see
+                    columns["school_type"] = (column, f"{len(unknown)} values besides the sectors: the kind of school")
             elif unknown:
                 draft.questions.append(f"Which sector are the `{column}` values {', '.join(unknown)} of `{table.rel or table.name}` "
                                        "(district, charter, contract, or a `[[sectors]]` entry such as state-run)?")
             return
-    fixed = next((s for w, s in SECTOR_WORDS if w in table.path.stem.lower()), "")
+    if _charter_column(draft, table):
+        return
+    fixed = next((s for w, s in SECTOR_WORDS if w in table.path.stem.lower() and w not in SYSTEM_WORDS), "")
     if fixed in ("district", "charter", "contract"):
         draft.key("sector", fixed, f"the file name says {fixed}; no sector column")
     else:
         draft.questions.append(f"Which sector are the schools of `{table.rel or table.name}`? No sector column was found.")
+
+
+SCHOOL_YEAR = re.compile(r"(?i)(?<![a-z\d])SY ?(\d{2})(\d{2})(?!\d)|(?<!\d)(?:19|20)\d{2}[-_](\d{2})(?!\d)|(?<!\d)((?:19|20)\d{2})(?!\d)")
+
+
+def school_year_end(stem: str) -> int | None:
+    """The year a file name's school year ends in: SY1718 -> 2018, 2018-19 -> 2019, 2022 -> 2022."""
+    match = SCHOOL_YEAR.search(stem)
+    if not match:
+        return None
+    return 2000 + int(match[2]) if match[2] else 2000 + int(match[3]) if match[3] else int(match[4])
+
+
+def _older_than_others(draft: Draft, table: Table, directories: list[Table]) -> None:
+    """A directory file of an earlier school year than the others only confirms their schools: its other rows are
+    schools closed since (`unmatched = "exclude"`), asked about."""
+    mine = school_year_end(table.path.stem)
+    newer = [t for t in directories if t is not table and (school_year_end(t.path.stem) or 0) > (mine or 9999)]
+    if newer:
+        draft.key("unmatched", "exclude", f"the file name's school year ({mine}) is older than {newer[0].name}'s: its schools the "
+                                          "newer files do not list are taken as closed")
+        draft.questions.append(f"`{table.rel or table.name}` is older than `{newer[0].rel or newer[0].name}`: should its schools that "
+                               "no newer file lists be left out (`unmatched = \"exclude\"`, as drafted) or published?")
+
+
+def _charter_column(draft: Draft, table: Table) -> bool:
+    """A column named for charters (charter type, charter status) filled for some rows only: blank means not a charter."""
+    column = next((c for c in table.frame.columns if re.search(r"charter", c, re.I) and 0.05 < table.fill(c) < 0.95), None)
+    if column is None:
+        return False
+    kinds = sorted(table.values(column).unique())
+    draft.key("sector_column", column, f"{table.fill(column):.0%} filled ({', '.join(kinds[:8])}); blank: not a charter")
+    draft.key("sector_values", '{ "" = "district" }', "a blank charter column: run by the district")
+    draft.key("sector_default", "charter", f"every value of {column} names a kind of charter")
+    draft.questions.append(f"Are the `{column}` values {', '.join(kinds)} of `{table.rel or table.name}` different sectors (for example "
+                           "who authorized the charter)? Add `[[sectors]]` and `sector_values` for those families should tell apart.")
+    return True
 
 
 def _match_on(draft: Draft, table: Table, columns: dict, directories: list[Table]) -> None:
@@ -196,90 +254,14 @@ def _match_on(draft: Draft, table: Table, columns: dict, directories: list[Table
             mine, theirs = columns.get(fieldname), other.properties["columns"].get(fieldname)
             shared = mine and theirs and shared_column(table, other, [mine[0]], [theirs[0]], least=0.0)
             if shared:
-                joined = shared[2]
-                draft.key("match_on", [fieldname], f"{joined:,} rows of {other.name} share a {fieldname} with this file")
+                if fieldname != "school_id":  # school_id is the default
+                    draft.key("match_on", [fieldname], f"{shared[2]:,} rows of {other.name} share a {fieldname} with this file")
                 return
-
-
-def _results(draft: Draft, table: Table, directories: list[Table]) -> None:
-    links = [(d, shared_column(d, table, [d.properties["columns"]["school_id"][0]]))
-             for d in directories if "school_id" in d.properties["columns"]]
-    link = max(links, key=lambda pair: pair[1][2] if pair[1] else -1, default=(None, None))
-    measure, long_keys = result_columns(table)
-    levels = sorted(table.values(measure).unique())[:20] if measure else []
-    draft.lines += ["", f"# Results file {table.rel or table.name}: not switched on; a person must order the levels and map them to tiers."]
-    if link[1]:
-        draft.lines.append(f"# school id {link[1][1]!r} joins {link[1][2]:,} of {table.rows:,} rows to {link[0].name} on {link[1][0]!r}")
-        link[0].properties.setdefault("joins", {}).setdefault(link[1][0], []).append(
-            f"; joins {link[1][2]:,} rows of {table.rel or table.name} on this column")
-    if measure:
-        draft.lines.append(f"# measure column {measure!r}: values {', '.join(levels)}")
-    ids = table.values(link[1][1]) if link[1] else None
-    if ids is not None and ids.duplicated().any():
-        keys = {c: sorted(table.values(c).unique())[:8] for c in long_keys}
-        draft.lines.append(f"# long file: ids repeat ({ids.nunique():,} schools, {table.rows:,} rows) by "
-                           + "; ".join(f"{c} ({', '.join(v)})" for c, v in keys.items()))
-        filters = [f"{{ column = {q(c)}, equals = {q(v)} }}" for c, v in _one_row_values(table, long_keys).items()]
-        if filters:
-            draft.lines.append(f"# where = [{', '.join(filters)}]  # proposed: all students, the latest year")
-        weight = next((c for c in table.frame.columns if re.search(r"tested|count|number|^n$|students", c, re.I)
-                       and numbers(table.values(c)).notna().mean() > 0.9), None)
-        if weight:
-            draft.lines.append(f"# aggregate = {{ method = \"weighted_mean\", weight_column = {q(weight)} }}  # proposed: the rows "
-                               f"left per school made one figure, weighted by {weight} (the `aggregate` key comes with the ratings work)")
-        draft.questions.append(f"`{table.rel or table.name}` repeats school ids: which rows make a school's rating (a `where` on "
-                               f"{', '.join(keys) or 'a column'}, or an `aggregate` of the rows left)?")
-    draft.questions.append(f"Which values of {measure or 'the rating column'} in `{table.rel or table.name}` are best to worst, and which "
-                           "common tier does each mean (`levels`, `tiers`, `[[tiers]]`)?")
-
-
-def _one_row_values(table: Table, long_keys: list[str]) -> dict[str, str]:
-    """Per repeating column, the value that keeps one row per school: an all-students value, or the latest year."""
-    chosen = {}
-    for column in long_keys:
-        values = sorted(table.values(column).unique())
-        every = [v for v in values if re.fullmatch(r"(all( students)?|total( population)?|all grades)", v.strip(), re.I)]
-        if every:
-            chosen[column] = every[0]
-        elif re.search(r"year", column, re.I):
-            chosen[column] = values[-1]
-    return chosen
-
-
-def _geography(draft: Draft, tables: list[Table]) -> None:
-    shapes = [t for t in tables if t.kind in ("boundaries", "areas") and t.rows >= 2]
-    table = neighborhoods_file(tables)
-    if table is None:
-        draft.questions.append("Which file holds the neighborhoods (a geojson of polygons)? None was found.")
-        return
-    props = list(table.frame.columns)
-    id_field = next((p for p in props if re.search(r"id|code|num", p, re.I) and table.values(p).is_unique
-                     and table.values(p).nunique() == table.rows), None)
-    name_field = next((p for p in props if NAME_PROPERTY.search(p) and p != id_field), None)
-    name_field = name_field or next((p for p in props if p != id_field and table.values(p).is_unique), id_field)
-    draft.lines += ["", "[neighborhoods]"]
-    draft.key("path", table.rel, f"{table.rows:,} features; properties {', '.join(props)}")
-    draft.key("label", table.path.stem.replace("_", " ").capitalize())
-    if id_field is None:
-        id_field = name_field
-        draft.questions.append(f"`{table.rel or table.name}` has no id property: the draft uses the name property {name_field!r} as id.")
-    draft.key("id_field", id_field, f"unique in every feature; e.g. {', '.join(table.samples(id_field))}")
-    draft.key("name_field", name_field, f"e.g. {', '.join(table.samples(name_field))}")
-    for other in shapes:
-        if other is not table:
-            draft.questions.append(f"`{other.name}` is a second boundary file: what is it (school attendance zones? small areas?)")
-
-
-def neighborhoods_file(tables: list[Table]) -> Table | None:
-    """The boundary file with a name-like property and the fewest features (neighborhoods, not census areas)."""
-    shapes = [t for t in tables if t.kind in ("boundaries", "areas") and t.rows >= 2]
-    named = [t for t in shapes if any(NAME_PROPERTY.search(p) for p in t.frame.columns)] or shapes
-    return min(named, key=lambda t: t.rows) if named else None
 
 
 def _locations_section(draft: Draft, table: Table, directories: list[Table]) -> None:
     columns = table.properties["columns"]
-    _source_head(draft, table, "locations")
+    source_head(draft, table, "locations")
     draft.lines.remove(next(line for line in draft.lines[::-1] if line.startswith("label =")))
     draft.lines.insert(len(draft.lines) - (2 + bool(table.encoding != "utf-8") + bool(table.delimiter not in (",", ""))),
                        f"label = {q(table.path.stem.replace('_', ' '))}")

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..ingest.workbook import combine_header
+
 GTFS_PARTS = {"trips.txt", "stop_times.txt", "calendar.txt", "calendar_dates.txt", "shapes.txt", "frequencies.txt"}
 TABLE_SUFFIXES = {".csv", ".txt", ".tsv", ".xlsx", ".xls"}
 DELIMITERS = [",", ";", "\t", "|"]
@@ -125,7 +127,9 @@ def _read_workbook(path: Path) -> Table:
     table = Table(path, fmt=path.suffix.lower()[1:], encoding="", delimiter="", header_row=largest.header_row,
                   skip_rows=largest.skip_rows, notes=list(largest.notes))
     table.frame = pd.concat([sheets[name].frame for name in keep], ignore_index=True).fillna("")
-    if len(keep) > 1 or keep != list(sheets)[:1]:
+    if "header2" in largest.properties:
+        table.properties["header2"] = largest.properties["header2"]
+    if len(sheets) > 1:  # which sheets were read, said even when it is the first
         table.properties["sheets"] = keep
         table.notes.append(f"data on sheets {', '.join(keep)}")
     return table
@@ -174,6 +178,9 @@ def _with_header(table: Table, rows: list[list]) -> Table:
     header = _unique([c or f"column {i + 1}" for i, c in enumerate(rows[start])])
     body = [r[:len(header)] + [""] * (len(header) - len(r)) for r in rows[start + 1:] if any(r)]
     if two_rows:
+        upper, labels = ([re.sub(r"\s+", " ", c) for c in row] for row in (rows[start], rows[start + 1]))
+        if any(not top and below for top, below in zip(upper, labels)):  # subject cells merged over the level cells
+            table.properties["header2"] = _unique([n or f"column {i + 1}" for i, n in enumerate(combine_header([upper, labels]))])[:len(header)]
         body = body[1:]
     if not two_rows and body and _looks_like_labels(body[0], body[1:6]):
         body, header = _better_header_row(table, header, body)
@@ -189,9 +196,11 @@ def _better_header_row(table: Table, header: list[str], body: list[list[str]]) -
     rest = body[1:]
     guessed = [len(guess_columns(Table(table.path, frame=pd.DataFrame(rest, columns=names, dtype=str))))
                for names in (header, lower)]
-    if guessed[1] > guessed[0]:
+    shorter = sum(map(len, lower)) < sum(map(len, header))
+    if guessed[1] > guessed[0] or guessed[1] == guessed[0] and shorter:  # a tie: the short (machine) names, right above the data
         table.header_row += 1
-        table.notes.append(f"two header rows: the second names more columns ({guessed[1]} against {guessed[0]}): header_row = "
+        why = "names more columns" if guessed[1] > guessed[0] else "has the shorter names"
+        table.notes.append(f"two header rows: the second {why} ({guessed[1]} columns guessed against {guessed[0]}): header_row = "
                            f"{table.header_row}")
         return rest, lower
     table.skip_rows = [1]

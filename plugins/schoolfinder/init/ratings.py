@@ -1,0 +1,275 @@
+"""Draft `[[ratings]]` from results files: the rating columns (an ordered scale of levels, or a headline number), the
+ids they share with a directory, the year, the rows to keep in a long file, and the common `[[tiers]]` they map onto."""
+
+from __future__ import annotations
+
+import re
+
+from .classify import result_columns, shared_column
+from .columns import norm, numbers
+from .lines import Draft, q, slug, source_head
+from .scales import SUPPRESSED, TIER_IDS, cut_points, level_scale, not_rated_values, number_range, tier_map
+from .sniff import Table, export_date
+from .subgroups import subgroups
+
+PROFICIENT = re.compile(r"mastery|proficient|meets", re.I)
+ABOVE = re.compile(r"advanced|exceed|distinguish", re.I)
+HEADLINE = re.compile(r"\b(rating|score|sps|mastery|proficien\w*|grade|index)\b|%|percent", re.I)
+NOT_HEADLINE = re.compile(r"change|growth|percentile|%ile|points|attainment|rank|status|sheet|\bid\b|code|name|swd|\bel\b|ell|"
+                          r"low ?inc|frl|subgroup|disab|learner|african|hispanic|white|asian|&", re.I)
+YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:\s*[-_/]\s*((?:19|20)?\d{2}))?(?!\d)")
+
+
+def results_section(draft: Draft, table: Table, directories: list[Table], switched_on: set, combined: set[int]) -> bool:
+    """Active `[[ratings]]` blocks for the rating columns found (True), else the evidence as comments and questions."""
+    if id(table) in combined:
+        draft.questions.append(f"`{table.rel or table.name}` holds only ratings other files give: left out. Is it a combination of them?")
+        return False
+    link = _directory_link(table, directories)
+    columns = rating_columns(table, link[1][1] if link else None)
+    if not columns and table.properties.get("header2"):
+        table.frame.columns = table.properties["header2"]  # a subject row over a level row: read as `Subject / Level`
+        table.properties["header_rows"] = 2
+        columns = rating_columns(table, link[1][1] if link else None)
+    if not link or not columns:
+        if table.kind == "results":
+            _commented(draft, table, link)
+        return False
+    directory, (own, theirs, joined) = link
+    directory.properties.setdefault("joins", {}).setdefault(own, []).append(
+        f"; joins {joined:,} rows of {table.rel or table.name} on this column")
+    newest = _year_of(export_date(directory.path)[0]) if export_date(directory.path)[1].startswith("the year") else ""
+    for column, scale in columns:
+        key = (_series(column), _year(column, table))
+        if newest and key[1][:4].isdigit() and int(key[1][:4]) > int(newest):
+            draft.questions.append(f"{column!r} of `{table.rel or table.name}` ({key[1]}) is newer than the directory "
+                                   f"`{directory.name}` ({newest}): left out. Switch it on with a newer directory?")
+            continue
+        if key in switched_on:
+            continue  # the same measure and year from a newer file is already on
+        switched_on.add(key)
+        _block(draft, table, column, scale, slug(directory.path.stem), (own, theirs, joined), _state_ids(directory, table, own, theirs),
+               _in_city(directory, table, own, theirs))
+    return True
+
+
+def rating_columns(table: Table, id_column: str | None) -> list[tuple[str, tuple]]:
+    """(column, scale) for each column holding a scale of levels, or a headline number (levels first)."""
+    ids = {v[0] for v in table.properties.get("columns", {}).values()} | {id_column}
+    found, years = [], set()
+    for column in (c for c in table.frame.columns if c not in ids and not c.startswith("column ")):
+        values = table.values(column)
+        if values.nunique() < 2 or NOT_HEADLINE.search(norm(column) + " "):
+            continue
+        levels = level_scale(values)
+        if levels:
+            found.append((column, ("levels", levels)))
+            years.add(_year_of(column))
+        elif HEADLINE.search(norm(column)) and numeric_share(values) >= 0.6:  # norm: "sps_2016" reads as "sps 2016"
+            found.append((column, ("number", number_range(values, column))))
+    if table.properties.get("header_rows") == 2:  # Subject / Level: per subject, the proficient level and those above it
+        found = [(c, s) for c, s in found if PROFICIENT.search(c.rsplit(" / ", 1)[-1])]
+    if any(scale[0] == "levels" for _, scale in found):  # beside a graded level, only a score of the same year
+        found = [(c, s) for c, s in found if s[0] == "levels" or (_year_of(c) and _year_of(c) in years)]
+    return sorted(found, key=lambda pair: pair[1][0] != "levels")
+
+
+def numeric_share(values) -> float:
+    """The share of numbers among the cells that are not suppression markers ("NR", "<5", "≥95")."""
+    kept = values[~values.str.lower().str.replace(r"\s+", "", regex=True).isin(SUPPRESSED) & ~values.str.contains(r"[<>≤≥~]")]
+    return float(numbers(kept.str.rstrip("%")).notna().mean()) if len(kept) else 0.0
+
+
+def combined_copies(tables: list[Table], directories: list[Table]) -> set[int]:
+    """Files whose rating values (per school) are all found in two or more other files: a combination of them, left
+    out (their ids; asked about)."""
+    pairs = {}
+    for table in tables:
+        link = _directory_link(table, directories)
+        if link:
+            own = set()
+            for column, _ in rating_columns(table, link[1][1]):
+                own |= set(zip(table.frame[link[1][1]].str.strip(), table.frame[column].str.strip()))
+            pairs[id(table)] = own
+    combined = set()
+    for key, own in pairs.items():
+        covering = [k for k, other in pairs.items() if k != key and own & other]
+        left = [len(own - pairs[k]) for k in covering]
+        if len(covering) >= 2 and min(left) > 0.02 * len(own) >= len(own - set().union(*(pairs[k] for k in covering))):
+            combined.add(key)
+    return combined
+
+
+def _block(draft: Draft, table: Table, column: str, scale: tuple, directory_id: str, link: tuple[str, str, int],
+           state: str, in_city: int | None = None) -> None:
+    own, theirs, joined = link
+    year = _year(column, table)
+    series = _series(column)
+    source_head(draft, table, "ratings", slug(f"{series}-{year}" if year else column), _label(column),
+                as_of=_year_of(column) or "")
+    draft.key("series", slug(series), "the rating column's name without its year")
+    draft.key("directory", directory_id, f"its school ids are in {own!r}")
+    draft.key("school_id_column", theirs, f"joins {joined:,} of {table.rows:,} rows to the directory")
+    if state:
+        draft.key("id_columns", "{ state_id = " + q(theirs) + " }", state)
+    draft.key("rating_column", column, f"values e.g. {', '.join(table.samples(column, 4))}")
+    subject, _, level = column.rpartition(" / ")
+    above = [c for c in table.frame.columns if subject and c.startswith(subject + " / ") and ABOVE.search(c.rpartition(" / ")[2])]
+    if above:
+        draft.key("aggregate", "{ method = \"sum\", columns = " + q(above + [column]) + " }",
+                  f"the levels at or above {level} added: the share at {level} or above")
+    year_column = _year_column(table, theirs)
+    if year_column:
+        draft.key("year_column", year_column, f"years {', '.join(sorted(table.values(year_column).unique())[-3:])}")
+    elif year:
+        draft.key("year", year, "the year in the column or file name")
+    _long_rows(draft, table, theirs, column, year_column)
+    if joined < 0.9 * table.rows:
+        draft.key("allow_no_match", True, f"only {joined:,} of {table.rows:,} rows are the directory's schools: a wider file")
+    elif in_city is not None and in_city < 0.9 * table.rows:
+        draft.key("allow_no_match", True, f"only {in_city:,} of {table.rows:,} rows are schools the directory keeps for the city")
+    values = table.values(column)
+    if scale[0] == "levels":
+        levels = scale[1]
+        draft.key("levels", levels, "the scale's values, best first (by their pattern)")
+        draft.key("tiers", "{ " + ", ".join(f"{q(v)} = {q(t)}" for v, t in tier_map(levels).items()) + " }",
+                  "proposed: the levels spread over the common tiers in order")
+        draft.questions.append(f"Do the levels of {column!r} in `{table.rel or table.name}` map onto the common tiers as drafted?")
+    else:
+        low, high = scale[1]
+        draft.key("kind", "number")
+        draft.key("range", [low, high], f"values from {numbers(values.str.rstrip('%')).min():g} to {numbers(values.str.rstrip('%')).max():g}")
+        draft.key("cut_points", "[" + ", ".join(f"[{c:g}, {q(t)}]" for c, t in cut_points(values)) + "]",
+                  "proposed: the quintiles of the values; set your own cut points")
+        draft.questions.append(f"Which cut points turn {column!r} of `{table.rel or table.name}` into the common tiers? The draft "
+                               "uses the quintiles of the values.")
+    others = not_rated_values(values, scale)
+    if others:
+        draft.key("not_rated", others, "values off the scale that are not suppression markers")
+    subgroups(draft, table, column)
+
+
+def _in_city(directory: Table, table: Table, own: str, theirs: str) -> int | None:
+    """Rows joining a school the directory's city `where` keeps (None without one)."""
+    city = directory.properties.get("city")
+    if not city:
+        return None
+    kept = directory.frame[city[0]].astype(str).str.strip() == city[1]
+    return int(table.values(theirs).isin(set(directory.frame.loc[kept, own].astype(str).str.strip())).sum())
+
+
+def _state_ids(directory: Table, table: Table, own: str, theirs: str) -> str:
+    """Why the id column is also read as the directory's state id (its values, or some of them, are state ids), or ""."""
+    state = directory.properties["columns"].get("state_id", ("",))[0]
+    if not state:
+        return ""
+    if state == own:
+        return f"its values are the directory's state ids ({own})"
+    ids = table.values(theirs)
+    extra = ids[~ids.isin(set(directory.values(own))) & ids.isin(set(directory.values(state)))]
+    return f"{extra.nunique():,} of its ids ({', '.join(extra.unique()[:3])}) are only the directory's state ids ({state})" if len(extra) else ""
+
+
+def _long_rows(draft: Draft, table: Table, id_column: str, column: str, year_column: str | None) -> None:
+    """`where` keeping one row per school (and year) in a long file, with the values found."""
+    keys = [k for k in (table.values(id_column), table.frame[year_column] if year_column else None) if k is not None]
+    rows = table.frame[table.frame[column].astype(str).str.strip() != ""]
+    if not rows.duplicated([id_column] + ([year_column] if year_column else [])).any():
+        return
+    chosen = _one_row_values(table, [c for c in result_columns(table)[1] if c not in (column, year_column)])
+    level = next((c for c in table.frame.columns if re.search(r"summary level|^level$|aggregation", norm(c))
+                  and 1 < table.values(c).nunique() <= 6), None)
+    if level:
+        values = sorted(table.values(level).unique(), key=lambda v: not re.fullmatch(r"school|site|campus", v.strip(), re.I))
+        school = next((v for v in values if re.search(r"school|site|campus", v, re.I)), None)
+        chosen = ({level: school} if school else {}) | chosen
+    if chosen and keys:
+        draft.key("where", "[" + ", ".join(f"{{ column = {q(c)}, equals = {q(v)} }}" for c, v in chosen.items()) + "]",
+                  "proposed: ids repeat; the school-level, all-students rows")
+
+
+def _one_row_values(table: Table, long_keys: list[str]) -> dict[str, str]:
+    """Per repeating column, the value that keeps one row per school: an all-students value, or the latest year."""
+    chosen = {}
+    for column in long_keys:
+        values = sorted(table.values(column).unique())
+        every = [v for v in values if re.fullmatch(r"(all( students)?|total( population)?|all grades)", v.strip(), re.I)]
+        if every:
+            chosen[column] = every[0]
+        elif re.search(r"year", column, re.I):
+            chosen[column] = values[-1]
+    return chosen
+
+
+def _directory_link(table: Table, directories: list[Table]):
+    """(directory, (its id column, this file's id column, rows joined)): the most rows joined, the first such directory."""
+    links = [(d, shared_column(d, table, [d.properties["columns"][f][0] for f in ("school_id", "state_id")
+                                          if f in d.properties["columns"]], least=0.3))
+             for d in directories if "school_id" in d.properties["columns"]]
+    links = [(d, link) for d, link in links if link]
+    best = max((link[2] for _, link in links), default=0)
+    return next(((d, link) for d, link in links if link[2] >= 0.98 * best), None)
+
+
+def _year_column(table: Table, id_column: str) -> str | None:
+    return next((c for c in table.frame.columns if re.search(r"year", c, re.I) and 1 < table.values(c).nunique() <= 30
+                 and table.values(c).str.contains(r"(?:19|20)\d{2}").mean() > 0.9), None)
+
+
+def _year_of(column: str) -> str:
+    match = YEAR.search(column)
+    return match[1] if match and not match[2] else ""
+
+
+def _year(column: str, table: Table) -> str:
+    """The school year the column (else the file name) names: "SY 2018-2019" -> "2018-2019", "sps_2016" -> "2016"."""
+    for text in (column, table.path.stem):
+        match = YEAR.search(text)
+        if match:
+            return match[0].replace("_", "-").replace(" ", "")
+    return ""
+
+
+def _series(column: str) -> str:
+    return re.sub(r"\s+", " ", YEAR.sub("", column).replace("_", " ")).strip(" -_/") or column
+
+
+def _label(column: str) -> str:
+    text = _series(column)
+    return text[:1].upper() + text[1:]
+
+
+def _commented(draft: Draft, table: Table, link) -> None:
+    """A results file without a rating column of a known scale: the evidence as comments, the choices as questions."""
+    measure, long_keys = result_columns(table)
+    draft.lines += ["", f"# Results file {table.rel or table.name}: not switched on; a person must order the levels and map them to tiers."]
+    ids = None
+    if link:
+        directory, (own, theirs, joined) = link
+        draft.lines.append(f"# school id {theirs!r} joins {joined:,} of {table.rows:,} rows to {directory.name} on {own!r}")
+        directory.properties.setdefault("joins", {}).setdefault(own, []).append(
+            f"; joins {joined:,} rows of {table.rel or table.name} on this column")
+        ids = table.values(theirs)
+    if measure:
+        draft.lines.append(f"# measure column {measure!r}: values {', '.join(sorted(table.values(measure).unique())[:20])}")
+    if ids is not None and ids.duplicated().any():
+        keys = {c: sorted(table.values(c).unique())[:8] for c in long_keys}
+        draft.lines.append(f"# long file: ids repeat ({ids.nunique():,} schools, {table.rows:,} rows) by "
+                           + "; ".join(f"{c} ({', '.join(v)})" for c, v in keys.items()))
+        filters = [f"{{ column = {q(c)}, equals = {q(v)} }}" for c, v in _one_row_values(table, long_keys).items()]
+        if filters:
+            draft.lines.append(f"# where = [{', '.join(filters)}]  # proposed: all students, the latest year")
+        draft.questions.append(f"`{table.rel or table.name}` repeats school ids: which rows make a school's rating (a `where` on "
+                               f"{', '.join(keys) or 'a column'}, or an `aggregate` of the rows left)?")
+    draft.questions.append(f"Which values of {measure or 'the rating column'} in `{table.rel or table.name}` are best to worst, and which "
+                           "common tier does each mean (`levels`, `tiers`, `[[tiers]]`)?")
+
+
+def tier_scale(draft: Draft) -> None:
+    """The common scale of five tiers every drafted rating maps onto (labels and Spanish as the project ships them)."""
+    for tier, label, description, es_label, es_description in TIER_IDS:
+        draft.lines += ["", "[[tiers]]"]
+        draft.key("id", tier)
+        draft.key("label", label)
+        draft.key("description", description)
+        draft.lines.append(f"translations = {{ es = {{ label = {q(es_label)}, description = {q(es_description)} }} }}")
