@@ -7,6 +7,10 @@ look-up becomes a constant (``Markup("texto") % {"name": value}``, so every valu
 ``finalize`` hook still runs on the result) and a string without variables becomes plain template text. The output
 is the same bytes; only calls with a literal string and keyword arguments are folded, anything else (``ngettext``,
 a string built at run time) stays a runtime call.
+
+It also looks ``record.field`` up in a plain dict first: Jinja tries the attribute first and only then the key, so
+every field of a processed record cost a raised AttributeError. Names that are dict attributes (``items``,
+``values``...) keep Jinja's order, so the result is the same.
 """
 
 from __future__ import annotations
@@ -15,11 +19,21 @@ from jinja2 import Environment, nodes
 from jinja2.visitor import NodeTransformer
 from markupsafe import Markup
 
+_DICT_ATTRIBUTES = frozenset(dir(dict))
+
 
 class FoldingEnvironment(Environment):
     """A Jinja environment whose templates have ``_("literal", ...)`` resolved in ``folded_translations``."""
 
     folded_translations = None  # a gettext.NullTranslations (or subclass); None: nothing is folded
+
+    def getattr(self, obj, attribute):
+        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
+            try:
+                return obj[attribute]
+            except KeyError:
+                pass
+        return super().getattr(obj, attribute)
 
     def _parse(self, source, name, filename):
         tree = super()._parse(source, name, filename)

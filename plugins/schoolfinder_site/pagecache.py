@@ -21,6 +21,10 @@ from pathlib import Path
 
 RENDERED = "rendered.json"
 _PACKAGES = ("jinja2", "markupsafe", "pelican")
+# Where the build reads and writes, not what a page shows (templates and translations are hashed by content):
+# a build into another folder, or from another copy of the processed data, reuses the same pages.
+_PLACES = {"OUTPUT_PATH", "PATH", "PLUGIN_PATHS", "THEME", "CACHE_PATH"}
+_OPTION_PLACES = {"processed_dir", "page_cache", "workers"}
 
 
 class Uncacheable(TypeError):
@@ -30,7 +34,7 @@ class Uncacheable(TypeError):
 def stable(value):
     """``json.dumps`` ``default``: a content form for what JSON cannot write (Pelican pages, dates, sets, paths)."""
     if hasattr(value, "source_path") and hasattr(value, "content"):  # a Pelican content page
-        return {"source": str(value.source_path), "content": value.content, "lang": getattr(value, "lang", None),
+        return {"source": str(getattr(value, "relative_source_path", value.source_path)), "content": value.content, "lang": getattr(value, "lang", None),
                 "metadata": value.metadata}
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
@@ -65,6 +69,10 @@ def site_key(context: dict, theme: str | Path, code_files: list[Path]) -> str:
     files = sorted((theme / "templates").rglob("*")) + sorted((theme / "translations").rglob("*.po")) + code_files
     parts = [f"{p.name}\0".encode() + p.read_bytes() for p in files if p.is_file()]
     versions = ",".join(f"{name}={metadata.version(name)}" for name in _PACKAGES)
+    context = {key: value for key, value in context.items() if key not in _PLACES}
+    options = context.get("SCHOOLFINDER")
+    if isinstance(options, dict):
+        context["SCHOOLFINDER"] = {key: value for key, value in options.items() if key not in _OPTION_PLACES}
     shared = json.dumps(context, sort_keys=True, ensure_ascii=False, default=_loose)
     return _digest(versions, shared, *parts)
 

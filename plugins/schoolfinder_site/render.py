@@ -20,7 +20,7 @@ import multiprocessing
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from time import perf_counter
+from time import perf_counter, process_time
 
 from . import pagecache
 
@@ -40,11 +40,13 @@ class Page:
 
 @dataclass
 class RenderSummary:
-    """What one build did: pages rendered (output-relative names), pages copied from the cache, seconds spent."""
+    """What one build did: pages rendered (output-relative names), pages copied from the cache, wall seconds,
+    CPU seconds summed over the processes that rendered (the page work itself on a busy machine), workers used."""
 
     rendered: list[str]
     reused: int
     seconds: float
+    cpu: float
     workers: int
 
 
@@ -97,16 +99,17 @@ class PageRenderer:
         rendered = sorted(name for part in results for name in part["rendered"])
         keys = [key for part in results for key in part["keys"]]
         reused = sum(part["reused"] for part in results)
+        cpu = sum(part["cpu"] for part in results)
         if self.cache is not None:
             self.cache.finish(keys, rendered, reused)
         seconds = perf_counter() - started
-        logger.info("pages: %d rendered, %d from the cache, %.1f s, %d worker(s)", len(rendered), reused, seconds,
-                    workers)
-        return RenderSummary(rendered, reused, seconds, workers)
+        logger.info("pages: %d rendered, %d from the cache, %.1f s (%.1f s CPU), %d worker(s)", len(rendered), reused,
+                    seconds, cpu, workers)
+        return RenderSummary(rendered, reused, seconds, cpu, workers)
 
     def render_slice(self, start: int, stop: int) -> dict:
         """Render (or copy from the cache) pages ``start:stop``; the names rendered, the number reused, the keys."""
-        rendered, keys, reused = [], [], 0
+        rendered, keys, reused, started = [], [], 0, process_time()
         for page in self.pages[start:stop]:
             key = self.cache.key(page) if self.cache is not None else None
             cached = self.cache.get(key) if key else None
@@ -122,7 +125,7 @@ class PageRenderer:
             (self.output / page.name).write_bytes(cached)
             if key:
                 keys.append(key)
-        return {"rendered": rendered, "reused": reused, "keys": keys}
+        return {"rendered": rendered, "reused": reused, "keys": keys, "cpu": process_time() - started}
 
 
 _ACTIVE: PageRenderer | None = None  # the renderer a forked worker inherits
