@@ -91,13 +91,15 @@ def write_synthetic(demo_dir: Path, n: int, out: Path) -> None:
 
 
 
-def settings_for(processed: Path, out: Path, **options) -> dict:
-    """pelicanconf.py, pointed at the synthetic data and a scratch output folder (``options``: SCHOOLFINDER keys)."""
+def settings_for(processed: Path, out: Path, overrides: dict | None = None, **options) -> dict:
+    """pelicanconf.py, pointed at the synthetic data and a scratch output folder (``options``: SCHOOLFINDER keys,
+    ``overrides``: other settings)."""
     from pelican.settings import get_settings_from_file, read_settings
 
     base = get_settings_from_file(str(ROOT / "pelicanconf.py")).get("SCHOOLFINDER", {})  # languages too
     return read_settings(str(ROOT / "pelicanconf.py"), override={
-        "OUTPUT_PATH": str(out), "SCHOOLFINDER": {**base, "processed_dir": str(processed), **options}})
+        **(overrides or {}), "OUTPUT_PATH": str(out),
+        "SCHOOLFINDER": {**base, "processed_dir": str(processed), **options}})
 
 
 class MemorySampler:
@@ -169,13 +171,13 @@ def _timing_maps(spent: list[float]) -> dict:
     return originals
 
 
-def run_pelican(processed: Path, out: Path, **options) -> dict:
+def run_pelican(processed: Path, out: Path, overrides: dict | None = None, **options) -> dict:
     """Build the whole site in-process, as `make html` does; return timings, memory and the pages written."""
     from pelican import Pelican
     from pelican.log import init as init_logging
 
     init_logging(level=logging.WARNING, name="pelican")
-    settings = settings_for(processed, out, **options)
+    settings = settings_for(processed, out, overrides, **options)
     original, generators, maps_spent = SchoolPagesGenerator.generate_output, [], []
 
     def kept(self, writer):  # the generator, to read its render summary
@@ -194,7 +196,7 @@ def run_pelican(processed: Path, out: Path, **options) -> dict:
         for name, fn in drawer.items():
             setattr(site_maps.DesertMaps, name, fn)
     summary = generators[0].render_summary
-    return {"wall": wall, "render": summary.seconds, "render_cpu": summary.cpu, "maps": sum(maps_spent), "workers": summary.workers,
+    return {"summary": summary, "wall": wall, "render": summary.seconds, "render_cpu": summary.cpu, "maps": sum(maps_spent), "workers": summary.workers,
             "rendered": len(summary.rendered), "pages": sum(1 for _ in out.rglob("*.html")), "pss": memory.peak}
 
 
