@@ -2,6 +2,7 @@
 
 Each size is one in-process Pelican build (processed JSON -> output/), as `make html` runs it, with the page
 workers (``--workers``, default every core) and no page cache. Reported: wall time; pages/s and pages/s per core;
+pages per CPU-second of the build and its workers (what a core gives when the machine is not shared);
 peak memory = the largest sampled sum of the proportional set size (PSS: shared pages counted once) of the build
 process and its page workers, and the build process's own peak RSS; the share of the wall time in maps (the desert
 map drawer), in rendering pages, and the rest (Pelican start-up, loading the processed data, listing pages...).
@@ -188,15 +189,15 @@ def run_pelican(processed: Path, out: Path, overrides: dict | None = None, **opt
     drawer = _timing_maps(maps_spent)
     try:
         with MemorySampler() as memory:
-            started = perf_counter()
+            started, times = perf_counter(), os.times()
             Pelican(settings).run()
-            wall = perf_counter() - started
+            wall, spent = perf_counter() - started, [b - a for a, b in zip(times, os.times())]
     finally:
         SchoolPagesGenerator.generate_output = original
         for name, fn in drawer.items():
             setattr(site_maps.DesertMaps, name, fn)
     summary = generators[0].render_summary
-    return {"summary": summary, "wall": wall, "render": summary.seconds, "render_cpu": summary.cpu, "maps": sum(maps_spent), "workers": summary.workers,
+    return {"summary": summary, "wall": wall, "cpu": sum(spent[:4]), "render": summary.seconds, "render_cpu": summary.cpu, "maps": sum(maps_spent), "workers": summary.workers,
             "rendered": len(summary.rendered), "pages": sum(1 for _ in out.rglob("*.html")), "pss": memory.peak}
 
 
@@ -217,7 +218,8 @@ def report(n: int, r: dict) -> None:
     rate = r["pages"] / r["wall"]
     other = r["wall"] - r["render"] - r["maps"]
     print(f"N={n:>7,} {r['wall']:7.1f} s wall, {r['pages']:>7,} pages ({r['rendered']:,} rendered by the generator), "
-          f"{rate:6,.0f} pages/s, {rate / r['workers']:5,.0f} pages/s per core ({r['workers']} workers); "
+          f"{rate:6,.0f} pages/s, {rate / r['workers']:5,.0f} pages/s per core ({r['workers']} workers), "
+          f"{r['pages'] / r['cpu']:5,.0f} pages per CPU-second; "
           f"peak PSS {r['pss'] / 2**30:.2f} GiB (build process RSS {r['rss_self'] / 2**30:.2f} GiB); "
           f"maps {r['maps']:.1f} s ({r['maps'] / r['wall']:.0%}), pages {r['render']:.1f} s ({r['render'] / r['wall']:.0%}), "
           f"other {other:.1f} s ({other / r['wall']:.0%}); rendering {1000 * r['render_cpu'] / max(r['rendered'], 1):.2f} "
