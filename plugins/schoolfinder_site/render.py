@@ -15,6 +15,7 @@ Pelican's ``Writer.write_file`` does for these pages (minus its per-page signal,
 
 from __future__ import annotations
 
+import gc
 import logging
 import multiprocessing
 import os
@@ -143,11 +144,13 @@ def _in_workers(renderer: PageRenderer, slices: list[tuple[int, int]], workers: 
     """Render the slices in ``workers`` forked processes (they inherit ``renderer``); results in slice order."""
     global _ACTIVE
     _ACTIVE = renderer
+    gc.freeze()  # the inherited objects leave the collector's reach: a worker's collections never copy their pages
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
             return pool.map(_render_active, slices, chunksize=1)
     finally:
         _ACTIVE = None
+        gc.unfreeze()
 
 
 def _slices(count: int, workers: int) -> list[tuple[int, int]]:
