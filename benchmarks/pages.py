@@ -106,7 +106,7 @@ def settings_for(processed: Path, out: Path, overrides: dict | None = None, **op
 class MemorySampler:
     """Samples, every ``interval`` seconds, the PSS of this process plus its child processes (the page workers)."""
 
-    def __init__(self, interval: float = 0.2):
+    def __init__(self, interval: float = 1.0):  # reading smaps_rollup of a large process costs kernel time
         self.interval, self.peak, self._stop = interval, 0, threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
