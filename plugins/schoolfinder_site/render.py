@@ -5,9 +5,8 @@ renders them. Each page is ``template.render(context + variables)`` encoded as U
 Pelican's ``Writer.write_file`` does for these pages (minus its per-page signal, which nothing here listens to).
 
 - **Workers** (``SCHOOLFINDER["workers"]``, env ``SCHOOLFINDER_WORKERS``; default: every core, 1 = in this
-  process): forked processes inherit the site context and the compiled templates and render slices of the page
-  list, each slice's variables sent pickled (see :func:`_shipped`). A page's bytes depend only on its template and
-  variables, so a parallel build is byte-identical to a serial one.
+  process): forked processes inherit the page list and the compiled templates and render slices of it. A page's
+  bytes depend only on its template and variables, so a parallel build is byte-identical to a serial one.
 - **Cache** (``SCHOOLFINDER["page_cache"]``, env ``SCHOOLFINDER_PAGE_CACHE``; none when unset): a page's key is
   the SHA-256 of the site-wide key (templates, translations, renderer code, site context: see
   :func:`pagecache.site_key`) and its own path, language, template and variables. A page whose key is in the cache
@@ -20,7 +19,6 @@ import gc
 import logging
 import multiprocessing
 import os
-import pickle
 from dataclasses import dataclass
 from pathlib import Path
 from time import perf_counter, process_time
@@ -110,14 +108,10 @@ class PageRenderer:
                     seconds, cpu, workers)
         return RenderSummary(rendered, reused, seconds, cpu, workers)
 
-    def render_slice(self, start: int, stop: int, shipped: list[bytes | None] | None = None) -> dict:
-        """Render (or copy from the cache) pages ``start:stop``; the names rendered, the number reused, the keys.
-        ``shipped``: the pages' variables pickled by the parent (None for a page whose variables stay inherited)."""
+    def render_slice(self, start: int, stop: int) -> dict:
+        """Render (or copy from the cache) pages ``start:stop``; the names rendered, the number reused, the keys."""
         rendered, keys, reused, started = [], [], 0, process_time()
-        for index in range(start, stop):
-            page = self.pages[index]
-            if shipped is not None and shipped[index - start] is not None:
-                page = Page(page.name, page.lang, page.template, pickle.loads(shipped[index - start]))
+        for page in self.pages[start:stop]:
             key = self.cache.key(page) if self.cache is not None else None
             cached = self.cache.get(key) if key else None
             if cached is None:
@@ -142,22 +136,8 @@ def _render_slice_of(renderer: PageRenderer, bounds: tuple[int, int]) -> dict:
     return renderer.render_slice(*bounds)
 
 
-def _render_active(task: tuple[int, int, list[bytes | None]]) -> dict:
-    return _ACTIVE.render_slice(*task)
-
-
-def _shipped(pages: list[Page], bounds: tuple[int, int]) -> tuple[int, int, list[bytes | None]]:
-    """A slice's task: its bounds and its pages' variables, pickled. A worker that read the inherited records would
-    touch (refcount) them and so copy the parent's memory pages holding them: the workers' memory would grow to the
-    parent's. Variables that cannot be pickled (a Pelican content page) stay inherited."""
-    start, stop = bounds
-    blobs = []
-    for page in pages[start:stop]:
-        try:
-            blobs.append(pickle.dumps(page.variables, protocol=pickle.HIGHEST_PROTOCOL))
-        except (pickle.PicklingError, TypeError, AttributeError, RecursionError):
-            blobs.append(None)
-    return start, stop, blobs
+def _render_active(bounds: tuple[int, int]) -> dict:
+    return _ACTIVE.render_slice(*bounds)
 
 
 def _in_workers(renderer: PageRenderer, slices: list[tuple[int, int]], workers: int) -> list[dict]:
@@ -167,7 +147,7 @@ def _in_workers(renderer: PageRenderer, slices: list[tuple[int, int]], workers: 
     gc.freeze()  # the inherited objects leave the collector's reach: a worker's collections never copy their pages
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            return list(pool.imap(_render_active, (_shipped(renderer.pages, bounds) for bounds in slices)))
+            return pool.map(_render_active, slices, chunksize=1)
     finally:
         _ACTIVE = None
         gc.unfreeze()
