@@ -42,7 +42,7 @@ data: $(VENV)/.installed $(if $(filter data/demo,$(CITY:/=)),demo-data)  ## run 
 	$(PY) -m schoolfinder build $(CITY) --out $(PROCESSED)
 
 html: $(VENV)/.installed  ## render pages from data/processed into output/
-	$(VENV)/bin/pelican content -s pelicanconf.py -o output --fatal errors -q
+	SCHOOLFINDER_PAGE_CACHE=$${SCHOOLFINDER_PAGE_CACHE-build/page-cache} $(VENV)/bin/pelican content -s pelicanconf.py -o output --fatal errors -q
 
 serve:  ## serve output/ on http://127.0.0.1:8000
 	$(PY) -m http.server 8000 --bind 127.0.0.1 -d output

@@ -25,6 +25,10 @@ SCHOOLFINDER = {
     # One site per language: DEFAULT_LANG at the output root, the others under <lang>/ (plugins/schoolfinder_site/i18n.py).
     # Catalogs: theme/translations/<lang>/LC_MESSAGES/messages.po, compiled during the build.
     "languages": {"en": "English", "es": "Español"},
+    # Page rendering (plugins/schoolfinder_site/render.py): worker processes (unset: one per core; 1 = this process)
+    # and the page cache folder (unset: no cache; a page is rendered again only when its inputs changed).
+    "workers": os.environ.get("SCHOOLFINDER_WORKERS"),
+    "page_cache": os.environ.get("SCHOOLFINDER_PAGE_CACHE"),
 }
 
 JINJA_ENVIRONMENT = {

@@ -10,8 +10,9 @@ from pathlib import Path
 from pelican.generators import Generator
 
 from schoolfinder import contract
+from schoolfinder.outputs import safety
 
-from . import browse, i18n
+from . import browse, i18n, pagecache, render
 from .maps import MapViews, cache_dir, prepare_maps
 
 PER_PAGE = 500
@@ -61,25 +62,40 @@ class SchoolPagesGenerator(Generator):
                                         for e in self.browse_lists]
 
     def generate_output(self, writer):
-        """Write every page through Pelican's writer, once per language (the default at the root, others under <lang>/)."""
+        """Every page once per language (the default at the root, others under <lang>/): listed, then rendered
+        (render.py: worker processes, page cache)."""
         sectors = [{**sector, "kind": "sector"} for sector in self.manifest.get("sectors", [])]
         self.site = i18n.Site(self.settings, getattr(self, "env", None), self.translations, self.context["sf"]["tiers"] + sectors)
+        self.pages: list[render.Page] = []
+        self._maps()  # the map pre-pass: once for every language, before any page is listed or a worker forked
         for lang in self.site.languages:
             self._write_language(writer, lang)
+        self.render_summary = self._renderer().render(self.pages)
         self._copy_open_data()
         self.site.write_sitemap(self.output_path)
         self._write_build_manifest()
 
     def _page_writer(self, writer, lang: str):
-        """``write(name, template, **kwargs)`` for one language: its templates, its folder, its URLs."""
-        templates, prefix = self.site.template_getter(lang, self.get_template), self.site.prefix(lang)
+        """``write(name, template, **kwargs)`` for one language: lists the page (its folder, its URLs) to render."""
+        prefix = self.site.prefix(lang)
         gettext_fn = self.site.translations(lang).gettext
         unit, units = i18n.unit_names(gettext_fn, self.context["sf"]["unit"])
 
         def write(name, template, sitemap=True, **kwargs):
-            writer.write_file(prefix + name, templates(template), self.context, relative_urls=False,
-                              **self.site.page_vars(lang, name, record=sitemap), unit=unit, units=units, **kwargs)
+            variables = {**self.site.page_vars(lang, name, record=sitemap), "unit": unit, "units": units, **kwargs}
+            self.pages.append(render.Page(prefix + name, lang, template, variables))
         return write
+
+    def _renderer(self) -> render.PageRenderer:
+        """The renderer of this build: its templates per language, workers and page cache (SCHOOLFINDER options)."""
+        options = self.settings.get("SCHOOLFINDER", {})
+        getters = {lang: self.site.template_getter(lang) for lang in self.site.languages}
+        folder, cache = render.cache_dir(options), None
+        if folder is not None:
+            code = sorted(Path(__file__).parent.glob("*.py")) + [Path(safety.__file__)]
+            cache = pagecache.PageCache(folder, pagecache.site_key(self.context, self.settings["THEME"], code))
+        return render.PageRenderer(self.output_path, self.context, lambda lang, name: getters[lang](name),
+                                   render.worker_count(options), cache)
 
     def _write_language(self, writer, lang: str):
         """Every page of the site in one language."""

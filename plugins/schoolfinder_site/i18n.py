@@ -22,6 +22,8 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from jinja2 import Environment
 
+from .folding import FoldingEnvironment
+
 SITEMAP_MAX = 50_000  # URLs per sitemap file (the protocol's limit); more files get a sitemap index
 
 
@@ -37,8 +39,10 @@ def load_catalog(theme: str | Path, lang: str) -> gettext.GNUTranslations:
 
 
 def language_env(base: Environment, settings: dict, translations) -> Environment:
-    """A Jinja environment like ``base`` (loader, filters, tests, globals) speaking another language."""
-    env = Environment(loader=base.loader, **settings["JINJA_ENVIRONMENT"])
+    """A Jinja environment like ``base`` (loader, filters, tests, globals) speaking ``translations``, with the
+    templates' literal ``_()`` strings resolved when they compile (folding.py)."""
+    env = FoldingEnvironment(loader=base.loader, **settings["JINJA_ENVIRONMENT"])
+    env.folded_translations = translations
     env.filters.update(base.filters)
     env.tests.update(base.tests)
     env.globals.update(base.globals)
@@ -94,10 +98,8 @@ class Site:
             self._translations[lang] = load_catalog(self.settings["THEME"], lang)
         return self._translations[lang]
 
-    def template_getter(self, lang: str, default_getter):
-        """``name -> Template`` for a language; the default language uses the generator's own templates."""
-        if lang == self.default:
-            return default_getter
+    def template_getter(self, lang: str):
+        """``name -> Template`` for a language (every language, the default too, has its own folding environment)."""
         if lang not in self._envs:
             self._envs[lang] = language_env(self._base_env, self.settings, self.translations(lang))
             self._envs[lang].globals["tl"] = self.tier_text(lang)

@@ -49,7 +49,7 @@ def strip_control(text: str, multiline: bool = False) -> str:
 def html_finalize(value):
     """Jinja ``finalize`` hook: every value printed into a page loses its control characters (tab and line breaks
     stay), whatever stage forgot to clean it; Markup stays Markup."""
-    if isinstance(value, str) and has_control(value, multiline=True):
+    if isinstance(value, str) and not value.isprintable() and has_control(value, multiline=True):  # printable: none
         return type(value)(strip_control(value, multiline=True))  # str, or Markup without escaping again
     return value
 
