@@ -71,7 +71,8 @@ def _array(h, array: np.ndarray) -> None:
 
 def _frame(h, frame: pd.DataFrame) -> None:
     h.update(f"frame{frame.shape}\0".encode())
-    _column(h, frame.index.to_series(index=False) if not isinstance(frame.index, pd.RangeIndex) else pd.Series([repr(frame.index)]))
+    index = frame.index
+    _column(h, pd.Series([repr(index)]) if isinstance(index, pd.RangeIndex) else pd.Series(index.to_numpy(), dtype=index.dtype))
     for name in frame.columns:
         _update(h, str(name))
         _column(h, frame[name])
