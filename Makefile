@@ -39,7 +39,7 @@ demo-data: $(VENV)/.installed
 	$(PY) -m schoolfinder demo --out data/demo/raw
 
 data: $(VENV)/.installed $(if $(filter data/demo,$(CITY:/=)),demo-data)  ## run the pipeline: raw files -> data/processed
-	$(PY) -m schoolfinder build $(CITY) --out $(PROCESSED)
+	$(PY) -m schoolfinder build $(CITY) --out $(PROCESSED) --cache build/cache
 
 html: $(VENV)/.installed  ## render pages from data/processed into output/
 	$(VENV)/bin/pelican content -s pelicanconf.py -o output --fatal errors -q

@@ -17,7 +17,6 @@ from .cache.store import StageCache
 from .config import CityConfig
 from .directory import stage as directory_stage
 from .directory.slugs import unique_slugs
-from .geo import stage as geo_stage
 from .problems import DataError, Problem
 from .ratings.grades import school_bands
 from .transit import stage as transit_stage
@@ -47,13 +46,13 @@ class BuildResult:
 def run(config: CityConfig, cache: StageCache | None = None) -> BuildResult:
     """Run every stage for one city and return the processed data (no files written).
 
-    With ``cache`` (a folder), ratings, transit, travel and access reuse a stored result when what they read is
+    With ``cache`` (a folder), ratings, geo, transit, travel and access reuse a stored result when what they read is
     unchanged (cache/stages.py); the result is the same either way.
     """
     cache = cache or StageCache(None)
     directory = directory_stage.run(config)
     rated = cached.ratings(cache, config, directory.schools)
-    placed = geo_stage.run(config, rated.schools, directory.lead_row, directory.files)
+    placed = cached.geo(cache, config, rated.schools, directory.lead_row, directory.files)
     metric = placed.neighborhoods.estimate_utm_crs()
     transit = cached.transit(cache, config, placed.schools, metric)
     schools = with_transit(placed.schools, transit)

@@ -1,5 +1,5 @@
-"""Cached stages on the demo city: the same processed/ bytes as an uncached build; a renamed school reuses transit,
-travel and access, a moved one computes them again. (Runs the demo pipeline: left to `make test`.)"""
+"""Cached stages on the demo city: the same processed/ bytes as an uncached build; a renamed school reuses geo,
+transit, travel and access, a moved one computes them again. (Runs the demo pipeline: left to `make test`.)"""
 
 from __future__ import annotations
 
@@ -20,7 +20,6 @@ SOURCE = "district_sis.csv"
 @pytest.fixture
 def city(demo_city, tmp_path, monkeypatch) -> Path:
     monkeypatch.setenv("BUILD_DATE", "2026-11-26")
-    monkeypatch.setenv("SCHOOLFINDER_CACHE", str(tmp_path / "travel-npz"))  # the router's own matrix cache, kept apart
     shutil.copytree(demo_city, tmp_path / "city")
     return tmp_path / "city"
 
@@ -52,7 +51,7 @@ def test_cached_builds_match_an_uncached_one_byte_for_byte(city, tmp_path):
     assert build(city, tmp_path / "cold", cold) == plain
     assert set(outcomes(cold).values()) == {"miss"}
     assert build(city, tmp_path / "warm", warm) == plain
-    assert outcomes(warm) == {"ratings": "hit", "transit": "hit", "travel": "hit", "access": "hit"}
+    assert outcomes(warm) == {"ratings": "hit", "geo": "hit", "transit": "hit", "travel": "hit", "access": "hit"}
 
 
 def test_a_new_name_reuses_travel_and_access_a_move_recomputes_them(city, tmp_path):
@@ -60,10 +59,10 @@ def test_a_new_name_reuses_travel_and_access_a_move_recomputes_them(city, tmp_pa
     edit_first_school(city, lambda row: row.update(SCHOOL_NAME=row["SCHOOL_NAME"] + " Academy"))
     renamed = StageCache(tmp_path / "cache")
     files = build(city, tmp_path / "renamed", renamed)
-    assert outcomes(renamed) == {"ratings": "hit", "transit": "hit", "travel": "hit", "access": "hit"}
+    assert outcomes(renamed) == {"ratings": "hit", "geo": "hit", "transit": "hit", "travel": "hit", "access": "hit"}
     assert files == build(city, tmp_path / "renamed-plain", None)
     edit_first_school(city, lambda row: row.update(LAT=f"{float(row['LAT']) + 0.01:.6f}"))
     moved = StageCache(tmp_path / "cache")
     files = build(city, tmp_path / "moved", moved)
-    assert outcomes(moved) == {"ratings": "hit", "transit": "miss", "travel": "miss", "access": "miss"}
+    assert outcomes(moved) == {"ratings": "hit", "geo": "miss", "transit": "miss", "travel": "miss", "access": "miss"}
     assert files == build(city, tmp_path / "moved-plain", None)

@@ -89,3 +89,16 @@ def test_files_are_hashed_once_and_known_hashes_reused(tmp_path):
     assert found["schools.csv"] == "given" and set(found) == {"feed/stops.txt", "schools.csv"}
     (tmp_path / "feed" / "stops.txt").write_text("changed")
     assert StageCache(None).files(Config(), ["feed"])["feed/stops.txt"] != found["feed/stops.txt"]
+
+
+def test_a_shapefile_counts_with_its_sidecar_files(tmp_path):
+    class Config:
+        def source_path(self, name):
+            return tmp_path / name
+
+    for suffix in (".shp", ".dbf", ".shx"):
+        (tmp_path / f"areas{suffix}").write_bytes(suffix.encode())
+    found = StageCache(None).files(Config(), ["areas.shp"])
+    assert sorted(found) == ["areas.dbf", "areas.shp", "areas.shx"]
+    (tmp_path / "areas.dbf").write_bytes(b"new attributes")
+    assert StageCache(None).files(Config(), ["areas.shp"])["areas.dbf"] != found["areas.dbf"]

@@ -1,5 +1,5 @@
 """The cached stages: each is handed only the columns it reads, and keyed by exactly those, its config sections,
-its input files' bytes and the upstream values it uses. A school's new name therefore reuses transit, travel and
+its input files' bytes and the upstream values it uses. A school's new name therefore reuses geo, transit, travel and
 access; a school that moves computes them again.
 
 Handing a stage a projection (not the whole schools frame) keeps the key honest: a stage that starts reading a new
@@ -13,6 +13,7 @@ import pandas as pd
 from ..access import stage as access_stage
 from ..config import CityConfig
 from ..contract import build_date
+from ..geo import stage as geo_stage
 from ..ratings import stage as ratings_stage
 from ..transit import stage as transit_stage
 from ..travel import stage as travel_stage
@@ -22,6 +23,7 @@ TRANSIT_READS = ["lat", "lon", "school_hours"]
 TRAVEL_READS = ["key", "lat", "lon", "school_hours"]
 ACCESS_READS = ["key", "bands", "tier", "enrollment", "capacity", "grade_low", "grade_high", "nbhd_id"]
 RATINGS_READS = ["key", "ids", "sources"]
+GEO_READS = ["key", "lat", "lon"]
 
 
 def columns(frame: pd.DataFrame, names: list[str]) -> pd.DataFrame:
@@ -38,6 +40,23 @@ def ratings(cache: StageCache, config: CityConfig, schools: pd.DataFrame) -> rat
     rated = cache.run("ratings", reads, lambda: ratings_stage.run(config, given))
     joined = schools.assign(ratings=rated.schools["ratings"].to_numpy(), tier=rated.schools["tier"].to_numpy())
     return ratings_stage.RatingsResult(joined, rated.counts, rated.problems)
+
+
+def geo(cache: StageCache, config: CityConfig, schools: pd.DataFrame, lead_row: dict, files: dict) -> geo_stage.GeoResult:
+    """Neighborhoods, population and each school's neighborhood and map point: from the schools' places (and the
+    rows a problem names); the columns it sets (coordinates it drops, ``nbhd_id``, ``map_xy``...) join the full frame."""
+    given = columns(schools, GEO_READS)
+    population = config.population or {}
+    names = [config.neighborhoods["path"]] + [population[k] for k in ("areas_path", "table_path") if population.get(k)]
+    names += [population["crosswalk"]["path"]] if population.get("crosswalk") else []
+    reads = {"config": [config.neighborhoods, config.population, config.thresholds], "files": cache.files(config, names),
+             "schools": given, "rows": [lead_row, files]}
+    placed = cache.run("geo", reads, lambda: geo_stage.run(config, given, lead_row, files))
+    joined = schools.copy()
+    for column in placed.schools.columns:
+        joined[column] = placed.schools[column]
+    return geo_stage.GeoResult(joined, placed.neighborhoods, placed.crosswalk, placed.population, placed.population_files,
+                               placed.problems)
 
 
 def transit(cache: StageCache, config: CityConfig, schools: pd.DataFrame, metric_crs) -> transit_stage.TransitResult:

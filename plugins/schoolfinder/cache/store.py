@@ -30,13 +30,16 @@ class StageCache:
         self.log: list[tuple[str, str, float]] = []  # (stage, "hit" / "miss" / "off", seconds)
 
     def files(self, config: CityConfig, names: list[str]) -> dict[str, str]:
-        """Relative path -> SHA-256 for each named input (a folder counts as its files); missing files read as ""."""
+        """Relative path -> SHA-256 for each named input (a folder counts as its files, a shapefile its sidecar files);
+        missing files read as ""."""
         out = {}
         for name in names:
             path = config.source_path(name)
             found = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+            found += sorted(p for p in path.parent.glob(f"{path.stem}.*") if p != path) if path.suffix == ".shp" else []
             for file in found:
-                relative = str(Path(name) / file.relative_to(path)) if path.is_dir() else name
+                relative = str(Path(name) / file.relative_to(path)) if path.is_dir() else \
+                    name if file == path else str(Path(name).with_name(file.name))
                 if relative not in self.known:
                     self.known[relative] = sha256_file(file) if file.is_file() else ""
                 out[relative] = self.known[relative]
