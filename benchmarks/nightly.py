@@ -54,7 +54,8 @@ def table(city: str, runs: dict[str, dict]) -> list[str]:
     """Seconds per step (columns: the runs), the wall time, then what each run said."""
     lines = [f"nightly, {city} (seconds)".ljust(22) + "".join(f"{name:>12}" for name in runs)]
     for step in STEPS:
-        lines.append(f"  {step}".ljust(22) + "".join(f"{r['steps'][step]:>12.2f}" if step in r["steps"] else f"{'-':>12}" for r in runs.values()))
+        cells = [f"{r['steps'][step]:>12.2f}" if step in r["steps"] else f"{'-':>12}" for r in runs.values()]
+        lines.append(f"  {step}".ljust(22) + "".join(cells))
     lines.append("  total (wall)".ljust(22) + "".join(f"{r['seconds']:>12.2f}" for r in runs.values()))
     for name, r in runs.items():
         target = TARGETS_S.get(name)
@@ -88,8 +89,8 @@ def main(argv: list[str] | None = None) -> int:
             changed = tmp / name / Path(first["path"]).name
             changed.parent.mkdir()
             changed_copy(config.source_path(first["path"]), changed, first["encoding"], change)
-            (tmp / "city.toml").write_text(text + f'\n[nightly]\naxe_pages = 2\n[nightly.fetch]\n"{first["path"]}" = "{changed.as_uri()}"\n',
-                                           encoding="utf-8")
+            fetch = f'[nightly.fetch]\n"{first["path"]}" = "{changed.as_uri()}"\n'
+            (tmp / "city.toml").write_text(text + "\n[nightly]\naxe_pages = 2\n" + fetch, encoding="utf-8")
             runs[name] = run(tmp / "city.toml", tmp / "root")
     print("\n".join(table(config.city["name"], runs)))
     missed = [name for name, target in TARGETS_S.items() if runs[name]["seconds"] > target]

@@ -44,7 +44,8 @@ def test_checks_read_rerendered_pages_plus_the_sample(tmp_path):
     assert "data/schools.json" not in unlisted and "index.html" in unlisted
     assert not checks.reference_problems(tmp_path, pages=unlisted)["links"]
     listed = scope.pages_to_check(tmp_path, ["schools/gamma/index.html"], 1)
-    assert checks.reference_problems(tmp_path, pages=listed)["links"] == ["schools/gamma/index.html: <a> /schools/gone/ -> missing"]
+    found = checks.reference_problems(tmp_path, pages=listed)["links"]
+    assert found == ["schools/gamma/index.html: <a> /schools/gone/ -> missing"]
 
 
 def test_budgets_skip_unlisted_pages_but_never_other_files(tmp_path):
@@ -68,7 +69,8 @@ def test_axe_skips_pages_it_passed_with_the_same_bytes(tmp_path, monkeypatch):
 
     def fake_axe(_site, paths):
         opened.append(list(paths))
-        return [f"{p}: image-alt (Images must have alternate text) on 1 element(s)" for p in paths if "bad" in (site / p.lstrip("/") / "index.html").read_text()]
+        return [f"{p}: image-alt (Images must have alternate text) on 1 element(s)" for p in paths
+                if "bad" in (site / p.lstrip("/") / "index.html").read_text()]
 
     monkeypatch.setattr(checks, "axe_problems", fake_axe)
     paths = ["/", "/search/"]
