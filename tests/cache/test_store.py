@@ -102,3 +102,10 @@ def test_a_shapefile_counts_with_its_sidecar_files(tmp_path):
     assert sorted(found) == ["areas.dbf", "areas.shp", "areas.shx"]
     (tmp_path / "areas.dbf").write_bytes(b"new attributes")
     assert StageCache(None).files(Config(), ["areas.shp"])["areas.dbf"] != found["areas.dbf"]
+
+
+def test_a_cache_that_cannot_be_written_still_builds(tmp_path):
+    (tmp_path / "stages").write_text("a file where the folder should be")
+    cache = StageCache(tmp_path)
+    assert cache.run("geo", {"x": 1}, lambda: "computed") == "computed"
+    assert cache.log[0][1].startswith("miss, not stored")

@@ -57,8 +57,11 @@ class StageCache:
         outcome = "hit" if result is not None else "miss"
         if result is None:
             result = compute()
-            _store(path, result)
-            _prune(path.parent, stage)
+            try:
+                _store(path, result)
+                _prune(path.parent, stage)
+            except OSError as exc:  # a full disk or a read-only cache folder costs time, never the build
+                outcome = f"miss, not stored ({exc.strerror or exc})"
         self.log.append((stage, outcome, time.perf_counter() - began))
         return result
 
