@@ -39,7 +39,7 @@ demo-data: $(VENV)/.installed
 	$(PY) -m schoolfinder demo --out data/demo/raw
 
 data: $(VENV)/.installed $(if $(filter data/demo,$(CITY:/=)),demo-data)  ## run the pipeline: raw files -> data/processed
-	$(PY) -m schoolfinder build $(CITY) --out $(PROCESSED)
+	$(PY) -m schoolfinder build $(CITY) --out $(PROCESSED) --cache build/cache
 
 html: $(VENV)/.installed  ## render pages from data/processed into output/
 	SCHOOLFINDER_PAGE_CACHE=$${SCHOOLFINDER_PAGE_CACHE-build/page-cache} $(VENV)/bin/pelican content -s pelicanconf.py -o output --fatal errors -q
@@ -51,14 +51,14 @@ test: setup  ## the whole test suite (unit, stages, golden, site build, real bro
 	$(PY) -m pytest
 
 CHECK_TESTS := tests/test_config.py tests/test_problems.py tests/test_layout.py tests/ingest tests/directory tests/ratings tests/geo \
-	tests/transit tests/travel tests/access tests/search tests/outputs tests/golden
+	tests/transit tests/travel tests/access tests/search tests/outputs tests/golden tests/cache tests/nightly/test_scope.py
 check: $(VENV)/.installed  ## the fast tier (at most a minute): unit, stage and golden tests, no browser or site build
 	$(PY) -m pytest $(CHECK_TESTS) -m "not browser and not real_data and not site_build and not demo_build" -q -p no:cacheprovider
 
 golden: $(VENV)/.installed  ## rewrite tests/golden/*.json from the demo city; review `git diff tests/golden` before committing
 	SCHOOLFINDER_UPDATE_GOLDEN=1 $(PY) -m pytest tests/golden -q -p no:cacheprovider -rN
 
-bench: setup  ## page generation (10k, 100k schools), ingest+validate+match (100k rows), router, search (2,000 schools)
+bench: setup  ## page generation (10k, 100k schools), ingest+validate+match (100k rows), router, search (2,000 schools), Chicago nightly (cold, no change, one change)
 	$(PY) -m benchmarks.pages
 	$(PY) -m benchmarks.ingest --rows 100000
 	$(PY) -m benchmarks.router

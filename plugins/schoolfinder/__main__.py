@@ -22,6 +22,7 @@ def main(argv: list[str] | None = None) -> int:
     build.add_argument("city", type=Path, help="folder holding city.toml, or the file itself")
     build.add_argument("--out", type=Path, default=Path("data/processed"))
     build.add_argument("--reports", type=Path, default=Path("reports"), help="folder for the data-staff reports")
+    build.add_argument("--cache", type=Path, help="reuse stage results from this folder when their inputs are unchanged")
     find = commands.add_parser("search", help="query the merged directory and see each school's sources")
     find.add_argument("processed", type=Path, help="a processed folder (from `build`)")
     find.add_argument("query", help='e.g. "dual language" or a school name with a typo')
@@ -88,19 +89,23 @@ def _search(args) -> int:
 
 def _build(args) -> int:
     from . import pipeline
+    from .cache.store import StageCache
     from .outputs import processed as io
     from .outputs import reports
     from .config import load_config
 
     started = time.perf_counter()
     config = load_config(args.city)
-    result = pipeline.run(config)
+    cache = StageCache(args.cache)
+    result = pipeline.run(config, cache)
     io.write_processed(result, args.out)
     reports.write_reports(result, args.reports)
     severities = Counter(p.severity for p in result.problems)
     print(f"{config.city['name']}: {len(result.schools)} schools, {len(result.neighborhoods)} neighborhoods, "
           f"problems {dict(sorted(severities.items()))}, {len(result.candidates) + len(result.conflicts) + len(result.excluded)} to review "
           f"-> {args.out}, reports in {args.reports} ({time.perf_counter() - started:.1f} s)")
+    if args.cache:
+        print(cache.summary())
     return 0
 
 

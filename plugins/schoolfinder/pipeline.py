@@ -12,13 +12,12 @@ from dataclasses import dataclass, field
 import geopandas as gpd
 import pandas as pd
 
-from .access import stage as access_stage
+from .cache import stages as cached
+from .cache.store import StageCache
 from .config import CityConfig
 from .directory import stage as directory_stage
 from .directory.slugs import unique_slugs
-from .geo import stage as geo_stage
 from .problems import DataError, Problem
-from .ratings import stage as ratings_stage
 from .ratings.grades import school_bands
 from .transit import stage as transit_stage
 from .travel import stage as travel_stage
@@ -44,18 +43,23 @@ class BuildResult:
     row_fates: list[dict] = field(default_factory=list)  # every directory row: source, row, fate (for tests and audits)
 
 
-def run(config: CityConfig) -> BuildResult:
-    """Run every stage for one city and return the processed data (no files written)."""
+def run(config: CityConfig, cache: StageCache | None = None) -> BuildResult:
+    """Run every stage for one city and return the processed data (no files written).
+
+    With ``cache`` (a folder), ratings, geo, transit, travel and access reuse a stored result when what they read is
+    unchanged (cache/stages.py); the result is the same either way.
+    """
+    cache = cache or StageCache(None)
     directory = directory_stage.run(config)
-    rated = ratings_stage.run(config, directory.schools)
-    placed = geo_stage.run(config, rated.schools, directory.lead_row, directory.files)
+    rated = cached.ratings(cache, config, directory.schools)
+    placed = cached.geo(cache, config, rated.schools, directory.lead_row, directory.files)
     metric = placed.neighborhoods.estimate_utm_crs()
-    transit = transit_stage.run(config, placed.schools, metric)
+    transit = cached.transit(cache, config, placed.schools, metric)
     schools = with_transit(placed.schools, transit)
-    travel = travel_stage.run(config, schools, placed.neighborhoods, metric, transit.day)
+    travel = cached.travel(cache, config, schools, placed.neighborhoods, metric, transit.day)
     schools = with_reach_and_bands(schools, travel)
-    access = access_stage.run(config, schools, placed.neighborhoods, travel.matrix, metric, placed.crosswalk,
-                              placed.population_files)
+    access = cached.access(cache, config, schools, placed.neighborhoods, travel.matrix, metric, placed.crosswalk,
+                           placed.population_files)
     problems = directory.problems + rated.problems + placed.problems + transit.problems
     counts = directory.counts | rated.counts
     guard_quarantine(counts, problems, config.thresholds["max_quarantine_share"])

@@ -26,11 +26,12 @@ _CSS_URL = re.compile(r"""url\(\s*["']?(https?://[^"')\s]+)""")
 _LOADS = {"link", "script", "img", "iframe", "source"}  # tags whose URL the browser fetches by itself
 
 
-def reference_problems(site: Path, allowed: tuple[str, ...] = (TILES,)) -> dict[str, list[str]]:
-    """One read of every page and style sheet: ``links`` (internal links and assets that point at nothing,
-    ``javascript:`` URLs) and ``origins`` (resources loaded from another site; links out are fine, tiles allowed)."""
+def reference_problems(site: Path, allowed: tuple[str, ...] = (TILES,), pages: list[str] | None = None) -> dict[str, list[str]]:
+    """One read of every page (or of ``pages``, relative to the site) and every style sheet: ``links`` (internal links
+    and assets that point at nothing, ``javascript:`` URLs) and ``origins`` (resources loaded from another site; links
+    out are fine, tiles allowed)."""
     found: dict[str, list[str]] = {"links": [], "origins": []}
-    pages = sorted(site.rglob("*.html"))
+    pages = sorted(site.rglob("*.html")) if pages is None else [site / p for p in sorted(pages)]
     bar = Progress("check links and origins", len(pages))
     for page in pages:
         name, text = page.relative_to(site), page.read_text(encoding="utf-8")
@@ -60,10 +61,14 @@ def _exists(site: Path, page: Path, path: str) -> bool:
     return (target / "index.html").is_file() if target.is_dir() or path.endswith("/") else target.is_file()
 
 
-def budget_problems(site: Path, budgets: dict[str, int]) -> list[str]:
-    """Files over their gzip byte budget; ``budgets`` maps a glob (relative to the site) to a maximum."""
+def budget_problems(site: Path, budgets: dict[str, int], pages: list[str] | None = None) -> list[str]:
+    """Files over their gzip byte budget; ``budgets`` maps a glob (relative to the site) to a maximum.
+    With ``pages``, only those HTML pages are checked (every other file still is)."""
     problems = []
+    chosen = None if pages is None else set(pages)
     for path in sorted(p for p in site.rglob("*") if p.is_file()):
+        if chosen is not None and path.suffix == ".html" and str(path.relative_to(site)) not in chosen:
+            continue
         name = str(path.relative_to(site))
         for pattern, limit in budgets.items():
             if fnmatch.fnmatch(name, pattern):
@@ -81,6 +86,19 @@ def sample_pages(site: Path, extra: int) -> list[str]:
         pages = sorted(p for p in (site / folder).glob("*/index.html") if p.parent.name != "page")
         wanted += [str(p.relative_to(site)) for p in pages[:extra]]
     return ["/" + p.removesuffix("index.html") for p in wanted if (site / p).is_file()]
+
+
+def fixed_sample(site: Path, extra: int) -> list[str]:
+    """Pages checked every night whatever changed, relative to the site: in each language the home, every section
+    page (lists, search, deserts, data), the second list page, and the first ``extra`` (at least one) school and
+    neighborhood pages."""
+    languages = [site] + sorted(p for p in site.iterdir() if p.is_dir() and (p / "schools").is_dir())
+    wanted = []
+    for home in languages:
+        wanted += [home / "index.html", *home.glob("*/index.html"), *home.glob("*/page/2/index.html")]
+        for folder in ("schools", "neighborhoods"):
+            wanted += sorted(p for p in (home / folder).glob("*/index.html") if p.parent.name != "page")[:max(extra, 1)]
+    return sorted({str(p.relative_to(site)) for p in wanted if p.is_file()})
 
 
 def axe_problems(site: Path, paths: list[str]) -> list[str]:

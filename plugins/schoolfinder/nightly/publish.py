@@ -40,7 +40,7 @@ def new_staging(root: Path, build_id: str) -> Path:
     return folder
 
 
-_BUILD_ID = re.compile(rb'<meta name="build-id" content="[^"]*">')
+BUILD_ID_META = re.compile(rb'<meta name="build-id" content="[^"]*">')
 
 
 def reuse_unchanged(new_site: Path, old_site: Path | None) -> tuple[int, int]:
@@ -64,7 +64,7 @@ def reuse_unchanged(new_site: Path, old_site: Path | None) -> tuple[int, int]:
 
 def _same(old: Path, new: Path) -> bool:
     if new.suffix == ".html":
-        return _BUILD_ID.sub(b"", old.read_bytes()) == _BUILD_ID.sub(b"", new.read_bytes())
+        return BUILD_ID_META.sub(b"", old.read_bytes()) == BUILD_ID_META.sub(b"", new.read_bytes())
     return old.stat().st_size == new.stat().st_size and filecmp.cmp(old, new, shallow=False)
 
 

@@ -16,12 +16,13 @@ import time
 from pathlib import Path
 
 from .. import pipeline
+from ..cache.store import StageCache
 from ..outputs import buildinfo
 from ..outputs import processed as io
 from ..outputs import reports
 from ..config import load_config
 from ..problems import GateFailed, SchoolfinderError
-from . import changes, checks, fetch, publish
+from . import changes, checks, fetch, publish, scope
 from .report import write_change_report
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -76,7 +77,9 @@ def _steps(run: Run, city: Path, allow_delta: bool, force: bool) -> dict:
         shutil.rmtree(staging, ignore_errors=True)
         print(f"unchanged: inputs and code as in the published build {info['id']}; nothing rebuilt")
         return {"status": "unchanged", "build_id": info["id"]}
-    result = run.step("validate", lambda: _gate("validate", lambda: pipeline.run(config)))
+    cache = StageCache(run.root / "cache", {name: facts["sha256"] for name, facts in fetched.items()})
+    result = run.step("validate", lambda: _gate("validate", lambda: pipeline.run(config, cache)))
+    print(cache.summary())
     run.step("write", lambda: (io.write_processed(result, staging / "processed", info), reports.write_reports(result, staging / "reports")))
     old = changes.load(live / "processed") if live else None
     new = changes.load(staging / "processed")
@@ -86,8 +89,9 @@ def _steps(run: Run, city: Path, allow_delta: bool, force: bool) -> dict:
         if problems and not allow_delta:
             write_change_report(report, run.root / "last-failure", info, problems)
             raise GateFailed("delta", problems + ["(run again with --allow-delta once a person has checked the data)"])
-    run.step("build", lambda: _pelican(staging / "processed", staging / "site"))
-    run.step("check", lambda: _checks(staging / "site", rules))
+    pages = run.root / "cache" / "pages"
+    run.step("build", lambda: _pelican(staging / "processed", staging / "site", pages))
+    run.step("check", lambda: _checks(staging / "site", rules, scope.rendered_pages(pages), run.root / "cache" / "axe.json"))
     manifest = {**json.loads((staging / "site" / "build-manifest.json").read_text(encoding="utf-8")),
                 "timings": run.timings, "delta_overridden": bool(report and allow_delta)}
     (staging / "build-manifest.json").write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
@@ -113,21 +117,32 @@ def _live_info(live: Path | None) -> dict | None:
     return json.loads(path.read_text(encoding="utf-8")) if path and path.is_file() else None
 
 
-def _pelican(processed: Path, out: Path) -> None:
-    env = {**os.environ, "SCHOOLFINDER_PROCESSED": str(processed), "PYTHONPATH": str(ROOT / "plugins")}
+def _pelican(processed: Path, out: Path, page_cache: Path) -> None:
+    """Render the site; pages whose inputs are unchanged come from ``page_cache``, which then lists the re-rendered
+    ones in rendered.json (removed first, so a list never outlives the run that wrote it)."""
+    page_cache.mkdir(parents=True, exist_ok=True)
+    (page_cache / scope.RENDERED).unlink(missing_ok=True)
+    env = {**os.environ, "SCHOOLFINDER_PROCESSED": str(processed), "PYTHONPATH": str(ROOT / "plugins"),
+           "SCHOOLFINDER_PAGE_CACHE": str(page_cache)}
     proc = subprocess.run([sys.executable, "-m", "pelican", "content", "-s", "pelicanconf.py", "-o", str(out),
                            "--fatal", "errors", "-q"], cwd=ROOT, env=env, capture_output=True, text=True)
     if proc.returncode:
         raise GateFailed("build", (proc.stdout + proc.stderr).strip().splitlines()[-20:])
 
 
-def _checks(site: Path, rules: dict) -> None:
-    found = {**checks.reference_problems(site), "budgets": checks.budget_problems(site, rules["budgets"])}
+def _checks(site: Path, rules: dict, rendered: list[str] | None, axe_memo: Path) -> None:
+    """Links, origins and budgets on the re-rendered pages plus the fixed sample (the whole site without a list of
+    re-rendered pages); axe on the fixed sample, skipping pages it passed with the same bytes, styles and scripts."""
+    pages = scope.pages_to_check(site, rendered, rules["axe_pages"])
+    print(f"checking {'every page' if pages is None else f'{len(pages):,} pages ({len(rendered):,} re-rendered + fixed sample)'}")
+    found = {**checks.reference_problems(site, pages=pages), "budgets": checks.budget_problems(site, rules["budgets"], pages)}
     for name, problems in found.items():
         if problems:
             raise GateFailed(f"check:{name}", problems)
     if rules["axe_pages"]:
-        problems = checks.axe_problems(site, checks.sample_pages(site, rules["axe_pages"]))
+        sample = checks.sample_pages(site, rules["axe_pages"])
+        problems, opened = scope.axe_problems(site, sample, axe_memo)
+        print(f"axe: {opened} of {len(sample)} sample pages opened (the rest passed before with the same bytes)")
         if problems:
             raise GateFailed("check:axe", problems)
 

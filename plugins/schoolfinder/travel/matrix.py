@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-from pathlib import Path
 
 import geopandas as gpd
 import h3
@@ -79,24 +77,3 @@ def matrix_by_bell(network, origin_links, school_links, walk_seconds: np.ndarray
 def to_uint8(minutes: np.ndarray) -> np.ndarray:
     """Whole minutes rounded up, 255 where unreachable: compact for the site and for caching."""
     return np.where(np.isfinite(minutes), np.minimum(np.ceil(minutes), UNREACHABLE - 1), UNREACHABLE).astype(np.uint8)
-
-
-def cache_key(*arrays) -> str:
-    """sha256 over the bytes of every input array (and strings), so unchanged inputs reuse a stored matrix."""
-    digest = hashlib.sha256()
-    for array in arrays:
-        digest.update(np.ascontiguousarray(array).tobytes() if isinstance(array, np.ndarray) else str(array).encode())
-    return digest.hexdigest()[:32]
-
-
-def cached(path: Path, compute) -> dict[str, np.ndarray]:
-    """Load ``path`` (npz) if it exists, else compute, store and return it."""
-    if path.is_file():
-        with np.load(path) as stored:
-            return {k: stored[k] for k in stored.files}
-    result = compute()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp.npz")
-    np.savez_compressed(tmp, **result)
-    tmp.replace(path)
-    return result

@@ -1,10 +1,8 @@
-"""Travel-time matrix for a city: H3 origins, every scheduled feed as one network, cached on its inputs."""
+"""Travel-time matrix for a city: H3 origins, every scheduled feed as one network (cached at the pipeline's edge)."""
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
@@ -45,12 +43,9 @@ def travel_times(config: CityConfig, schools: pd.DataFrame, neighborhoods: gpd.G
         "school_links": travel.links(xy["schools"], xy["stops"], radius, *walk),
         "walk": travel.direct_walk(xy["origins"], xy["schools"], *walk),
     }
-    key = travel.cache_key(*inputs["connections"].values(), *inputs["footpaths"].values(), *inputs["origin_links"],
-                           *inputs["school_links"], inputs["walk"], bells, th["max_travel_minutes"], len(stops))
-    cache = Path(os.environ.get("SCHOOLFINDER_CACHE", "build/cache")) / f"travel-{key}.npz"
-    minutes = travel.cached(cache, lambda: _compute(inputs, len(stops), bells, th["max_travel_minutes"]))
+    minutes = _compute(inputs, len(stops), bells, th["max_travel_minutes"])
     return {"origins": origins, "school_keys": located["key"].to_numpy(), "transit": minutes["transit"], "walk": minutes["walk"],
-            "bells": bells, "cache": cache.name, "schools_without_location": int(len(schools) - len(located))}
+            "bells": bells, "schools_without_location": int(len(schools) - len(located))}
 
 
 def _compute(inputs: dict, n_stops: int, bells: np.ndarray, max_minutes: float) -> dict[str, np.ndarray]:
