@@ -15,7 +15,11 @@ every field of a processed record cost a raised AttributeError. Names that are d
 
 from __future__ import annotations
 
-from jinja2 import Environment, nodes
+import hashlib
+import json
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemBytecodeCache, nodes
 from jinja2.visitor import NodeTransformer
 from markupsafe import Markup
 
@@ -41,6 +45,22 @@ class FoldingEnvironment(Environment):
             tree = _Fold(self.folded_translations.gettext).visit(tree)
             tree.set_environment(self)
         return tree
+
+
+class FoldedBytecodeCache(FileSystemBytecodeCache):
+    """Compiled templates on disk, keyed by what folding puts in them besides the template's source (which Jinja
+    checks itself): the catalog, the environment's options and this module's and i18n.py's code."""
+
+    def __init__(self, directory: Path, translations, options: dict):
+        directory.mkdir(parents=True, exist_ok=True)
+        super().__init__(str(directory))
+        catalog = sorted(getattr(translations, "_catalog", {}).items(), key=repr)
+        named = {key: getattr(value, "__qualname__", value) for key, value in options.items()}
+        code = b"".join(Path(__file__).with_name(name).read_bytes() for name in ("folding.py", "i18n.py"))
+        self.salt = hashlib.sha256(code + json.dumps([catalog, named], sort_keys=True, default=repr).encode()).hexdigest()
+
+    def get_cache_key(self, name: str, filename: str | None = None) -> str:
+        return hashlib.sha256(f"{self.salt}\0{name}\0{filename or ''}".encode()).hexdigest()
 
 
 class _Fold(NodeTransformer):

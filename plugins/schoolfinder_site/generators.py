@@ -13,6 +13,8 @@ from schoolfinder import contract
 from schoolfinder.outputs import safety
 
 from . import browse, i18n, pagecache, render
+from .render import page_build
+from .mapcache import cached_views
 from .maps import MapViews, cache_dir, prepare_maps
 
 PER_PAGE = 500
@@ -54,7 +56,7 @@ class SchoolPagesGenerator(Generator):
             "access": self.access["city"] if self.access else None,
             "subgroups": sorted({g for s in self.schools for g in s["tier"].get("subgroups", {})}),
             "search": self.search_index is not None,
-            "build": manifest.get("build"),
+            "build": page_build(manifest.get("build")),
             "population": manifest.get("population"),
         }
         self.browse_lists = browse.browse_lists(self.schools)
@@ -93,9 +95,11 @@ class SchoolPagesGenerator(Generator):
         folder, cache = render.cache_dir(options), None
         if folder is not None:
             code = sorted(Path(__file__).parent.glob("*.py")) + [Path(safety.__file__)]
-            cache = pagecache.PageCache(folder, pagecache.site_key(self.context, self.settings["THEME"], code))
+            cache = pagecache.PageCache(folder, pagecache.site_key(self.context, self.settings["THEME"], code),
+                                         self.schools + self.neighborhoods)
+        build_id = (self.manifest.get("build") or {}).get("id", "")
         return render.PageRenderer(self.output_path, self.context, lambda lang, name: getters[lang](name),
-                                   render.worker_count(options), cache)
+                                   render.worker_count(options), cache, build_id)
 
     def _write_language(self, writer, lang: str):
         """Every page of the site in one language."""
@@ -183,8 +187,8 @@ class SchoolPagesGenerator(Generator):
         if not self.access:
             return None
         if getattr(self, "_map_views", None) is None:
-            self._map_views = prepare_maps(self.processed, self.schools, self.neighborhoods, Path(self.output_path),
-                                           cache_dir(self.settings))
+            self._map_views = cached_views(prepare_maps, self.processed, self.schools, self.neighborhoods,
+                                           Path(self.output_path), cache_dir(self.settings))
         return self._map_views
 
     def _reachable_from(self) -> dict[str, list[tuple[int, dict]]]:

@@ -22,7 +22,8 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from jinja2 import Environment
 
-from .folding import FoldingEnvironment
+from .folding import FoldedBytecodeCache, FoldingEnvironment
+from .render import cache_dir
 
 SITEMAP_MAX = 50_000  # URLs per sitemap file (the protocol's limit); more files get a sitemap index
 
@@ -43,6 +44,9 @@ def language_env(base: Environment, settings: dict, translations) -> Environment
     templates' literal ``_()`` strings resolved when they compile (folding.py)."""
     env = FoldingEnvironment(loader=base.loader, **settings["JINJA_ENVIRONMENT"])
     env.folded_translations = translations
+    folder = cache_dir(settings.get("SCHOOLFINDER", {}))
+    if folder is not None:  # with a page cache, compiled templates are kept too (a nightly run compiles none)
+        env.bytecode_cache = FoldedBytecodeCache(folder / "bytecode", translations, settings["JINJA_ENVIRONMENT"])
     env.filters.update(base.filters)
     env.tests.update(base.tests)
     env.globals.update(base.globals)

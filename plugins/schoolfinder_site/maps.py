@@ -15,7 +15,6 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import geopandas as gpd
 import pandas as pd
 
 from schoolfinder import contract
@@ -36,6 +35,8 @@ class DesertMaps:
     """Loads the processed cells, schools, stops and neighborhoods once; gives the layers of the city or one area."""
 
     def __init__(self, processed: Path, schools: list[dict]):
+        import geopandas as gpd  # here, not at import: a build whose maps all come from the cache never needs it
+
         self.cells = gpd.read_file(processed / contract.CELLS)
         self.cells["desert"] = self.cells["elementary_desert"].astype(bool)
         self.areas = gpd.read_file(processed / contract.NEIGHBORHOOD_SHAPES)

@@ -80,14 +80,20 @@ def site_key(context: dict, theme: str | Path, code_files: list[Path]) -> str:
 class PageCache:
     """Rendered pages by key, in ``folder``; ``shared`` is the site-wide key."""
 
-    def __init__(self, folder: str | Path, shared: str):
+    def __init__(self, folder: str | Path, shared: str, records: list[dict] = ()):
         self.folder, self.shared = Path(folder), shared
         self.pages = self.folder / "pages"
+        self.records = list(records)  # held for the build, so their ids stay theirs while ``memo`` is used
+        self.memo = {id(record): "record:" + _digest(json.dumps(record, sort_keys=True, ensure_ascii=False,
+                                                                  default=stable)) for record in self.records}
 
     def key(self, page) -> str | None:
-        """The page's key, or None when one of its variables has no stable form (it is always rendered)."""
+        """The page's key, or None when one of its variables has no stable form (it is always rendered).
+
+        The site's records (schools, neighborhoods), which many pages share, stand for their digest, made once."""
         try:
-            own = json.dumps(page.variables, sort_keys=True, ensure_ascii=False, default=stable)
+            variables = {name: _by_digest(value, self.memo, 3) for name, value in page.variables.items()}
+            own = json.dumps(variables, sort_keys=True, ensure_ascii=False, default=stable)
         except (Uncacheable, TypeError, ValueError):
             return None
         return _digest(self.shared, page.name, page.lang, page.template, own)
@@ -116,6 +122,17 @@ class PageCache:
                         entry.unlink()
         summary = {"rendered": sorted(rendered), "reused": reused}
         _atomic_write(self.folder / RENDERED, (json.dumps(summary, indent=1) + "\n").encode("utf-8"))
+
+
+def _by_digest(value, memo: dict[int, str], depth: int):
+    """``value`` with every record of ``memo`` (within ``depth`` levels of lists and dicts) replaced by its digest."""
+    if isinstance(value, dict):
+        if id(value) in memo:
+            return memo[id(value)]
+        return {k: _by_digest(v, memo, depth - 1) for k, v in value.items()} if depth > 0 else value
+    if isinstance(value, (list, tuple)) and depth > 0:
+        return [_by_digest(v, memo, depth - 1) for v in value]
+    return value
 
 
 def _atomic_write(path: Path, data: bytes) -> None:

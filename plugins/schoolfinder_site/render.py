@@ -26,6 +26,10 @@ from time import perf_counter, process_time
 from . import pagecache
 
 logger = logging.getLogger(__name__)
+# Pages show the build id (a hash of every input), so it would make every page new whenever any input changes.
+# Pages are rendered (and cached) with this placeholder instead; the real id is put in as each page is written.
+BUILD_ID_PLACEHOLDER = "sf-build-id-0f8e2c5a"
+BUILD_FIELDS = ("stale", "data_as_of")  # besides the id, what the templates show of the build (base.html)
 CHUNKS_PER_WORKER = 8  # slices per worker: small enough to balance uneven pages, large enough to cost nothing
 
 
@@ -49,6 +53,14 @@ class RenderSummary:
     seconds: float
     cpu: float
     workers: int
+
+
+def page_build(build: dict | None) -> dict | None:
+    """The build as pages see it: the id placeholder and the fields the templates show, nothing that changes with
+    every input (file hashes, code version, date), so an unchanged page keeps its cache key from build to build."""
+    if not build:
+        return build
+    return {"id": BUILD_ID_PLACEHOLDER, **{key: build.get(key) for key in BUILD_FIELDS}}
 
 
 def worker_count(options: dict) -> int:
@@ -77,26 +89,29 @@ class PageRenderer:
     """Renders a list of pages into ``output`` with ``templates(lang, name) -> Template`` and the site ``context``."""
 
     def __init__(self, output: str | Path, context: dict, templates, workers: int = 1,
-                 cache: pagecache.PageCache | None = None):
+                 cache: pagecache.PageCache | None = None, build_id: str = ""):
         self.output, self.context, self.templates = Path(output), context, templates
         self.workers, self.cache = workers, cache
+        self.build_id = (BUILD_ID_PLACEHOLDER.encode(), build_id.encode("utf-8"))
         self.pages: list[Page] = []
 
     def render(self, pages: list[Page]) -> RenderSummary:
         """Write every page (rendered, or copied from the cache); returns what was done."""
         started = perf_counter()
         _check_unique(pages)
-        self.pages = pages
         for folder in sorted({(self.output / page.name).parent for page in pages}):
             folder.mkdir(parents=True, exist_ok=True)
-        for page in pages:  # compile every template before forking: the workers inherit them compiled
+        hits = self._copy_cached(pages)
+        self.pages = [page for page in pages if page.name not in hits["names"]]
+        for page in self.pages:  # compile the templates still needed before forking: the workers inherit them
             self.templates(page.lang, page.template)
-        slices = _slices(len(pages), self.workers)
+        slices = _slices(len(self.pages), self.workers)
         workers = min(self.workers, len(slices))
         if workers <= 1:
             results = [_render_slice_of(self, bounds) for bounds in slices]
         else:
             results = _in_workers(self, slices, workers)
+        results.append(hits)
         rendered = sorted(name for part in results for name in part["rendered"])
         keys = [key for part in results for key in part["keys"]]
         reused = sum(part["reused"] for part in results)
@@ -107,6 +122,19 @@ class PageRenderer:
         logger.info("pages: %d rendered, %d from the cache, %.1f s (%.1f s CPU), %d worker(s)", len(rendered), reused,
                     seconds, cpu, workers)
         return RenderSummary(rendered, reused, seconds, cpu, workers)
+
+    def _copy_cached(self, pages: list[Page]) -> dict:
+        """Write the pages whose key is in the cache (here, before any template is compiled or worker forked: a
+        nightly run that changed one school renders a few dozen pages, not the site)."""
+        names, keys, started = set(), [], process_time()
+        for page in pages if self.cache is not None else []:
+            key = self.cache.key(page)
+            cached = self.cache.get(key) if key else None
+            if cached is not None:
+                (self.output / page.name).write_bytes(cached.replace(*self.build_id))
+                names.add(page.name)
+                keys.append(key)
+        return {"rendered": [], "reused": len(names), "keys": keys, "cpu": process_time() - started, "names": names}
 
     def render_slice(self, start: int, stop: int) -> dict:
         """Render (or copy from the cache) pages ``start:stop``; the names rendered, the number reused, the keys."""
@@ -123,7 +151,7 @@ class PageRenderer:
                     self.cache.put(key, cached)
             else:
                 reused += 1
-            (self.output / page.name).write_bytes(cached)
+            (self.output / page.name).write_bytes(cached.replace(*self.build_id))
             if key:
                 keys.append(key)
         return {"rendered": rendered, "reused": reused, "keys": keys, "cpu": process_time() - started}

@@ -7,6 +7,7 @@ import fnmatch
 import functools
 import gzip
 import http.server
+import os
 import re
 import threading
 from pathlib import Path
@@ -33,8 +34,10 @@ def reference_problems(site: Path, allowed: tuple[str, ...] = (TILES,), pages: l
     found: dict[str, list[str]] = {"links": [], "origins": []}
     pages = sorted(site.rglob("*.html")) if pages is None else [site / p for p in sorted(pages)]
     bar = Progress("check links and origins", len(pages))
+    root, known = str(site.resolve()), {}  # a target is looked up once, however many pages link to it
     for page in pages:
         name, text = page.relative_to(site), page.read_text(encoding="utf-8")
+        folder = os.path.normpath(os.path.join(root, os.path.dirname(str(name))))
         for tag, _attr, url in _ATTR.findall(text):
             parsed = urlparse(url)
             if parsed.scheme.lower() == "javascript":
@@ -42,7 +45,7 @@ def reference_problems(site: Path, allowed: tuple[str, ...] = (TILES,), pages: l
             elif parsed.netloc:
                 if tag.lower() in _LOADS and not url.startswith(allowed):
                     found["origins"].append(f"{name}: <{tag}> loads {url}")
-            elif not parsed.scheme and parsed.path and not _exists(site, page, parsed.path):
+            elif not parsed.scheme and parsed.path and not _exists(root, folder, parsed.path, known):
                 found["links"].append(f"{name}: <{tag}> {url} -> missing")
         found["origins"] += [f"{name}: CSS loads {url}" for url in _CSS_URL.findall(text)]
         bar.advance()
@@ -53,12 +56,17 @@ def reference_problems(site: Path, allowed: tuple[str, ...] = (TILES,), pages: l
     return found
 
 
-def _exists(site: Path, page: Path, path: str) -> bool:
-    target = (site / path.lstrip("/")) if path.startswith("/") else (page.parent / unquote(path))
-    target = target.resolve()
-    if site.resolve() not in target.parents and target != site.resolve():
-        return False
-    return (target / "index.html").is_file() if target.is_dir() or path.endswith("/") else target.is_file()
+def _exists(root: str, folder: str, path: str, known: dict[str, bool]) -> bool:
+    """Whether ``path`` (a link on a page in ``folder``) names a file inside the site ``root``; lexical (the site is
+    our own output: no symbolic links), remembered in ``known``."""
+    joined = os.path.join(root, path.lstrip("/")) if path.startswith("/") else os.path.join(folder, unquote(path))
+    target = os.path.normpath(joined)
+    key = target + ("/" if path.endswith("/") else "")
+    if key not in known:
+        inside = target == root or target.startswith(root + os.sep)
+        wants_index = path.endswith("/") or os.path.isdir(target)
+        known[key] = inside and os.path.isfile(os.path.join(target, "index.html") if wants_index else target)
+    return known[key]
 
 
 def budget_problems(site: Path, budgets: dict[str, int], pages: list[str] | None = None) -> list[str]:

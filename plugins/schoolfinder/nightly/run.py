@@ -119,11 +119,12 @@ def _live_info(live: Path | None) -> dict | None:
 
 def _pelican(processed: Path, out: Path, page_cache: Path) -> None:
     """Render the site; pages whose inputs are unchanged come from ``page_cache``, which then lists the re-rendered
-    ones in rendered.json (removed first, so a list never outlives the run that wrote it)."""
+    ones in rendered.json (removed first, so a list never outlives the run that wrote it); maps whose inputs are
+    unchanged come from the map cache beside it."""
     page_cache.mkdir(parents=True, exist_ok=True)
     (page_cache / scope.RENDERED).unlink(missing_ok=True)
     env = {**os.environ, "SCHOOLFINDER_PROCESSED": str(processed), "PYTHONPATH": str(ROOT / "plugins"),
-           "SCHOOLFINDER_PAGE_CACHE": str(page_cache)}
+           "SCHOOLFINDER_PAGE_CACHE": str(page_cache), "SCHOOLFINDER_MAP_CACHE": str(page_cache.parent / "maps")}
     proc = subprocess.run([sys.executable, "-m", "pelican", "content", "-s", "pelicanconf.py", "-o", str(out),
                            "--fatal", "errors", "-q"], cwd=ROOT, env=env, capture_output=True, text=True)
     if proc.returncode:
