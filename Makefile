@@ -60,6 +60,7 @@ golden: $(VENV)/.installed  ## rewrite tests/golden/*.json from the demo city; r
 
 bench: setup  ## page generation (10k, 100k schools), ingest+validate+match (100k rows), router, search (2,000 schools), Chicago nightly (cold, no change, one change)
 	$(PY) -m benchmarks.pages
+	$(PY) -m benchmarks.maps
 	$(PY) -m benchmarks.ingest --rows 100000
 	$(PY) -m benchmarks.router
 	$(PY) -m benchmarks.search

@@ -14,7 +14,7 @@ from schoolfinder.problems import CODES, GROUPS, Problem, SchoolfinderError, Sev
 ROOT = Path(__file__).resolve().parent.parent
 PIPELINE = ROOT / "plugins" / "schoolfinder"
 CODE_LIKE = re.compile(r"[A-Z][A-Z0-9]*(_[A-Z0-9]+)+|[A-Z]{4,}")
-NOT_CODES = {*Severity, "BUILD_DATE", "PYTHONPATH", "SCHOOLFINDER_CACHE", "SCHOOLFINDER_PAGE_CACHE", "SCHOOLFINDER_PROCESSED", "NFKD", "PREK",
+NOT_CODES = {*Severity, "BUILD_DATE", "PYTHONPATH", "SCHOOLFINDER_CACHE", "SCHOOLFINDER_PAGE_CACHE", "SCHOOLFINDER_MAP_CACHE", "SCHOOLFINDER_PROCESSED", "NFKD", "PREK",
              "KINDERGARTEN", "PREKINDERGARTEN", "PRESCHOOL", "EARLYCHILDHOOD", "KINDER", "UNGRADED", "SPED",
              "TRUE", "FALSE"}  # environment variables, a Unicode form, grade words and spreadsheet booleans
 
