@@ -27,7 +27,6 @@ from time import perf_counter
 from schoolfinder.contract import read_processed
 from schoolfinder.outputs.processed import dumps
 
-from schoolfinder_site import maps as site_maps
 from schoolfinder_site.generators import SchoolPagesGenerator
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -149,27 +148,20 @@ def _pss(pid: int) -> int:
     return 0
 
 
-def _timing_maps(spent: list[float]) -> dict:
-    """Wrap every method of the desert map drawer to add its time to ``spent``; returns the originals."""
-    originals = {name: fn for name, fn in vars(site_maps.DesertMaps).items() if callable(fn) and not name.startswith("__")}
+def _timing_maps(spent: list[float]):
+    """Wrap the generator's map pre-pass (``_maps``: shell, data blocks, images) to add its time to ``spent``;
+    returns the original."""
+    original = SchoolPagesGenerator._maps
 
-    depth = [0]  # only the outermost call counts (methods call each other)
+    def timed(self):
+        started = perf_counter()
+        try:
+            return original(self)
+        finally:
+            spent.append(perf_counter() - started)
 
-    def timed(fn):
-        def run(*args, **kwargs):
-            started = perf_counter()
-            depth[0] += 1
-            try:
-                return fn(*args, **kwargs)
-            finally:
-                depth[0] -= 1
-                if depth[0] == 0:
-                    spent.append(perf_counter() - started)
-        return run
-
-    for name, fn in originals.items():
-        setattr(site_maps.DesertMaps, name, timed(fn))
-    return originals
+    SchoolPagesGenerator._maps = timed
+    return original
 
 
 def run_pelican(processed: Path, out: Path, overrides: dict | None = None, **options) -> dict:
@@ -194,8 +186,7 @@ def run_pelican(processed: Path, out: Path, overrides: dict | None = None, **opt
             wall, spent = perf_counter() - started, [b - a for a, b in zip(times, os.times())]
     finally:
         SchoolPagesGenerator.generate_output = original
-        for name, fn in drawer.items():
-            setattr(site_maps.DesertMaps, name, fn)
+        SchoolPagesGenerator._maps = drawer
     summary = generators[0].render_summary
     return {"summary": summary, "wall": wall, "cpu": sum(spent[:4]), "render": summary.seconds, "render_cpu": summary.cpu, "maps": sum(maps_spent), "workers": summary.workers,
             "rendered": len(summary.rendered), "pages": sum(1 for _ in out.rglob("*.html")), "pss": memory.peak}
@@ -208,7 +199,9 @@ def bench(demo_dir: Path, n: int, workers: int) -> dict:
         write_synthetic(demo_dir, n, processed)
         gc.collect()
         os.sync()
-        result = run_pelican(processed, Path(tmp) / "output", workers=workers)
+        # A cold build: maps drawn into an empty cache, no page cache.
+        result = run_pelican(processed, Path(tmp) / "output", workers=workers, map_cache=str(Path(tmp) / "map-cache"),
+                             page_cache=None)
     result["rss_self"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     return result
 

@@ -241,6 +241,7 @@ def test_inline_json_cannot_end_its_script():
     assert "<" not in text and ">" not in text and "\u2028" not in text and "\u2029" not in text and "'" not in text
 
 
+@pytest.mark.demo_build  # the whole demo pipeline: left to `make test`
 def test_hostile_reports_neutralise_formulas_and_controls(tmp_path):
     city = hostile_copy(tmp_path)
     proc = subprocess.run([sys.executable, "-m", "schoolfinder", "build", str(city), "--out", str(tmp_path / "out"),
@@ -273,6 +274,7 @@ def _number(text: str) -> bool:
     return True
 
 
+@pytest.mark.demo_build  # the whole demo pipeline: left to `make test`
 def test_control_characters_in_a_ratings_file_are_stripped_and_reported(tmp_path):
     city = hostile_copy(tmp_path)
     (city / "ratings.csv").write_text("ID,RATING\nH1,A\x00\nH2,B\n", encoding="utf-8")
