@@ -94,6 +94,7 @@ class PageRenderer:
         self.workers, self.cache = workers, cache
         self.build_id = (BUILD_ID_PLACEHOLDER.encode(), build_id.encode("utf-8"))
         self.pages: list[Page] = []
+        self.keys: dict[str, str | None] = {}
 
     def render(self, pages: list[Page]) -> RenderSummary:
         """Write every page (rendered, or copied from the cache); returns what was done."""
@@ -127,6 +128,7 @@ class PageRenderer:
         """Write the pages whose key is in the cache (here, before any template is compiled or worker forked: a
         nightly run that changed one school renders a few dozen pages, not the site)."""
         names, keys, started = set(), [], process_time()
+        self.keys = {}  # name -> key of each page still to render (the workers inherit it)
         for page in pages if self.cache is not None else []:
             key = self.cache.key(page)
             cached = self.cache.get(key) if key else None
@@ -134,27 +136,25 @@ class PageRenderer:
                 (self.output / page.name).write_bytes(cached.replace(*self.build_id))
                 names.add(page.name)
                 keys.append(key)
+            else:
+                self.keys[page.name] = key
         return {"rendered": [], "reused": len(names), "keys": keys, "cpu": process_time() - started, "names": names}
 
     def render_slice(self, start: int, stop: int) -> dict:
-        """Render (or copy from the cache) pages ``start:stop``; the names rendered, the number reused, the keys."""
-        rendered, keys, reused, started = [], [], 0, process_time()
+        """Render pages ``start:stop`` of those the cache did not have (kept in it under the key found for them);
+        the names rendered and the keys."""
+        rendered, keys, started = [], [], process_time()
         for page in self.pages[start:stop]:
-            key = self.cache.key(page) if self.cache is not None else None
-            cached = self.cache.get(key) if key else None
-            if cached is None:
-                template = self.templates(page.lang, page.template)
-                cached = template.render({**self.context, "localsiteurl": None, "output_file": page.name,
-                                          **page.variables}).encode("utf-8")
-                rendered.append(page.name)
-                if key:
-                    self.cache.put(key, cached)
-            else:
-                reused += 1
-            (self.output / page.name).write_bytes(cached.replace(*self.build_id))
+            key = self.keys.get(page.name)
+            template = self.templates(page.lang, page.template)
+            data = template.render({**self.context, "localsiteurl": None, "output_file": page.name,
+                                    **page.variables}).encode("utf-8")
+            rendered.append(page.name)
             if key:
+                self.cache.put(key, data)
                 keys.append(key)
-        return {"rendered": rendered, "reused": reused, "keys": keys, "cpu": process_time() - started}
+            (self.output / page.name).write_bytes(data.replace(*self.build_id))
+        return {"rendered": rendered, "reused": 0, "keys": keys, "cpu": process_time() - started}
 
 
 _ACTIVE: PageRenderer | None = None  # the renderer a forked worker inherits
