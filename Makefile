@@ -53,7 +53,7 @@ test: setup  ## the whole test suite (unit, stages, golden, site build, real bro
 CHECK_TESTS := tests/test_config.py tests/test_problems.py tests/test_layout.py tests/ingest tests/directory tests/ratings tests/geo \
 	tests/transit tests/travel tests/access tests/search tests/outputs tests/golden tests/cache tests/nightly/test_scope.py
 check: $(VENV)/.installed  ## the fast tier (at most a minute): unit, stage and golden tests, no browser or site build
-	$(PY) -m pytest $(CHECK_TESTS) -m "not browser and not real_data and not site_build and not demo_build" -q -p no:cacheprovider
+	$(PY) -m pytest $(CHECK_TESTS) -m "not browser and not real_data and not site_build and not demo_build" -q -p no:cacheprovider -n 2 --dist loadfile
 
 golden: $(VENV)/.installed  ## rewrite tests/golden/*.json from the demo city; review `git diff tests/golden` before committing
 	SCHOOLFINDER_UPDATE_GOLDEN=1 $(PY) -m pytest tests/golden -q -p no:cacheprovider -rN
