@@ -115,7 +115,8 @@ def id_facts(table: Table, column: str) -> tuple[int, int | None]:
     return values.nunique(), (int(widths[0]) if len(widths) == 1 else None)
 
 
-GRADE_COLUMN = re.compile(r"^(grade|gr|g)?[ _]?(pk|pre ?k|prek|k|kg|kindergarten|\d{1,2})$|^(pk|pre ?k|kindergarten)[ _]?(enrollment|count)?$", re.I)
+GRADE_COLUMN = re.compile(r"^(grade|gr|g)?[ _]?(pk|pre ?k|prek|k|kg|kindergarten|\d{1,2})$|^(pk|pre ?k|kindergarten)[ _]?(enrollment|count)?$"
+                          r"|^(grade|gr)[ _]?[a-z]\d{1,2}$", re.I)  # GradeT9: a program within grade 9 (transitional ninth)
 
 
 def grade_enrollment_columns(table: Table) -> dict[str, str]:
@@ -126,6 +127,7 @@ def grade_enrollment_columns(table: Table) -> dict[str, str]:
         if not match or share(numbers(table.values(column)).notna()) < 0.9:
             continue
         token = re.sub(r"^(grade|gr|g)[ _]?", "", norm(column)).replace(" ", "").upper()
+        token = re.sub(r"^[A-Z](?=\d)", "", token)  # T9 -> 9
         token = {"PREK": "PK", "KINDERGARTEN": "K", "KG": "K"}.get(token, token.lstrip("0") or "0")
         if token in {"PK", "K"} or token.isdigit() and 1 <= int(token) <= 12:
             out[column] = token

@@ -38,6 +38,10 @@ def results_section(draft: Draft, table: Table, directories: list[Table], switch
     directory, (own, theirs, joined) = link
     directory.properties.setdefault("joins", {}).setdefault(own, []).append(
         f"; joins {joined:,} rows of {table.rel or table.name} on this column")
+    off = {}  # one series, one scale: the values off it in any year's column are read alike in every year's
+    for column, scale in columns:
+        off.setdefault((_series(column), str(scale)), set()).update(not_rated_values(table.values(column), scale))
+    table.properties["off_scale"] = {c: sorted(off[(_series(c), str(s))]) for c, s in columns}
     newest = _year_of(export_date(directory.path)[0]) if export_date(directory.path)[1].startswith("the year") else ""
     for column, scale in columns:
         key = (_series(column), _year(column, table))
@@ -104,10 +108,10 @@ def _block(draft: Draft, table: Table, column: str, scale: tuple, directory_id: 
            state: str, in_city: int | None = None) -> None:
     own, theirs, joined = link
     year = _year(column, table)
-    series = _series(column)
-    source_head(draft, table, "ratings", slug(f"{series}-{year}" if year else column), _label(column),
+    series = slug(re.sub(r"(?i)\s*\bratings?$", "", _series(column)) or _series(column))
+    source_head(draft, table, "ratings", f"{series}-{_end_year(year)}" if year else slug(column), _label(column),
                 as_of=_year_of(column) or "")
-    draft.key("series", slug(series), "the rating column's name without its year")
+    draft.key("series", series, "the rating column's name without its year (and the word rating)")
     draft.key("directory", directory_id, f"its school ids are in {own!r}")
     draft.key("school_id_column", theirs, f"joins {joined:,} of {table.rows:,} rows to the directory")
     if state:
@@ -143,9 +147,10 @@ def _block(draft: Draft, table: Table, column: str, scale: tuple, directory_id: 
                   "proposed: the quintiles of the values; set your own cut points")
         draft.questions.append(f"Which cut points turn {column!r} of `{table.rel or table.name}` into the common tiers? The draft "
                                "uses the quintiles of the values.")
-    others = not_rated_values(values, scale)
+    others, own = table.properties.get("off_scale", {}).get(column, []), not_rated_values(values, scale)
     if others:
-        draft.key("not_rated", others, "values off the scale that are not suppression markers")
+        draft.key("not_rated", others, "values off the scale that are not suppression markers"
+                  + ("" if others == own else f" (in the {_series(column)!r} columns of other years)"))
     subgroups(draft, table, column)
 
 
@@ -231,7 +236,14 @@ def _year(column: str, table: Table) -> str:
 
 
 def _series(column: str) -> str:
-    return re.sub(r"\s+", " ", YEAR.sub("", column).replace("_", " ")).strip(" -_/") or column
+    """The column's name without its year ("SY 2018-2019 SQRP Rating" -> "SQRP Rating"; SY abbreviates school year)."""
+    return re.sub(r"\s+", " ", re.sub(r"(?i)\bSY\b", " ", YEAR.sub("", column)).replace("_", " ")).strip(" -_/") or column
+
+
+def _end_year(year: str) -> str:
+    """The year a school year ends in, as ids name it: "2018-2019" and "2018-19" -> "2019"; "2016" -> "2016"."""
+    start, _, end = year.partition("-")
+    return start[:4 - len(end)] + end if end else start
 
 
 def _label(column: str) -> str:
