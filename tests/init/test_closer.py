@@ -17,6 +17,7 @@ def test_a_yes_no_participant_column_is_the_common_application_and_names_it(tmp_
     assert source["columns"]["common_application"] == "Is_CityApp_Participant"
     assert source["common_application_name"] == "CityApp"
     assert any("common_application_url" in question for question in draft.questions)
+    assert config["city"]["data_dir_env"] == "SCHOOLFINDER_TESTVILLE_DATA"  # the variable the project's cities are read from
 
 
 def test_a_participant_column_of_free_text_is_not_a_flag(tmp_path):
@@ -106,3 +107,38 @@ def test_the_distance_counts_no_equivalent_encoding_nor_a_default_written_out(tm
     assert added == ['ratings[b.csv].encoding = "latin-1"'] and len(said) == 1  # Río decodes differently: a real difference
     removed, added = ['neighborhoods.unit = "ward"'], ['directory[a.csv].match_on = ["school_id"]', 'neighborhoods.unit = "neighborhood"']
     assert len(defaults(removed, added)) == 1 and added == ['neighborhoods.unit = "neighborhood"']
+
+
+def test_a_directory_renamed_counts_once_at_its_id():
+    from schoolfinder.init.compare import line_diff, same_directory
+
+    draft = '[[directory]]\nid = "schools-2022"\npath = "s.csv"\n[[ratings]]\npath = "r.csv"\ndirectory = "schools-2022"\n'
+    written = '[[directory]]\nid = "sites"\npath = "s.csv"\n[[ratings]]\npath = "r.csv"\ndirectory = "sites"\n'
+    removed, added = line_diff(draft, written)
+    said = same_directory(removed, added, draft, written)
+    assert (removed, added) == (['directory[s.csv].id = "schools-2022"'], ['directory[s.csv].id = "sites"']) and len(said) == 1
+    other = written.replace('path = "s.csv"', 'path = "t.csv"')
+    removed, added = line_diff(draft, other)
+    assert not same_directory(removed, added, draft, other)  # another file: a real difference
+
+
+def test_tested_grades_come_from_the_names():
+    from schoolfinder.init.columns import tested_grades
+
+    assert tested_grades("2022 % Mastery+ Grades 3-8", "leap_summary_2022")[0] == [3, 4, 5, 6, 7, 8]
+    assert tested_grades("English I / % Mastery", "state_hs_results_2021-22")[0] == [9, 10, 11, 12]
+    assert tested_grades("Gr K-2 Reading", "x")[0] == [0, 1, 2]
+    assert tested_grades("SY 2018-2019 SQRP Rating", "Accountability_SchoolLevel") == ([], "")  # a school year is no grade range
+
+
+def test_admission_routes_from_the_school_type_words_and_the_outcomes_year_from_the_file_name(tmp_path):
+    kinds = ["Neighborhood", "Magnet", "Selective enrollment", "Career academy", "Charter", "Small"]
+    header = HEADER[:7] + ["School_Type", "Graduation_Rate_School"]
+    _write(tmp_path, "profile_SY1819.csv", [header] + [r[:7] + [kinds[i % 6], f"{80 + i}.5"] for i, r in enumerate(_rows())])
+    _, draft, config = _draft(tmp_path)
+    source = config["directory"][0]
+    assert source["columns"]["admission"] == source["columns"]["school_type"] == "School_Type"
+    assert source["admission_values"] == {"Neighborhood": "attendance_area", "Magnet": "lottery", "Selective enrollment": "selective",
+                                          "Career academy": "program_specific", "Charter": "lottery"}
+    assert any("Small are shown as written" in question for question in draft.questions)
+    assert source["outcomes_year"] == "2018-19"

@@ -132,3 +132,22 @@ def grade_enrollment_columns(table: Table) -> dict[str, str]:
         if token in {"PK", "K"} or token.isdigit() and 1 <= int(token) <= 12:
             out[column] = token
     return out if len(out) >= 3 else {}
+
+
+GRADE_RANGE = re.compile(r"(?i)\bgr(?:ade)?s?\.? ?(k|\d{1,2}) ?(?:-|–|to) ?(\d{1,2})\b")
+HIGH_SCHOOL = re.compile(r"(?i)(?<![a-z])(hs|high ?school|end of course|eoc)(?![a-z])")
+
+
+def tested_grades(*texts: str) -> tuple[list[int], str]:
+    """(grades, why) a results column or file name names: "Grades 3-8" -> 3..8; "hs", "high school" -> 9..12 (US)."""
+    for text in texts:
+        match = GRADE_RANGE.search(text.replace("_", " "))
+        if match:
+            low, high = 0 if match[1].lower() == "k" else int(match[1]), int(match[2])
+            if low < high <= 12:
+                return list(range(low, high + 1)), f"{match[0]!r} in the name"
+    for text in texts:
+        match = HIGH_SCHOOL.search(text.replace("_", " "))
+        if match:
+            return [9, 10, 11, 12], f"{match[0]!r} in the name: the high-school grades"
+    return [], ""

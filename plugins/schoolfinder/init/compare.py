@@ -3,7 +3,7 @@
 `python -m schoolfinder.init.compare FOLDER CONFIG` drafts a config from FOLDER (as `init` would, without the check)
 for CONFIG's folder and prints the lines to remove from the draft and to add to it, grouped by section, and how many keys
 differ (a value changed counts once). An `encoding` both values of which decode the file alike, and a key one config sets to its default and the
-other leaves out, are no difference (listed with `=`)."""
+other leaves out, are no difference, nor a rating's `directory` naming the same file by each config's id (listed with `=`)."""
 
 from __future__ import annotations
 
@@ -94,6 +94,23 @@ def defaults(removed: list[str], added: list[str]) -> list[str]:
     return said
 
 
+def same_directory(removed: list[str], added: list[str], draft: str, written: str) -> list[str]:
+    """Take out a rating's `directory` whose two values are the ids the two configs give the same directory file: the
+    rename is counted once, at that file's `id`."""
+    def paths(text: str) -> dict:
+        return {entry.get("id"): entry.get("path") for entry in tomllib.loads(text).get("directory", [])}
+
+    mine, theirs, said = paths(draft), paths(written), []
+    for line in [line for line in removed if _key(line).endswith("].directory")]:
+        other = next((a for a in added if _key(a) == _key(line)), None)
+        old, new = json.loads(line.split(" = ", 1)[1]), json.loads(other.split(" = ", 1)[1]) if other else None
+        if other and mine.get(old) is not None and mine.get(old) == theirs.get(new):
+            removed.remove(line)
+            added.remove(other)
+            said.append(f"= {_key(line)}: {old!r} and {new!r} are the ids of {mine[old]}")
+    return said
+
+
 def draft_for(folder: Path, config: Path) -> str:
     """The draft `init` writes for the folder, as if written beside `config` (same data_dir), city name from it."""
     from .classify import classify
@@ -117,7 +134,7 @@ def main(argv: list[str]) -> int:
     draft = draft_for(folder, config)
     written = config.read_text(encoding="utf-8")
     removed, added = line_diff(draft, written)
-    same = equivalent_encodings(removed, added, folder, written) + defaults(removed, added)
+    same = equivalent_encodings(removed, added, folder, written) + defaults(removed, added) + same_directory(removed, added, draft, written)
     keys = {_key(line) for line in removed + added}
     print(f"{config}: {len(removed)} lines to remove from the draft, {len(added)} to add ({len(removed) + len(added)} changed; "
           f"{len(keys)} keys to edit, a changed value counting once)")

@@ -8,6 +8,7 @@ import pandas as pd
 
 from ..configschema import LIST_FIELDS
 from . import area
+from .admission import admission
 from .classify import shared_column
 from .columns import grade_enrollment_columns, id_facts, numbers, share
 from .family import family_by_file, system_name
@@ -34,6 +35,7 @@ def write_draft(tables: list[Table], city: str, data_dir: str) -> Draft:
     if not one:
         draft.questions.append("Which IANA time zone is the city in (`city.timezone`)? The draft says America/Chicago.")
     draft.key("data_dir", data_dir, "the folder init scanned, relative to this file")
+    draft.key("data_dir_env", f"schoolfinder_{slug(city)}_data".upper().replace("-", "_"), "set it to read the files from elsewhere")
     directories = [t for t in tables if t.kind == "directory"]
     locations = [t for t in tables if t.kind == "locations"]
     for table in directories:  # before the results: they count the city's schools they join
@@ -71,6 +73,10 @@ def _directory(draft: Draft, table: Table, directories: list[Table]) -> None:
     columns.update(family_by_file(directories)[table.rel or table.name])
     _yearly_from_newest(draft, table, columns, directories)
     sector(draft, table, columns)
+    admission(draft, table, columns)
+    end = school_year_end(table.path.stem) if re.search(r"(?i)SY ?\d{4}|\d{4}[-_]\d{2}", table.path.stem) else None
+    if end and {"graduation_rate", "college_enrollment_rate", "average_test_score"} & set(columns):
+        draft.key("outcomes_year", f"{end - 1}-{end % 100:02d}", "the school year in the file name")  # SY1819 -> 2018-19
     status = columns.get("status")
     if status:
         closed = sorted({v for v in table.values(status[0]) if re.search(r"clos|inactive", v, re.I)})

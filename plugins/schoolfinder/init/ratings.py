@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from .classify import result_columns, shared_column
-from .columns import norm, numbers
+from .columns import norm, numbers, tested_grades
 from .lines import Draft, q, slug, source_head
 from .scales import SUPPRESSED, TIER_IDS, cut_points, level_scale, not_rated_values, number_range, tier_map
 from .sniff import Table, export_date
@@ -128,6 +128,9 @@ def _block(draft: Draft, table: Table, column: str, scale: tuple, directory_id: 
     elif year:
         draft.key("year", year, "the year in the column or file name")
     _long_rows(draft, table, theirs, column, year_column)
+    grades, why = tested_grades(column, table.path.stem)
+    if grades:
+        draft.key("tested_grades", grades, why)
     if joined < 0.9 * table.rows:
         draft.key("allow_no_match", True, f"only {joined:,} of {table.rows:,} rows are the directory's schools: a wider file")
     elif in_city is not None and in_city < 0.9 * table.rows:
