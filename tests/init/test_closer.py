@@ -142,3 +142,19 @@ def test_admission_routes_from_the_school_type_words_and_the_outcomes_year_from_
                                           "Career academy": "program_specific", "Charter": "lottery"}
     assert any("Small are shown as written" in question for question in draft.questions)
     assert source["outcomes_year"] == "2018-19"
+
+
+def test_an_older_file_measuring_otherwise_under_the_same_name_is_left_out(tmp_path):
+    ids = [f"{400100 + i:06d}" for i in range(12)]
+    _write(tmp_path, "schools.csv", [HEADER] + _rows())
+    _write(tmp_path, "summary_2022.csv", [["Site Code", "2021 % Proficient", "2022 % Proficient"]]
+           + [[s, str(30 + i), str(31 + i)] for i, s in enumerate(ids)])
+    _write(tmp_path, "summary_2021.csv", [["Site Code", "2019 % Proficient", "2021 % Proficient"]]
+           + [[s, str(20 + i), f"{30 + i}.0"] for i, s in enumerate(ids)])  # the same 2021 values: one measure
+    _write(tmp_path, "summary_2019.csv", [["Site Code", "2018 % Proficient", "2019 % Proficient"]]
+           + [[s, str(10 + i), str(25 + i)] for i, s in enumerate(ids)])  # its 2019 is not the 2021 file's 2019
+    _, draft, config = _draft(tmp_path)
+    on = sorted((r["path"], r["rating_column"]) for r in config["ratings"])
+    assert on == [("summary_2021.csv", "2019 % Proficient"), ("summary_2022.csv", "2021 % Proficient"),
+                  ("summary_2022.csv", "2022 % Proficient")]
+    assert any("`summary_2019.csv` gives other values than `summary_2021.csv`" in question for question in draft.questions)

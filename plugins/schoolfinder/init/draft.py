@@ -40,7 +40,7 @@ def write_draft(tables: list[Table], city: str, data_dir: str) -> Draft:
     locations = [t for t in tables if t.kind == "locations"]
     for table in directories:  # before the results: they count the city's schools they join
         table.properties["city"] = _city_filter(table, locations, neighborhoods_file(tables))
-    head, draft.lines, switched_on = draft.lines, [], set()
+    head, draft.lines, switched_on = draft.lines, [], {}
     rating_files = sorted((t for t in tables if t.kind in ("results", "locations")), key=lambda t: t.rel, reverse=True)
     combined = combined_copies(rating_files, directories)
     rated = [results_section(draft, table, directories, switched_on, combined)  # first: the id columns' evidence says what they join
