@@ -115,7 +115,8 @@ def id_facts(table: Table, column: str) -> tuple[int, int | None]:
     return values.nunique(), (int(widths[0]) if len(widths) == 1 else None)
 
 
-GRADE_COLUMN = re.compile(r"^(grade|gr|g)?[ _]?(pk|pre ?k|prek|k|kg|kindergarten|\d{1,2})$|^(pk|pre ?k|kindergarten)[ _]?(enrollment|count)?$", re.I)
+GRADE_COLUMN = re.compile(r"^(grade|gr|g)?[ _]?(pk|pre ?k|prek|k|kg|kindergarten|\d{1,2})$|^(pk|pre ?k|kindergarten)[ _]?(enrollment|count)?$"
+                          r"|^(grade|gr)[ _]?[a-z]\d{1,2}$", re.I)  # GradeT9: a program within grade 9 (transitional ninth)
 
 
 def grade_enrollment_columns(table: Table) -> dict[str, str]:
@@ -126,7 +127,27 @@ def grade_enrollment_columns(table: Table) -> dict[str, str]:
         if not match or share(numbers(table.values(column)).notna()) < 0.9:
             continue
         token = re.sub(r"^(grade|gr|g)[ _]?", "", norm(column)).replace(" ", "").upper()
+        token = re.sub(r"^[A-Z](?=\d)", "", token)  # T9 -> 9
         token = {"PREK": "PK", "KINDERGARTEN": "K", "KG": "K"}.get(token, token.lstrip("0") or "0")
         if token in {"PK", "K"} or token.isdigit() and 1 <= int(token) <= 12:
             out[column] = token
     return out if len(out) >= 3 else {}
+
+
+GRADE_RANGE = re.compile(r"(?i)\bgr(?:ade)?s?\.? ?(k|\d{1,2}) ?(?:-|–|to) ?(\d{1,2})\b")
+HIGH_SCHOOL = re.compile(r"(?i)(?<![a-z])(hs|high ?school|end of course|eoc)(?![a-z])")
+
+
+def tested_grades(*texts: str) -> tuple[list[int], str]:
+    """(grades, why) a results column or file name names: "Grades 3-8" -> 3..8; "hs", "high school" -> 9..12 (US)."""
+    for text in texts:
+        match = GRADE_RANGE.search(text.replace("_", " "))
+        if match:
+            low, high = 0 if match[1].lower() == "k" else int(match[1]), int(match[2])
+            if low < high <= 12:
+                return list(range(low, high + 1)), f"{match[0]!r} in the name"
+    for text in texts:
+        match = HIGH_SCHOOL.search(text.replace("_", " "))
+        if match:
+            return [9, 10, 11, 12], f"{match[0]!r} in the name: the high-school grades"
+    return [], ""

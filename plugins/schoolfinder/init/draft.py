@@ -8,19 +8,18 @@ import pandas as pd
 
 from ..configschema import LIST_FIELDS
 from . import area
+from .admission import admission
 from .classify import shared_column
 from .columns import grade_enrollment_columns, id_facts, numbers, share
-from .family import family_by_file
+from .family import family_by_file, system_name
 from .geography import geography, neighborhoods_file
 from .gtfsfacts import feed_facts, feed_timezones
 from .lines import Draft, q, slug, source_head
 from .population import population
 from .ratings import combined_copies, results_section, tier_scale
+from .sectors import sector
 from .sniff import Table
 
-SECTOR_WORDS = [("charter", "charter"), ("contract", "contract"), ("district", "district"), ("public", "district"),
-                ("traditional", "district"), ("state", "state")]
-SYSTEM_WORDS = {"public"}  # "X Public Schools" names a whole school system (charters included), not a sector
 MISSING_TOKENS = {"n/a", "na", "-", "--", "null", "none", "#n/a", "."}
 
 
@@ -36,11 +35,12 @@ def write_draft(tables: list[Table], city: str, data_dir: str) -> Draft:
     if not one:
         draft.questions.append("Which IANA time zone is the city in (`city.timezone`)? The draft says America/Chicago.")
     draft.key("data_dir", data_dir, "the folder init scanned, relative to this file")
+    draft.key("data_dir_env", f"schoolfinder_{slug(city)}_data".upper().replace("-", "_"), "set it to read the files from elsewhere")
     directories = [t for t in tables if t.kind == "directory"]
     locations = [t for t in tables if t.kind == "locations"]
     for table in directories:  # before the results: they count the city's schools they join
         table.properties["city"] = _city_filter(table, locations, neighborhoods_file(tables))
-    head, draft.lines, switched_on = draft.lines, [], set()
+    head, draft.lines, switched_on = draft.lines, [], {}
     rating_files = sorted((t for t in tables if t.kind in ("results", "locations")), key=lambda t: t.rel, reverse=True)
     combined = combined_copies(rating_files, directories)
     rated = [results_section(draft, table, directories, switched_on, combined)  # first: the id columns' evidence says what they join
@@ -71,7 +71,12 @@ def _directory(draft: Draft, table: Table, directories: list[Table]) -> None:
     source_head(draft, table, "directory")
     columns = dict(table.properties["columns"])
     columns.update(family_by_file(directories)[table.rel or table.name])
-    _sector(draft, table, columns)
+    _yearly_from_newest(draft, table, columns, directories)
+    sector(draft, table, columns)
+    admission(draft, table, columns)
+    end = school_year_end(table.path.stem) if re.search(r"(?i)SY ?\d{4}|\d{4}[-_]\d{2}", table.path.stem) else None
+    if end and {"graduation_rate", "college_enrollment_rate", "average_test_score"} & set(columns):
+        draft.key("outcomes_year", f"{end - 1}-{end % 100:02d}", "the school year in the file name")  # SY1819 -> 2018-19
     status = columns.get("status")
     if status:
         closed = sorted({v for v in table.values(status[0]) if re.search(r"clos|inactive", v, re.I)})
@@ -95,6 +100,8 @@ def _directory(draft: Draft, table: Table, directories: list[Table]) -> None:
         _, width = id_facts(table, school_id[0])
         if width and table.values(school_id[0]).str.fullmatch(r"0\d+").any() and table.values(school_id[0]).str.isdigit().mean() > 0.5:
             draft.key("id_width", width, f"{school_id[0]} keeps leading zeros ({table.samples(school_id[0], 1)[0]})")
+    if "common_application" in columns:
+        _common_application(draft, table, columns["common_application"][0])
     draft.lines.append("[directory.columns]")
     for fieldname, (column, evidence) in columns.items():
         if fieldname in ("school_id", "state_id", "nces_id"):
@@ -104,6 +111,30 @@ def _directory(draft: Draft, table: Table, directories: list[Table]) -> None:
         draft.key(fieldname, column, evidence)
     if "name" not in columns:
         draft.questions.append(f"Which column of `{table.rel or table.name}` holds the school's name (`columns.name`)?")
+
+
+YEARLY = ("operator",)  # assignments that change from one school year to the next (a network, a management organisation)
+
+
+def _yearly_from_newest(draft: Draft, table: Table, columns: dict, directories: list[Table]) -> None:
+    """A file of an older school year than another file mapping the same yearly field leaves that field to the newer file:
+    its value is last year's for the schools the newer file leaves blank."""
+    mine = school_year_end(table.path.stem) or 9999
+    for fieldname in (f for f in YEARLY if f in columns):
+        newer = next((t for t in directories if t is not table and fieldname in t.properties["columns"]
+                      and (school_year_end(t.path.stem) or 0) > mine), None)
+        if newer:
+            draft.lines.append(f"# {fieldname}: {columns.pop(fieldname)[0]!r} left out, {newer.name} (a newer school year) gives it")
+
+
+def _common_application(draft: Draft, table: Table, column: str) -> None:
+    """The common application's name, from the yes/no column's name ("Is_GoCPS_Participant"), and a question for its address."""
+    name = system_name(column)
+    if name:
+        draft.key("common_application_name", name, f"the name in the column {column!r}")
+    draft.questions.append(f"`{column}` of `{table.rel or table.name}` says which schools take the city's common application: "
+                           + ("" if name else "what is it called (`common_application_name`)? ")
+                           + "at which address do families apply (`common_application_url`)?")
 
 
 def _list_separator(table: Table, columns: dict) -> str:
@@ -178,36 +209,6 @@ def _not_schools(table: Table, kept: pd.Series) -> dict[str, str]:
     return found
 
 
-def _sector(draft: Draft, table: Table, columns: dict) -> None:
-    candidates = [c for c in table.frame.columns if re.search(r"sector|governance|type|management|category", c, re.I)
-                  and 1 < table.values(c).nunique() <= 12]
-    for column in candidates:
-        values = sorted(table.values(column).unique())
-        mapped = {v: next((s for w, s in SECTOR_WORDS if w in v.lower()), "") for v in values}
-        if any(mapped.values()):
-            draft.key("sector_column", column, f"values {', '.join(values)}")
-            known = {v: s for v, s in mapped.items() if s in ("district", "charter", "contract")}
-            draft.key("sector_values", "{ " + ", ".join(f"{q(v)} = {q(s)}" for v, s in known.items()) + " }",
-                      "proposed from the words in each value")
-            unknown = [v for v, s in mapped.items() if s not in ("district", "charter", "contract")]
-            if unknown and "district" not in known.values() and not any(mapped[v] for v in unknown):
-                draft.key("sector_default", "district", f"{len(unknown)} other values ({', '.join(unknown[:4])}...) name no sector: "
-                                                        "read as district-run")
-                if len(unknown) >= 3 and "school_type" not in columns:  # Magnet, Classical, ...: kinds of school families see
-                    columns["school_type"] = (column, f"{len(unknown)} values besides the sectors: the kind of school")
-            elif unknown:
-                draft.questions.append(f"Which sector are the `{column}` values {', '.join(unknown)} of `{table.rel or table.name}` "
-                                       "(district, charter, contract, or a `[[sectors]]` entry such as state-run)?")
-            return
-    if _charter_column(draft, table):
-        return
-    fixed = next((s for w, s in SECTOR_WORDS if w in table.path.stem.lower() and w not in SYSTEM_WORDS), "")
-    if fixed in ("district", "charter", "contract"):
-        draft.key("sector", fixed, f"the file name says {fixed}; no sector column")
-    else:
-        draft.questions.append(f"Which sector are the schools of `{table.rel or table.name}`? No sector column was found.")
-
-
 SCHOOL_YEAR = re.compile(r"(?i)(?<![a-z\d])SY ?(\d{2})(\d{2})(?!\d)|(?<!\d)(?:19|20)\d{2}[-_](\d{2})(?!\d)|(?<!\d)((?:19|20)\d{2})(?!\d)")
 
 
@@ -230,19 +231,6 @@ def _older_than_others(draft: Draft, table: Table, directories: list[Table]) -> 
         draft.questions.append(f"`{table.rel or table.name}` is older than `{newer[0].rel or newer[0].name}`: should its schools that "
                                "no newer file lists be left out (`unmatched = \"exclude\"`, as drafted) or published?")
 
-
-def _charter_column(draft: Draft, table: Table) -> bool:
-    """A column named for charters (charter type, charter status) filled for some rows only: blank means not a charter."""
-    column = next((c for c in table.frame.columns if re.search(r"charter", c, re.I) and 0.05 < table.fill(c) < 0.95), None)
-    if column is None:
-        return False
-    kinds = sorted(table.values(column).unique())
-    draft.key("sector_column", column, f"{table.fill(column):.0%} filled ({', '.join(kinds[:8])}); blank: not a charter")
-    draft.key("sector_values", '{ "" = "district" }', "a blank charter column: run by the district")
-    draft.key("sector_default", "charter", f"every value of {column} names a kind of charter")
-    draft.questions.append(f"Are the `{column}` values {', '.join(kinds)} of `{table.rel or table.name}` different sectors (for example "
-                           "who authorized the charter)? Add `[[sectors]]` and `sector_values` for those families should tell apart.")
-    return True
 
 
 def _match_on(draft: Draft, table: Table, columns: dict, directories: list[Table]) -> None:
@@ -276,6 +264,9 @@ def _locations_section(draft: Draft, table: Table, directories: list[Table]) -> 
 def _gtfs(draft: Draft, table: Table) -> None:
     facts = feed_facts(table.path)
     draft.lines += ["", "[[gtfs]]"]
-    draft.key("id", slug(table.path.stem))
+    words = re.split(r"[_\-\s]+", table.path.stem)
+    short = words[0] if len(words) > 1 and words[0].isalpha() and any(c.isdigit() for c in table.path.stem) else ""
+    draft.key("id", slug(facts["agency_id"] or short or table.path.stem),
+              "agency_id in agency.txt" if facts["agency_id"] else "the feed's name before its date" if short else "")
     draft.key("label", facts["agency"] or table.path.stem, "agency_name in agency.txt")
     draft.key("path", table.rel, f"service from {facts['start']} to {facts['end']}; {facts['routes']} routes")

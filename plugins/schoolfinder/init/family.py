@@ -17,6 +17,8 @@ FAMILY_PATTERNS = {
     "languages_taught": ([r"^(classroom |world |foreign )?languages?( taught| offered)?$"], None),
     "description": ([r"^(summary|description|school description|about|overview|mission( statement)?)$"], "text"),
     "transit_bus": ([r"^((transportation|transit) )?bus(es)?( routes| lines)?$"], None),
+    "common_application": ([r"\bparticipa\w*\b", r"\bcommon app\w*\b", r"\b(unified|universal|common|centrali[sz]ed) enrollment\b"],
+                           "yesno"),
     "transit_rail": ([r"^(transportation|transit) (el|rail|metra|train|subway|metro|light rail|tram)$",
                       r"^(rail|train|subway|metro)( lines| routes| stations)?$"], None),
 }
@@ -24,7 +26,9 @@ LIST_FAMILY = {"transit_rail", "transit_bus", "languages_taught"}
 MEASURES = {"graduation_rate": r"graduation rate", "college_enrollment_rate": r"college enrollment rate",
             "average_test_score": r"\b(act|sat)\b"}
 COMPARE_WORDS = re.compile(r"\b(mean|avg|average|district|state|city|network|peer)\b")
-CHECKS = {"time": lambda v: share(v.str.contains(TIME, case=False, regex=True)),
+YES_NO = {"y", "n", "yes", "no", "true", "false", "1", "0"}
+CHECKS = {"yesno": lambda v: share(v.str.lower().isin(YES_NO)),
+          "time": lambda v: share(v.str.contains(TIME, case=False, regex=True)),
           "text": lambda v: share(v.str.len() > 40),
           "number": lambda v: share(numbers(v.str.rstrip("%")).notna())}
 
@@ -61,3 +65,12 @@ def family_by_file(directories: list[Table]) -> dict[str, dict]:
     richest = sorted(found, key=lambda name: -len(found[name]))
     return {name: {f: hit for f, hit in fields.items() if next(n for n in richest if f in found[n]) == name}
             for name, fields in found.items()}
+
+
+NOT_A_NAME = {"is", "participant", "participants", "participates", "participating", "participation", "in", "school", "flag", "yn"}
+
+
+def system_name(column: str) -> str:
+    """The name a yes/no column gives the common application: "Is_GoCPS_Participant" -> "GoCPS" ("" when it names none)."""
+    words = [w for w in re.split(r"[_\s\-.]+", column) if w and w.lower() not in NOT_A_NAME]
+    return "" if not words or re.fullmatch(r"(?i)common|app\w*|enrollment|unified|universal|centrali[sz]ed", words[0]) else " ".join(words)

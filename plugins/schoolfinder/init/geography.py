@@ -7,6 +7,7 @@ import re
 from .lines import Draft
 from .sniff import Table
 
+UNIT = re.compile(r"(?i)\b(community area|neighbou?rhood|ward|planning district|council district|parish|borough|township)s?\b")
 NAME_PROPERTY = re.compile(r"name|label|nbhd|community|neigh", re.I)
 
 
@@ -25,11 +26,18 @@ def geography(draft: Draft, tables: list[Table]) -> None:
     draft.lines += ["", "[neighborhoods]"]
     draft.key("path", table.rel, f"{table.rows:,} features; properties {', '.join(props)}")
     draft.key("label", table.path.stem.replace("_", " ").capitalize())
+    unit = UNIT.search(table.path.stem.replace("_", " "))
+    if unit and unit[1].lower() != "neighborhood":
+        draft.key("unit", unit[1].lower(), "what the file name calls an area")
     if id_field is None:
         id_field = name_field
         draft.questions.append(f"`{table.rel or table.name}` has no id property: the draft uses the name property {name_field!r} as id.")
     draft.key("id_field", id_field, f"unique in every feature; e.g. {', '.join(table.samples(id_field))}")
     draft.key("name_field", name_field, f"e.g. {', '.join(table.samples(name_field))}")
+    names = table.values(name_field)
+    names = names[names.str.contains(r"[A-Za-z]")]
+    if len(names) >= 2 and names.str.isupper().mean() >= 0.9:  # ROGERS PARK: a GIS export in capitals, shown as Rogers Park
+        draft.key("name_case", "title", f"{names.str.isupper().mean():.0%} of the names are in capitals ({names.iloc[0]})")
     for other in shapes:
         if other is not table:
             draft.questions.append(f"`{other.name}` is a second boundary file: what is it (school attendance zones? small areas?)")

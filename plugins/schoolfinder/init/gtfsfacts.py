@@ -18,14 +18,15 @@ def _read(path: Path, name: str) -> list[dict]:
                 text = archive.read(member).decode("utf-8-sig")
     except (FileNotFoundError, StopIteration, KeyError):
         return []
-    return list(csv.DictReader(io.StringIO(text)))
+    return list(csv.DictReader(io.StringIO(text), skipinitialspace=True))  # "a, b": spaces after commas
 
 
 def feed_facts(path: Path) -> dict:
     agencies = [row.get("agency_name", "") for row in _read(path, "agency.txt")]
     dates = [row[k] for row in _read(path, "calendar.txt") for k in ("start_date", "end_date") if row.get(k)]
     dates += [row["date"] for row in _read(path, "calendar_dates.txt") if row.get("date")]
-    return {"agency": " / ".join(a for a in agencies if a), "start": min(dates, default="?"), "end": max(dates, default="?"),
+    ids = [row.get("agency_id", "").strip() for row in _read(path, "agency.txt")]
+    return {"agency": " / ".join(a for a in agencies if a), "agency_id": ids[0] if len(ids) == 1 else "", "start": min(dates, default="?"), "end": max(dates, default="?"),
             "routes": len(_read(path, "routes.txt"))}
 
 

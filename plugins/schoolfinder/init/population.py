@@ -38,7 +38,7 @@ def population(draft: Draft, tables: list[Table], neighborhoods: Table | None) -
     draft.key("table_id_column", table_column, f"joins {shapes.name} on {shapes_column}")
     if table.encoding not in ("utf-8", ""):
         draft.key("encoding", table.encoding, "the file does not decode as UTF-8")
-    as_of, said = export_date(table.path)
+    as_of, said = census_release(table.path.stem) or export_date(table.path)
     draft.key("as_of", as_of, f"{said}: set the year of the estimates")
     draft.questions.append(f"What year do the estimates of `{table.rel}` describe (`population.as_of`)? The draft says {as_of}.")
     if not ages:
@@ -53,6 +53,15 @@ def population(draft: Draft, tables: list[Table], neighborhoods: Table | None) -
         draft.key(band, "{ " + ", ".join(f"{q(c)} = {float(w)}" for c, w in weights.items() if w) + " }")
     if neighborhoods is not None:
         _crosswalk(draft, tables, shapes, shapes_column, neighborhoods)
+
+
+def census_release(stem: str) -> tuple[str, str] | None:
+    """(year, why) from a census download's name: "ACS_14_5YR_B01001" -> 2014, the last year of the ACS estimates."""
+    match = re.search(r"(?i)(?<![a-z])acs_?(\d{2}|(?:19|20)\d{2})_?(1|3|5)[ _-]?yr", stem)
+    if not match:
+        return None
+    year = match[1] if len(match[1]) == 4 else f"20{match[1]}"
+    return year, f"the ACS release in the file name ({match[0]}: estimates up to {year})"
 
 
 def age_span(text: str) -> tuple[int, int] | None:

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import re
 
-from .classify import result_columns, shared_column
-from .columns import norm, numbers
+from .classify import shared_column
+from .columns import norm, numbers, tested_grades
 from .lines import Draft, q, slug, source_head
+from .longrows import commented, long_rows
 from .scales import SUPPRESSED, TIER_IDS, cut_points, level_scale, not_rated_values, number_range, tier_map
 from .sniff import Table, export_date
 from .subgroups import subgroups
@@ -20,7 +21,7 @@ NOT_HEADLINE = re.compile(r"change|growth|percentile|%ile|points|attainment|rank
 YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:\s*[-_/]\s*((?:19|20)?\d{2}))?(?!\d)")
 
 
-def results_section(draft: Draft, table: Table, directories: list[Table], switched_on: set, combined: set[int]) -> bool:
+def results_section(draft: Draft, table: Table, directories: list[Table], switched_on: dict, combined: set[int]) -> bool:
     """Active `[[ratings]]` blocks for the rating columns found (True), else the evidence as comments and questions."""
     if id(table) in combined:
         draft.questions.append(f"`{table.rel or table.name}` holds only ratings other files give: left out. Is it a combination of them?")
@@ -33,12 +34,21 @@ def results_section(draft: Draft, table: Table, directories: list[Table], switch
         columns = rating_columns(table, link[1][1] if link else None)
     if not link or not columns:
         if table.kind == "results":
-            _commented(draft, table, link)
+            commented(draft, table, link)
         return False
     directory, (own, theirs, joined) = link
     directory.properties.setdefault("joins", {}).setdefault(own, []).append(
         f"; joins {joined:,} rows of {table.rel or table.name} on this column")
+    off = {}  # one series, one scale: the values off it in any year's column are read alike in every year's
+    for column, scale in columns:
+        off.setdefault((_series(column), str(scale)), set()).update(not_rated_values(table.values(column), scale))
+    table.properties["off_scale"] = {c: sorted(off[(_series(c), str(s))]) for c, s in columns}
     newest = _year_of(export_date(directory.path)[0]) if export_date(directory.path)[1].startswith("the year") else ""
+    other = _measured_otherwise(table, theirs, columns, switched_on)
+    if other:
+        draft.questions.append(f"`{table.rel or table.name}` gives other values than `{other}` for the same measure and year: its "
+                               "other years are left out as a different measure (other subjects, another method). Switch them on?")
+        return True
     for column, scale in columns:
         key = (_series(column), _year(column, table))
         if newest and key[1][:4].isdigit() and int(key[1][:4]) > int(newest):
@@ -47,10 +57,29 @@ def results_section(draft: Draft, table: Table, directories: list[Table], switch
             continue
         if key in switched_on:
             continue  # the same measure and year from a newer file is already on
-        switched_on.add(key)
+        switched_on[key] = (table, column, theirs)
         _block(draft, table, column, scale, slug(directory.path.stem), (own, theirs, joined), _state_ids(directory, table, own, theirs),
                _in_city(directory, table, own, theirs))
     return True
+
+
+def _measured_otherwise(table: Table, id_column: str, columns: list, switched_on: dict) -> str:
+    """The newer file (its name) that gives the same measure and year as one of these columns with other values for most
+    schools: the two files measure differently, under one name (a year is revised in place rarely, not for most schools)."""
+    for column, _ in columns:
+        newer, theirs, their_ids = switched_on.get((_series(column), _year(column, table)), (None, "", ""))
+        if newer is None:
+            continue
+        mine = dict(zip(table.frame[id_column].str.strip(), table.frame[column].str.strip().map(_cell)))
+        shared = {k: v for k, v in zip(newer.frame[their_ids].str.strip(), newer.frame[theirs].str.strip().map(_cell)) if mine.get(k) and v}
+        if len(shared) >= 10 and sum(mine[k] == v for k, v in shared.items()) < 0.8 * len(shared):
+            return newer.rel or newer.name
+    return ""
+
+
+def _cell(value: str) -> str:
+    """A cell as compared across files: numbers by value ("27", "27.0")."""
+    return f"{float(value):g}" if re.fullmatch(r"-?\d+(?:\.\d+)?", value) else value
 
 
 def rating_columns(table: Table, id_column: str | None) -> list[tuple[str, tuple]]:
@@ -104,10 +133,10 @@ def _block(draft: Draft, table: Table, column: str, scale: tuple, directory_id: 
            state: str, in_city: int | None = None) -> None:
     own, theirs, joined = link
     year = _year(column, table)
-    series = _series(column)
-    source_head(draft, table, "ratings", slug(f"{series}-{year}" if year else column), _label(column),
+    series = slug(re.sub(r"(?i)\s*\bratings?$", "", _series(column)) or _series(column))
+    source_head(draft, table, "ratings", f"{series}-{_end_year(year)}" if year else slug(column), _label(column),
                 as_of=_year_of(column) or "")
-    draft.key("series", slug(series), "the rating column's name without its year")
+    draft.key("series", series, "the rating column's name without its year (and the word rating)")
     draft.key("directory", directory_id, f"its school ids are in {own!r}")
     draft.key("school_id_column", theirs, f"joins {joined:,} of {table.rows:,} rows to the directory")
     if state:
@@ -123,7 +152,10 @@ def _block(draft: Draft, table: Table, column: str, scale: tuple, directory_id: 
         draft.key("year_column", year_column, f"years {', '.join(sorted(table.values(year_column).unique())[-3:])}")
     elif year:
         draft.key("year", year, "the year in the column or file name")
-    _long_rows(draft, table, theirs, column, year_column)
+    long_rows(draft, table, theirs, column, year_column)
+    grades, why = tested_grades(column, table.path.stem)
+    if grades:
+        draft.key("tested_grades", grades, why)
     if joined < 0.9 * table.rows:
         draft.key("allow_no_match", True, f"only {joined:,} of {table.rows:,} rows are the directory's schools: a wider file")
     elif in_city is not None and in_city < 0.9 * table.rows:
@@ -143,9 +175,10 @@ def _block(draft: Draft, table: Table, column: str, scale: tuple, directory_id: 
                   "proposed: the quintiles of the values; set your own cut points")
         draft.questions.append(f"Which cut points turn {column!r} of `{table.rel or table.name}` into the common tiers? The draft "
                                "uses the quintiles of the values.")
-    others = not_rated_values(values, scale)
+    others, own = table.properties.get("off_scale", {}).get(column, []), not_rated_values(values, scale)
     if others:
-        draft.key("not_rated", others, "values off the scale that are not suppression markers")
+        draft.key("not_rated", others, "values off the scale that are not suppression markers"
+                  + ("" if others == own else f" (in the {_series(column)!r} columns of other years)"))
     subgroups(draft, table, column)
 
 
@@ -168,37 +201,6 @@ def _state_ids(directory: Table, table: Table, own: str, theirs: str) -> str:
     ids = table.values(theirs)
     extra = ids[~ids.isin(set(directory.values(own))) & ids.isin(set(directory.values(state)))]
     return f"{extra.nunique():,} of its ids ({', '.join(extra.unique()[:3])}) are only the directory's state ids ({state})" if len(extra) else ""
-
-
-def _long_rows(draft: Draft, table: Table, id_column: str, column: str, year_column: str | None) -> None:
-    """`where` keeping one row per school (and year) in a long file, with the values found."""
-    keys = [k for k in (table.values(id_column), table.frame[year_column] if year_column else None) if k is not None]
-    rows = table.frame[table.frame[column].astype(str).str.strip() != ""]
-    if not rows.duplicated([id_column] + ([year_column] if year_column else [])).any():
-        return
-    chosen = _one_row_values(table, [c for c in result_columns(table)[1] if c not in (column, year_column)])
-    level = next((c for c in table.frame.columns if re.search(r"summary level|^level$|aggregation", norm(c))
-                  and 1 < table.values(c).nunique() <= 6), None)
-    if level:
-        values = sorted(table.values(level).unique(), key=lambda v: not re.fullmatch(r"school|site|campus", v.strip(), re.I))
-        school = next((v for v in values if re.search(r"school|site|campus", v, re.I)), None)
-        chosen = ({level: school} if school else {}) | chosen
-    if chosen and keys:
-        draft.key("where", "[" + ", ".join(f"{{ column = {q(c)}, equals = {q(v)} }}" for c, v in chosen.items()) + "]",
-                  "proposed: ids repeat; the school-level, all-students rows")
-
-
-def _one_row_values(table: Table, long_keys: list[str]) -> dict[str, str]:
-    """Per repeating column, the value that keeps one row per school: an all-students value, or the latest year."""
-    chosen = {}
-    for column in long_keys:
-        values = sorted(table.values(column).unique())
-        every = [v for v in values if re.fullmatch(r"(all( students)?|total( population)?|all grades)", v.strip(), re.I)]
-        if every:
-            chosen[column] = every[0]
-        elif re.search(r"year", column, re.I):
-            chosen[column] = values[-1]
-    return chosen
 
 
 def _directory_link(table: Table, directories: list[Table]):
@@ -231,38 +233,19 @@ def _year(column: str, table: Table) -> str:
 
 
 def _series(column: str) -> str:
-    return re.sub(r"\s+", " ", YEAR.sub("", column).replace("_", " ")).strip(" -_/") or column
+    """The column's name without its year ("SY 2018-2019 SQRP Rating" -> "SQRP Rating"; SY abbreviates school year)."""
+    return re.sub(r"\s+", " ", re.sub(r"(?i)\bSY\b", " ", YEAR.sub("", column)).replace("_", " ")).strip(" -_/") or column
+
+
+def _end_year(year: str) -> str:
+    """The year a school year ends in, as ids name it: "2018-2019" and "2018-19" -> "2019"; "2016" -> "2016"."""
+    start, _, end = year.partition("-")
+    return start[:4 - len(end)] + end if end else start
 
 
 def _label(column: str) -> str:
     text = _series(column)
     return text[:1].upper() + text[1:]
-
-
-def _commented(draft: Draft, table: Table, link) -> None:
-    """A results file without a rating column of a known scale: the evidence as comments, the choices as questions."""
-    measure, long_keys = result_columns(table)
-    draft.lines += ["", f"# Results file {table.rel or table.name}: not switched on; a person must order the levels and map them to tiers."]
-    ids = None
-    if link:
-        directory, (own, theirs, joined) = link
-        draft.lines.append(f"# school id {theirs!r} joins {joined:,} of {table.rows:,} rows to {directory.name} on {own!r}")
-        directory.properties.setdefault("joins", {}).setdefault(own, []).append(
-            f"; joins {joined:,} rows of {table.rel or table.name} on this column")
-        ids = table.values(theirs)
-    if measure:
-        draft.lines.append(f"# measure column {measure!r}: values {', '.join(sorted(table.values(measure).unique())[:20])}")
-    if ids is not None and ids.duplicated().any():
-        keys = {c: sorted(table.values(c).unique())[:8] for c in long_keys}
-        draft.lines.append(f"# long file: ids repeat ({ids.nunique():,} schools, {table.rows:,} rows) by "
-                           + "; ".join(f"{c} ({', '.join(v)})" for c, v in keys.items()))
-        filters = [f"{{ column = {q(c)}, equals = {q(v)} }}" for c, v in _one_row_values(table, long_keys).items()]
-        if filters:
-            draft.lines.append(f"# where = [{', '.join(filters)}]  # proposed: all students, the latest year")
-        draft.questions.append(f"`{table.rel or table.name}` repeats school ids: which rows make a school's rating (a `where` on "
-                               f"{', '.join(keys) or 'a column'}, or an `aggregate` of the rows left)?")
-    draft.questions.append(f"Which values of {measure or 'the rating column'} in `{table.rel or table.name}` are best to worst, and which "
-                           "common tier does each mean (`levels`, `tiers`, `[[tiers]]`)?")
 
 
 def tier_scale(draft: Draft) -> None:
