@@ -175,8 +175,8 @@ def test_demo_draft_builds_unedited_and_publishes_every_school(demo_city, tmp_pa
     assert run_init(raw, "Port Meridian", tmp_path / "city.toml", force=False) == 0
     printed = capsys.readouterr().out
     assert "check: 310 schools published" in printed
-    assert re.search(r"district_sis\.csv +266 +250 +15 +1 +0\n", printed)  # read, published, merged, excluded, quarantined
-    assert re.search(r"district_ratings\.csv +500 +500 +0 +0 +0\n", printed)  # results: every row on a school
+    assert re.search(r"district-sis +266 +250 +15 +1 +0  district_sis\.csv\n", printed)  # read, published, merged, excluded, quarantined
+    assert re.search(r"star-rating +500 +500 +0 +0 +0  district_ratings\.csv\n", printed)  # results: every row on a school
     assert {p.name: p.read_bytes() for p in raw.iterdir() if p.is_file()} == before
     assert (tmp_path / "init-report.md").read_text().count("\n- ") >= 3
 

@@ -46,3 +46,15 @@ def test_compare_and_places_fields_are_the_contracts():
     assert all(tuple(sorted(v)) == tuple(sorted(contract.COMPARE_FIELDS)) for v in compared.values())
     assert (compared["a"]["i"], compared["a"]["d"], compared["b"]["i"], compared["b"]["d"]) == (0, "", 1, "2027-01-15")
     assert tuple(search.places([record], None)) == contract.PLACES_FIELDS
+
+
+def test_files_an_earlier_build_left_are_removed_unless_written_again(tmp_path):
+    """Another city's access.json or deserts.csv in the processed folder would be read as this city's."""
+    from schoolfinder.outputs.processed import remove_stale
+
+    for name in (contract.ACCESS, contract.CELLS, contract.STOPS, contract.TRAVEL, contract.SCHOOLS):
+        (tmp_path / name).write_text("{}", encoding="utf-8")
+    (tmp_path / contract.OPEN_DATA).mkdir()
+    (tmp_path / contract.OPEN_DATA / "deserts.csv").write_text("old", encoding="utf-8")
+    remove_stale(tmp_path, {contract.TRAVEL, contract.SCHOOLS})
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([contract.TRAVEL, contract.SCHOOLS])

@@ -59,13 +59,14 @@ def check_draft(out: Path) -> int:
         print(f"check: the draft does not build yet: {exc}")
         return 3
     print(f"check: {len(result.schools):,} schools published")
-    print(f"  {'source':24} {'file':28} {'read':>6} {'published or attached':>21} {'merged':>6} {'excluded':>8} {'quarantined':>11}")
+    wide = max([len(source) for source in result.reconciliation] + [6])  # the source ids line up, however long
+    print(f"  {'source':{wide}} {'read':>6} {'published or attached':>21} {'merged':>6} {'excluded':>8} {'quarantined':>11}  file")
     for source, count in result.reconciliation.items():
         excluded = sum(v for k, v in count.items() if k.startswith("excluded") and isinstance(v, int))
         merged = sum(v for k, v in count.items() if k.startswith(("merged", "duplicate", "aggregated")) and isinstance(v, int))
         kept = count.get("published", count.get("attached", 0) + count.get("suppressed", 0))  # results: rows on a school
-        print(f"  {source:24} {count['file']:28} {count['rows_read']:>6} {kept:>21} {merged:>6} "
-              f"{excluded:>8} {count.get('quarantined', 0):>11}")
+        print(f"  {source:{wide}} {count['rows_read']:>6} {kept:>21} {merged:>6} "
+              f"{excluded:>8} {count.get('quarantined', 0):>11}  {count['file']}")
     codes = Counter(p.code for p in result.problems)
     print("  top problem codes: " + (", ".join(f"{code} {n}" for code, n in codes.most_common(5)) or "none"))
     return 0

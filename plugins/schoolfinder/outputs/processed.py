@@ -197,6 +197,7 @@ def write_processed(result: BuildResult, out_dir: Path, build: dict | None = Non
         contents[files.STOPS] = dumps(result.stops)
     contents.update(search_files(result, records, out_dir / files.SEARCH))
     paths = {}
+    remove_stale(out_dir, set(contents))
     (out_dir / files.OPEN_DATA).mkdir(exist_ok=True)
     if result.travel is not None:  # raw uint8 rows (origins) x columns (schools): deterministic bytes, compact
         for name, file in files.TRAVEL_FILES.items():
@@ -206,3 +207,15 @@ def write_processed(result: BuildResult, out_dir: Path, build: dict | None = Non
         path.write_text(contents[name], encoding="utf-8")
         paths[name] = path
     return paths
+
+
+OPTIONAL_FILES = (files.TRAVEL, *files.TRAVEL_FILES.values(), files.ACCESS, files.CELLS, files.STOPS)
+
+
+def remove_stale(out_dir: Path, written: set[str]) -> None:
+    """Delete what an earlier build (another city, a config without travel or access) left that this one does not
+    write: the site would read a stale access.json or deserts.csv as this city's (open-data is written whole)."""
+    shutil.rmtree(out_dir / files.OPEN_DATA, ignore_errors=True)
+    for name in OPTIONAL_FILES:
+        if name not in written:
+            (out_dir / name).unlink(missing_ok=True)
