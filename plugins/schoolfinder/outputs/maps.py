@@ -17,7 +17,6 @@ import pandas as pd
 import shapely
 
 from ..problems import SchoolfinderError
-from .foliummap import leaflet_map
 from .safety import json_for_html
 
 TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
@@ -199,6 +198,8 @@ def map_shell(center, *, asset_base: str = LEAFLET, map_id: str = MAP_ID) -> dic
     if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", map_id):
         raise SchoolfinderError(f"map_id must be an identifier, got {map_id!r}")
     # folium builds the map from numbers and constants only; no input text and no UI string reaches it.
+    from .foliummap import leaflet_map  # here: a build whose shell comes from the map cache never loads folium
+
     built = leaflet_map([float(v) for v in center], 10, map_id=map_id, asset_base=html.escape(asset_base, quote=True))
     head = f"{built['head']}\n{_LEGEND_CSS}"
     check_no_remote_assets({"head": head, "body": built["body"], "script": built["script"]})

@@ -1,0 +1,66 @@
+"""The map cache view by view: after a school is renamed, only the views that show it (its neighborhood's and the
+city's) are made again; the rest, the shell and the images come from the earlier entry, and every view and file
+is the same as a pre-pass made from nothing."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from schoolfinder import contract
+from schoolfinder_site import maps as site_maps
+from schoolfinder_site.mapcache import cached_views
+from tests.conftest import FIXTURES, run_ok
+
+pytestmark = pytest.mark.site_build
+
+
+@pytest.fixture(scope="module")
+def processed(tmp_path_factory) -> Path:
+    """The tiny hostile city through the pipeline (no pages)."""
+    out = tmp_path_factory.mktemp("mapcache") / "processed"
+    run_ok([sys.executable, "-m", "schoolfinder", "build", str(FIXTURES / "hostile"), "--out", str(out)])
+    return out
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def as_json(views) -> str:
+    return json.dumps([views.shell, views.city, views.areas], sort_keys=True, ensure_ascii=False)
+
+
+def test_a_renamed_school_remakes_only_the_views_that_show_it(processed, tmp_path, monkeypatch):
+    data = contract.read_processed(processed)
+    schools = sorted(data["schools"], key=lambda s: (s["name"].casefold(), s["slug"]))
+    neighborhoods = data["neighborhoods"]
+    cache = tmp_path / "cache"
+    cached_views(site_maps.prepare_maps, processed, schools, neighborhoods, tmp_path / "first", cache)
+
+    renamed = [dict(s) for s in schools]
+    target = next(s for s in renamed if s["lat"] is not None and s["neighborhood_slug"])
+    target["name"] += " (renamed)"
+    made, view = [], site_maps._view
+
+    def counting_view(drawer, shell, nbhd_id, *args):
+        made.append(nbhd_id)
+        return view(drawer, shell, nbhd_id, *args)
+
+    def no_full_prepass(*_args):
+        raise AssertionError("the whole pre-pass ran again")
+    monkeypatch.setattr(site_maps, "_view", counting_view)
+    partial = cached_views(no_full_prepass, processed, renamed, neighborhoods, tmp_path / "partial", cache)
+    slug_of = {n["nbhd_id"]: n["slug"] for n in neighborhoods}
+    assert sorted(made, key=str) == sorted([None, *(i for i, s in slug_of.items() if s == target["neighborhood_slug"])], key=str)
+    assert partial.drawn == 0  # names are not in the images: every image comes from a cache
+
+    monkeypatch.setattr(site_maps, "_view", view)
+    full = site_maps.prepare_maps(processed, renamed, neighborhoods, tmp_path / "full", tmp_path / "fresh-cache")
+    assert as_json(partial) == as_json(full)
+    assert files(tmp_path / "partial") == files(tmp_path / "full")
+    again = cached_views(no_full_prepass, processed, renamed, neighborhoods, tmp_path / "again", cache)
+    assert as_json(again) == as_json(full) and again.copied == len(neighborhoods) + 1  # the whole entry now
