@@ -1,12 +1,14 @@
 """The map pre-pass, cached whole and view by view: when the processed map inputs and the map code are as in an
-earlier build, the views (shell, data blocks) and images are copied from the cache; when only some schools changed
-(a renamed school), only the views showing them (its neighborhood's and the city's) are made again.
+earlier build, the views (shell, data blocks) and images are copied from the cache; when only some schools changed,
+only the views showing them (its neighborhood's and the city's) change: a new name or link only rewrites the school
+rows of their data (nothing is read or drawn), a new place or tier makes them again.
 
 Keys: the *base* key is the SHA-256 of the processed cells, neighborhood shapes and stops files, of the
 neighborhoods' ids and slugs, of the map code and of folium's version: the shell and every view's shapes depend on
 nothing else. A view's key adds what the map shows of its schools (name, place, tier, slug, in page order); the
-*whole* key adds every school. Entries live in ``<map cache>/views/<whole key>/`` (``views.json`` with the base
-and view keys, and the images); the newest ``KEEP`` are kept.
+*whole* key adds every school, a view's *picture* key only its schools' places and tiers (what its image shows).
+Entries live in ``<map cache>/views/<whole key>/`` (``views.json`` with the base, view and picture keys, and the
+images); the newest ``KEEP`` are kept.
 """
 
 from __future__ import annotations
@@ -46,20 +48,28 @@ def views_key(processed: Path, schools: list[dict], neighborhoods: list[dict]) -
     return _keys(base_key(processed, neighborhoods), schools, neighborhoods)[0]
 
 
-def _keys(base: str, schools: list[dict], neighborhoods: list[dict]) -> tuple[str, dict[str, str]]:
-    """The whole key, and each view's key (the city's under ``CITY``)."""
+def _keys(base: str, schools: list[dict], neighborhoods: list[dict]) -> tuple[str, dict[str, str], dict[str, str]]:
+    """The whole key, each view's key and each view's picture key (what its image shows of its schools: places and
+    tiers, not names); the city's under ``CITY``."""
     whole = hashlib.sha256(base.encode() + json.dumps(_shown(schools)).encode()).hexdigest()
-    located = [s for s in schools if s["lat"] is not None]  # what DesertMaps draws, in its order
+    shown = _view_schools(schools, neighborhoods)
+    views = {view: _view_key(base, view, _shown(group)) for view, group in shown.items()}
+    pictures = {view: _view_key(base, view, [[s["lat"], s["lon"], s["tier"].get("rank")] for s in group])
+                for view, group in shown.items()}
+    return whole, views, pictures
+
+
+def _view_schools(schools: list[dict], neighborhoods: list[dict]) -> dict[str, list[dict]]:
+    """The schools each view draws, in its order (as ``maps.DesertMaps`` picks them): the city's, then each area's."""
+    located = [s for s in schools if s["lat"] is not None]
     by_slug: dict[str, list[dict]] = {}
     for school in located:
         by_slug.setdefault(school["neighborhood_slug"], []).append(school)
-    views = {CITY: _view_key(base, CITY, located)}
-    views |= {n["nbhd_id"]: _view_key(base, n["nbhd_id"], by_slug.get(n["slug"], [])) for n in neighborhoods}
-    return whole, views
+    return {CITY: located} | {n["nbhd_id"]: by_slug.get(n["slug"], []) for n in neighborhoods}
 
 
-def _view_key(base: str, view: str, schools: list[dict]) -> str:
-    return hashlib.sha256(f"{base}\0{view}\0".encode() + json.dumps(_shown(schools)).encode()).hexdigest()
+def _view_key(base: str, view: str, shown: list) -> str:
+    return hashlib.sha256(f"{base}\0{view}\0".encode() + json.dumps(shown).encode()).hexdigest()
 
 
 def cached_views(prepare, processed: Path, schools: list[dict], neighborhoods: list[dict], output: Path, cache: Path):
@@ -68,7 +78,7 @@ def cached_views(prepare, processed: Path, schools: list[dict], neighborhoods: l
     from .maps import MapViews
 
     base = base_key(processed, neighborhoods)
-    whole, keys = _keys(base, schools, neighborhoods)
+    whole, keys, pictures = _keys(base, schools, neighborhoods)
     folder = Path(cache) / "views"
     entry = folder / whole
     if (entry / "views.json").is_file():
@@ -82,8 +92,8 @@ def cached_views(prepare, processed: Path, schools: list[dict], neighborhoods: l
     if earlier is None:
         views = prepare(processed, schools, neighborhoods, output, cache)
     else:
-        views = _remake_changed(earlier, keys, processed, schools, neighborhoods, output, cache)
-    _store(entry, views, output, base, keys)
+        views = _remake_changed(earlier, (keys, pictures), processed, schools, neighborhoods, output, cache)
+    _store(entry, views, output, base, keys, pictures)
     return views
 
 
@@ -97,33 +107,53 @@ def _same_shapes(folder: Path, base: str) -> tuple[Path, dict] | None:
     return None
 
 
-def _remake_changed(earlier: tuple[Path, dict], keys: dict[str, str], processed: Path, schools: list[dict],
+def _remake_changed(earlier: tuple[Path, dict], keys: tuple[dict, dict], processed: Path, schools: list[dict],
                     neighborhoods: list[dict], output: Path, cache: Path):
-    """The views of an earlier entry of the same shapes, each made again (``maps._view``) when its key changed."""
+    """The views of an earlier entry of the same shapes: kept when their key is unchanged; when only names or links
+    changed (the same picture key), the same view and image with the schools of its data made again; else made
+    again whole (``maps._view``)."""
     from .maps import DesertMaps, MapViews, _view
 
-    entry, kept = earlier
+    (entry, kept), (view_keys, picture_keys) = earlier, keys
     shell = kept["shell"]
     _write_shell(output, shell)
     images = {png: number for number, png in enumerate(kept["images"])}
-    drawer = None
+    drawer, shown = None, _view_schools(schools, neighborhoods)
     views = MapViews(shell, {})
     for view_id, png in [(CITY, "deserts/map.png")] + [(n["nbhd_id"], f"neighborhoods/{n['slug']}/map.png")
                                                         for n in neighborhoods]:
         before = kept["city"] if view_id == CITY else kept["areas"].get(view_id)
-        if before is not None and kept["view_keys"].get(view_id) == keys[view_id] and before["png"] == png:
-            view, drawn = before, False
-            _copy(entry / f"{images[png]}.png", output / png)
-            views.copied += 1
+        same = before is not None and before["png"] == png
+        if same and kept["view_keys"].get(view_id) == view_keys[view_id]:
+            view, made = before, False
+        elif same and kept.get("picture_keys", {}).get(view_id) == picture_keys[view_id]:
+            view, made = {**before, "data": _with_schools(before["data"], shown[view_id], shell["element"])}, False
         else:
             drawer = drawer or DesertMaps(processed, schools)
-            view, drawn = _view(drawer, shell, view_id or None, png, output, cache)
+            (view, drawn), made = _view(drawer, shell, view_id or None, png, output, cache), True
+        if made:
             views.drawn, views.copied = views.drawn + drawn, views.copied + (not drawn)
+        else:
+            _copy(entry / f"{images[png]}.png", output / png)
+            views.copied += 1
         if view_id == CITY:
             views.city = view
         else:
             views.areas[view_id] = view
     return views
+
+
+def _with_schools(element: str, schools: list[dict], name: str) -> str:
+    """A view's data element with its schools' rows made again from ``schools`` (as ``maps._school_rows`` makes
+    them from ``DesertMaps.schools``); everything else of the data as it was."""
+    from schoolfinder.outputs import maps
+
+    text = element[element.index(">") + 1:element.rindex("</script>")]
+    data = json.loads(text)
+    data["schools"] = [[round(float(s["lat"]), 5), round(float(s["lon"]), 5), maps.tier_index(s["tier"].get("rank")),
+                        maps._text(s["name"]), maps._relative_url(f"schools/{s['slug']}/")]
+                       for s in schools if s["lat"] is not None and s["lon"] is not None]
+    return maps.data_element(data, name)
 
 
 def _write_shell(output: Path, shell: dict) -> None:
@@ -138,7 +168,7 @@ def _copy(source: Path, target: Path) -> None:
     shutil.copyfile(source, target)
 
 
-def _store(entry: Path, views, output: Path, base: str, keys: dict[str, str]) -> None:
+def _store(entry: Path, views, output: Path, base: str, keys: dict[str, str], pictures: dict[str, str]) -> None:
     """Write the entry aside and rename it into place (a crash never leaves half an entry), then prune."""
     entry.parent.mkdir(parents=True, exist_ok=True)
     scratch = Path(tempfile.mkdtemp(dir=entry.parent, prefix=".tmp-"))
@@ -146,7 +176,7 @@ def _store(entry: Path, views, output: Path, base: str, keys: dict[str, str]) ->
     for number, image in enumerate(images):
         shutil.copyfile(output / image, scratch / f"{number}.png")
     data = {"shell": views.shell, "city": views.city, "areas": views.areas, "images": images, "base": base,
-            "view_keys": keys}
+            "view_keys": keys, "picture_keys": pictures}
     (scratch / "views.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     try:
         scratch.rename(entry)

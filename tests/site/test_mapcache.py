@@ -1,6 +1,6 @@
-"""The map cache view by view: after a school is renamed, only the views that show it (its neighborhood's and the
-city's) are made again; the rest, the shell and the images come from the earlier entry, and every view and file
-is the same as a pre-pass made from nothing."""
+"""The map cache view by view: after a school is renamed, the views that show it (its neighborhood's and the city's)
+get new school rows and nothing is drawn or read; after it moves, those two views are made again; the rest, the
+shell and the images come from the earlier entry. Every view and file is the same as a pre-pass made from nothing."""
 
 from __future__ import annotations
 
@@ -34,16 +34,14 @@ def as_json(views) -> str:
     return json.dumps([views.shell, views.city, views.areas], sort_keys=True, ensure_ascii=False)
 
 
-def test_a_renamed_school_remakes_only_the_views_that_show_it(processed, tmp_path, monkeypatch):
+def test_a_renamed_or_moved_school_remakes_only_the_views_that_show_it(processed, tmp_path, monkeypatch):
     data = contract.read_processed(processed)
     schools = sorted(data["schools"], key=lambda s: (s["name"].casefold(), s["slug"]))
     neighborhoods = data["neighborhoods"]
     cache = tmp_path / "cache"
     cached_views(site_maps.prepare_maps, processed, schools, neighborhoods, tmp_path / "first", cache)
-
-    renamed = [dict(s) for s in schools]
-    target = next(s for s in renamed if s["lat"] is not None and s["neighborhood_slug"])
-    target["name"] += " (renamed)"
+    index = next(i for i, s in enumerate(schools) if s["lat"] is not None and s["neighborhood_slug"])
+    its_view = [n["nbhd_id"] for n in neighborhoods if n["slug"] == schools[index]["neighborhood_slug"]]
     made, view = [], site_maps._view
 
     def counting_view(drawer, shell, nbhd_id, *args):
@@ -52,15 +50,18 @@ def test_a_renamed_school_remakes_only_the_views_that_show_it(processed, tmp_pat
 
     def no_full_prepass(*_args):
         raise AssertionError("the whole pre-pass ran again")
-    monkeypatch.setattr(site_maps, "_view", counting_view)
-    partial = cached_views(no_full_prepass, processed, renamed, neighborhoods, tmp_path / "partial", cache)
-    slug_of = {n["nbhd_id"]: n["slug"] for n in neighborhoods}
-    assert sorted(made, key=str) == sorted([None, *(i for i, s in slug_of.items() if s == target["neighborhood_slug"])], key=str)
-    assert partial.drawn == 0  # names are not in the images: every image comes from a cache
 
-    monkeypatch.setattr(site_maps, "_view", view)
-    full = site_maps.prepare_maps(processed, renamed, neighborhoods, tmp_path / "full", tmp_path / "fresh-cache")
-    assert as_json(partial) == as_json(full)
-    assert files(tmp_path / "partial") == files(tmp_path / "full")
-    again = cached_views(no_full_prepass, processed, renamed, neighborhoods, tmp_path / "again", cache)
-    assert as_json(again) == as_json(full) and again.copied == len(neighborhoods) + 1  # the whole entry now
+    for name, change, remade in [("renamed", {"name": schools[index]["name"] + " (renamed)"}, []),
+                                 ("moved", {"lat": schools[index]["lat"] + 0.001}, [None, *its_view])]:
+        changed = [dict(s, **change) if i == index else s for i, s in enumerate(schools)]
+        made.clear()
+        monkeypatch.setattr(site_maps, "_view", counting_view)
+        partial = cached_views(no_full_prepass, processed, changed, neighborhoods, tmp_path / name, cache)
+        assert made == remade, name
+        assert partial.drawn == (0 if name == "renamed" else len(remade))  # names are not in the images
+        monkeypatch.setattr(site_maps, "_view", view)
+        full = site_maps.prepare_maps(processed, changed, neighborhoods, tmp_path / f"{name}-full", tmp_path / f"{name}-cache")
+        assert as_json(partial) == as_json(full), name
+        assert files(tmp_path / name) == files(tmp_path / f"{name}-full"), name
+        again = cached_views(no_full_prepass, processed, changed, neighborhoods, tmp_path / f"{name}-again", cache)
+        assert as_json(again) == as_json(full) and again.copied == len(neighborhoods) + 1  # the whole entry now
