@@ -111,8 +111,8 @@ def _remake_changed(earlier: tuple[Path, dict], keys: tuple[dict, dict], process
                     neighborhoods: list[dict], output: Path, cache: Path):
     """The views of an earlier entry of the same shapes: kept when their key is unchanged; when only names or links
     changed (the same picture key), the same view and image with the schools of its data made again; else made
-    again whole (``maps._view``)."""
-    from .maps import DesertMaps, MapViews, _view
+    again whole (``maps.make_view``)."""
+    from .maps import DesertMaps, MapViews, make_view
 
     (entry, kept), (view_keys, picture_keys) = earlier, keys
     shell = kept["shell"]
@@ -130,7 +130,7 @@ def _remake_changed(earlier: tuple[Path, dict], keys: tuple[dict, dict], process
             view, made = {**before, "data": _with_schools(before["data"], shown[view_id], shell["element"])}, False
         else:
             drawer = drawer or DesertMaps(processed, schools)
-            (view, drawn), made = _view(drawer, shell, view_id or None, png, output, cache), True
+            (view, drawn), made = make_view(drawer, shell, view_id or None, png, output, cache), True
         if made:
             views.drawn, views.copied = views.drawn + drawn, views.copied + (not drawn)
         else:
@@ -150,8 +150,7 @@ def _with_schools(element: str, schools: list[dict], name: str) -> str:
 
     text = element[element.index(">") + 1:element.rindex("</script>")]
     data = json.loads(text)
-    data["schools"] = [[round(float(s["lat"]), 5), round(float(s["lon"]), 5), maps.tier_index(s["tier"].get("rank")),
-                        maps._text(s["name"]), maps._relative_url(f"schools/{s['slug']}/")]
+    data["schools"] = [maps.school_row(s["lat"], s["lon"], s["tier"].get("rank"), s["name"], f"schools/{s['slug']}/")
                        for s in schools if s["lat"] is not None and s["lon"] is not None]
     return maps.data_element(data, name)
 

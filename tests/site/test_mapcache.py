@@ -42,7 +42,7 @@ def test_a_renamed_or_moved_school_remakes_only_the_views_that_show_it(processed
     cached_views(site_maps.prepare_maps, processed, schools, neighborhoods, tmp_path / "first", cache)
     index = next(i for i, s in enumerate(schools) if s["lat"] is not None and s["neighborhood_slug"])
     its_view = [n["nbhd_id"] for n in neighborhoods if n["slug"] == schools[index]["neighborhood_slug"]]
-    made, view = [], site_maps._view
+    made, view = [], site_maps.make_view
 
     def counting_view(drawer, shell, nbhd_id, *args):
         made.append(nbhd_id)
@@ -55,11 +55,11 @@ def test_a_renamed_or_moved_school_remakes_only_the_views_that_show_it(processed
                                  ("moved", {"lat": schools[index]["lat"] + 0.001}, [None, *its_view])]:
         changed = [dict(s, **change) if i == index else s for i, s in enumerate(schools)]
         made.clear()
-        monkeypatch.setattr(site_maps, "_view", counting_view)
+        monkeypatch.setattr(site_maps, "make_view", counting_view)
         partial = cached_views(no_full_prepass, processed, changed, neighborhoods, tmp_path / name, cache)
         assert made == remade, name
         assert partial.drawn == (0 if name == "renamed" else len(remade))  # names are not in the images
-        monkeypatch.setattr(site_maps, "_view", view)
+        monkeypatch.setattr(site_maps, "make_view", view)
         full = site_maps.prepare_maps(processed, changed, neighborhoods, tmp_path / f"{name}-full", tmp_path / f"{name}-cache")
         assert as_json(partial) == as_json(full), name
         assert files(tmp_path / name) == files(tmp_path / f"{name}-full"), name

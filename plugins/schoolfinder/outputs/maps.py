@@ -45,6 +45,14 @@ _LEGEND_CSS = (
     ".sf-key-dot,.sf-key-stop{border-radius:50%}.sf-key-stop{width:.45rem;height:.45rem}</style>")
 
 
+def leaflet_map(*args, **kwargs) -> dict[str, str]:
+    """``foliummap.leaflet_map``, loaded when first called: a build whose shell comes from the map cache never
+    loads folium."""
+    from .foliummap import leaflet_map as build
+
+    return build(*args, **kwargs)
+
+
 def _missing(s) -> bool:
     return s is None or (not isinstance(s, str) and pd.isna(s))
 
@@ -70,8 +78,13 @@ def tier_index(rank) -> int:
 def _school_rows(schools: pd.DataFrame) -> list:
     """One compact row per located school: [lat, lon, tier index (0-4, 5 unrated), name, link from the language
     root]; the page names the tiers in its language."""
-    return [[round(float(s.lat), 5), round(float(s.lon), 5), tier_index(s.tier_rank), _text(s.name), _relative_url(s.url)]
-            for s in schools.dropna(subset=["lat", "lon"]).itertuples(index=False)]
+    located = schools.dropna(subset=["lat", "lon"])
+    return [school_row(s.lat, s.lon, s.tier_rank, s.name, s.url) for s in located.itertuples(index=False)]
+
+
+def school_row(lat, lon, rank, name, url) -> list:
+    """One school of the map's data: [lat, lon, tier index (0-4, 5 unrated), name as plain text, relative link]."""
+    return [round(float(lat), 5), round(float(lon), 5), tier_index(rank), _text(name), _relative_url(url)]
 
 
 def _stop_rows(stops) -> list:
@@ -198,8 +211,6 @@ def map_shell(center, *, asset_base: str = LEAFLET, map_id: str = MAP_ID) -> dic
     if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", map_id):
         raise SchoolfinderError(f"map_id must be an identifier, got {map_id!r}")
     # folium builds the map from numbers and constants only; no input text and no UI string reaches it.
-    from .foliummap import leaflet_map  # here: a build whose shell comes from the map cache never loads folium
-
     built = leaflet_map([float(v) for v in center], 10, map_id=map_id, asset_base=html.escape(asset_base, quote=True))
     head = f"{built['head']}\n{_LEGEND_CSS}"
     check_no_remote_assets({"head": head, "body": built["body"], "script": built["script"]})
