@@ -1,6 +1,7 @@
 """Benchmark: nightly runs on a real city (default Chicago): cold rebuild, no-change run, one school changed.
 
-Each run is the whole command (`python -m schoolfinder nightly ...`) as cron would start it, timed from outside,
+Each run is the whole command (`python -m schoolfinder nightly ...`) as cron would start it, timed from outside
+(wall, and the CPU seconds of the run and the processes it waited for: on a busy machine, the figure to compare),
 with an empty publish root, so its stage and page caches start empty. "One school changed"
 renames the first school of the first directory file; `--moved` adds a run where that school also moves.
 """
@@ -12,6 +13,7 @@ import csv
 import json
 import os
 import re
+import resource
 import subprocess
 import sys
 import tempfile
@@ -29,15 +31,17 @@ SAID = ("stage cache:", "checking", "axe:", "published", "unchanged")
 def run(city: Path, root: Path, *flags: str) -> dict:
     """One nightly run: its wall time, its steps' times (last-run.json) and what it said about caches and checks."""
     env = {**os.environ, "PYTHONPATH": str(ROOT / "plugins")}
-    started = time.monotonic()
+    started, before = time.monotonic(), resource.getrusage(resource.RUSAGE_CHILDREN)
     proc = subprocess.run([sys.executable, "-m", "schoolfinder", "nightly", str(city), "--root", str(root), *flags],
                           cwd=ROOT, env=env, capture_output=True, text=True)
     seconds = time.monotonic() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)  # the run and what it waited for (Pelican, the browser)
+    cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
     if proc.returncode:
         raise SystemExit(f"nightly failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
     steps = json.loads((root / "last-run.json").read_text(encoding="utf-8"))["timings"]
     said = [re.sub(r" -> \S+", "", line) for line in proc.stdout.splitlines() if line.startswith(SAID)]
-    return {"seconds": seconds, "steps": steps, "said": said}
+    return {"seconds": seconds, "cpu": cpu, "steps": steps, "said": said}
 
 
 def changed_copy(source: Path, target: Path, encoding: str, changes: dict[str, object]) -> None:
@@ -57,6 +61,7 @@ def table(city: str, runs: dict[str, dict]) -> list[str]:
         cells = [f"{r['steps'][step]:>12.2f}" if step in r["steps"] else f"{'-':>12}" for r in runs.values()]
         lines.append(f"  {step}".ljust(22) + "".join(cells))
     lines.append("  total (wall)".ljust(22) + "".join(f"{r['seconds']:>12.2f}" for r in runs.values()))
+    lines.append("  total (CPU, user+sys)".ljust(22) + "".join(f"{r['cpu']:>12.2f}" for r in runs.values()))
     for name, r in runs.items():
         target = TARGETS_S.get(name)
         verdict = "" if target is None else f" (target <= {target:g} s: {'met' if r['seconds'] <= target else 'MISSED'})"

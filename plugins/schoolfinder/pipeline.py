@@ -46,11 +46,11 @@ class BuildResult:
 def run(config: CityConfig, cache: StageCache | None = None) -> BuildResult:
     """Run every stage for one city and return the processed data (no files written).
 
-    With ``cache`` (a folder), ratings, geo, transit, travel and access reuse a stored result when what they read is
-    unchanged (cache/stages.py); the result is the same either way.
+    With ``cache`` (a folder), each directory file's reading and validation, ratings, geo, transit, travel and access
+    reuse a stored result when what they read is unchanged (cache/stages.py); the result is the same either way.
     """
     cache = cache or StageCache(None)
-    directory = directory_stage.run(config)
+    directory = directory_stage.run(config, cache)
     rated = cached.ratings(cache, config, directory.schools)
     placed = cached.geo(cache, config, rated.schools, directory.lead_row, directory.files)
     metric = placed.neighborhoods.estimate_utm_crs()

@@ -82,7 +82,7 @@ class MapViews:
                 "src": f"{assets}{maps.SCRIPT}"}
 
 
-def _view(drawer: DesertMaps, shell: dict, nbhd_id: str | None, png: str, output: Path, cache: Path) -> tuple[dict, bool]:
+def make_view(drawer: DesertMaps, shell: dict, nbhd_id: str | None, png: str, output: Path, cache: Path) -> tuple[dict, bool]:
     cells, outline, schools, stops = drawer.layers(nbhd_id)
     data = maps.data_element(maps.map_data(cells, schools, stops, outline), shell["element"])
     drawn = mappng.cached_png(cells, schools, outline, output / png, cache)
@@ -102,10 +102,10 @@ def prepare_maps(processed: Path, schools: list[dict], neighborhoods: list[dict]
     shell = maps.map_shell([(miny + maxy) / 2, (minx + maxx) / 2])
     (output / SHELL_SCRIPT).parent.mkdir(parents=True, exist_ok=True)
     (output / SHELL_SCRIPT).write_text(shell["script"] + "\n", encoding="utf-8")
-    city, drawn = _view(drawer, shell, None, "deserts/map.png", output, cache)
+    city, drawn = make_view(drawer, shell, None, "deserts/map.png", output, cache)
     views = MapViews(shell, city, drawn=int(drawn), copied=int(not drawn))
     for nbhd in neighborhoods:
-        views.areas[nbhd["nbhd_id"]], drawn = _view(drawer, shell, nbhd["nbhd_id"],
+        views.areas[nbhd["nbhd_id"]], drawn = make_view(drawer, shell, nbhd["nbhd_id"],
                                                     f"neighborhoods/{nbhd['slug']}/map.png", output, cache)
         views.drawn, views.copied = views.drawn + drawn, views.copied + (not drawn)
     logger.info("maps: %d images drawn, %d from the cache (%s), in %.1f s", views.drawn, views.copied, cache,

@@ -1,5 +1,5 @@
-"""Cached stages on the demo city: the same processed/ bytes as an uncached build; a renamed school reuses geo,
-transit, travel and access, a moved one computes them again. (Runs the demo pipeline: left to `make test`.)"""
+"""Cached stages on the demo city: the same processed/ bytes as an uncached build; a renamed school reuses the other
+directory file's reading, geo, transit, travel and access, a moved one computes them again. (Runs the demo pipeline: left to `make test`.)"""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from schoolfinder.config import load_config
 from schoolfinder.outputs import processed
 
 SOURCE = "district_sis.csv"
+DOWNSTREAM_HITS = {"ratings": "hit", "geo": "hit", "transit": "hit", "travel": "hit", "access": "hit"}
 
 
 @pytest.fixture
@@ -51,7 +52,7 @@ def test_cached_builds_match_an_uncached_one_byte_for_byte(city, tmp_path):
     assert build(city, tmp_path / "cold", cold) == plain
     assert set(outcomes(cold).values()) == {"miss"}
     assert build(city, tmp_path / "warm", warm) == plain
-    assert outcomes(warm) == {"ratings": "hit", "geo": "hit", "transit": "hit", "travel": "hit", "access": "hit"}
+    assert outcomes(warm) == {"directory.authorizer": "hit", "directory.district": "hit", **DOWNSTREAM_HITS}
 
 
 def test_a_new_name_reuses_travel_and_access_a_move_recomputes_them(city, tmp_path):
@@ -59,10 +60,11 @@ def test_a_new_name_reuses_travel_and_access_a_move_recomputes_them(city, tmp_pa
     edit_first_school(city, lambda row: row.update(SCHOOL_NAME=row["SCHOOL_NAME"] + " Academy"))
     renamed = StageCache(tmp_path / "cache")
     files = build(city, tmp_path / "renamed", renamed)
-    assert outcomes(renamed) == {"ratings": "hit", "geo": "hit", "transit": "hit", "travel": "hit", "access": "hit"}
+    assert outcomes(renamed) == {"directory.authorizer": "hit", "directory.district": "miss", **DOWNSTREAM_HITS}
     assert files == build(city, tmp_path / "renamed-plain", None)
     edit_first_school(city, lambda row: row.update(LAT=f"{float(row['LAT']) + 0.01:.6f}"))
     moved = StageCache(tmp_path / "cache")
     files = build(city, tmp_path / "moved", moved)
-    assert outcomes(moved) == {"ratings": "hit", "geo": "miss", "transit": "miss", "travel": "miss", "access": "miss"}
+    assert outcomes(moved) == {"directory.authorizer": "hit", "directory.district": "miss", "ratings": "hit", "geo": "miss",
+                               "transit": "miss", "travel": "miss", "access": "miss"}
     assert files == build(city, tmp_path / "moved-plain", None)

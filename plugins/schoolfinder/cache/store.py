@@ -92,6 +92,7 @@ def _store(path: Path, result) -> None:
 
 def _prune(folder: Path, stage: str) -> None:
     """Keep the ``KEEP`` most recently used results of ``stage``."""
-    entries = sorted(folder.glob(f"{stage}-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
+    mine = [p for p in folder.glob(f"{stage}-*.pickle") if len(p.name) == len(stage) + 48]  # not "<stage>-x-<digest>"
+    entries = sorted(mine, key=lambda p: p.stat().st_mtime, reverse=True)
     for old in entries[KEEP:]:
         old.unlink(missing_ok=True)

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from ..cache.store import StageCache
 from ..config import CityConfig
 from ..ingest import rowfilters
 from ..ingest import tables as ingest
@@ -29,9 +30,12 @@ class DirectoryResult:
     row_fates: list[dict] = field(default_factory=list)  # every directory row: source, row, fate (for tests and audits)
 
 
-def run(config: CityConfig) -> DirectoryResult:
-    """Read, validate and merge the directory sources of ``config``, then fill coordinates from ``[[locations]]``."""
-    rows, counts, problems, row_fates = _read_directories(config)
+def run(config: CityConfig, cache: StageCache | None = None) -> DirectoryResult:
+    """Read, validate and merge the directory sources of ``config``, then fill coordinates from ``[[locations]]``.
+
+    With ``cache`` (a folder), each file's reading and validation is reused while its bytes and its section of the
+    config are unchanged (a nightly run where one file changed reads only that file)."""
+    rows, counts, problems, row_fates = _read_directories(config, cache or StageCache(None))
     duplicates = [entry for frame_review in rows.attrs.get("reviews", []) for entry in frame_review]
     closed = [{"kind": "excluded_closed", "source_a": r[ingest.SOURCE], "row_a": r[ingest.ROW], "id_a": r["school_id"],
                "name_a": r["name"], "value_a": "status is one of closed_values"} for r in rows[rows["_fate"] == "closed"].to_dict("records")]
@@ -77,23 +81,18 @@ def _crosswalk(config: CityConfig) -> list[list[tuple[str, str]]]:
     return list(groups.values())
 
 
-def _read_directories(config: CityConfig) -> tuple[pd.DataFrame, dict, list[Problem], list[dict]]:
+def _read_directories(config: CityConfig, cache: StageCache) -> tuple[pd.DataFrame, dict, list[Problem], list[dict]]:
     frames, counts, problems, row_fates = [], {}, [], []
     for source in config.directory:
-        path = config.source_path(source["path"])
-        table = ingest.read_table(path, source)
-        rows_read = len(table)
-        filtered_rows: list = []
-        table, filtered = rowfilters.apply_filters(table, source["where"], source["path"], filtered_rows)
+        reads = {"config": source, "files": cache.files(config, [source["path"]])} if cache.folder else {}
+        read = cache.run(f"directory.{source['id']}", reads, lambda source=source: _read_source(config, source))
+        rows_read, kept, filtered_rows, filtered, unmapped, checked, found, review = read
+        checked = checked.copy()  # the cached frame stays as stored
+        checked.attrs["review"] = review
         row_fates += [{"source": source["id"], "row": r, "fate": "excluded_filter", "why": rule} for r, rule in filtered_rows]
-        if table.empty:
-            raise DataError(Problem("FAIL", "NO_ROWS", source["path"], None, "", "the file has a header but no schools"))
-        unmapped = ingest.unmapped_columns(table, source)
         if unmapped:
             problems.append(Problem("WARN", "UNKNOWN_COLUMN", source["path"], 1, unmapped[0],
                                     f"{len(unmapped)} columns are not mapped in city.toml and are ignored", ", ".join(unmapped[:20])))
-        mapped = ingest.map_directory(table, source, source["path"])
-        checked, found = validate.validate_directory(mapped, source, source["path"])
         problems.extend(found)
         _fail_if_mostly_projected(found, len(checked), source["path"])
         frames.append(checked)
@@ -105,10 +104,26 @@ def _read_directories(config: CityConfig) -> tuple[pd.DataFrame, dict, list[Prob
                                 "excluded_closed": int((fates == "closed").sum()),
                                 "quarantined": int((fates == "quarantined").sum())}
         if source["where"]:
-            counts[source["id"]].update(excluded_filter=rows_read - len(table), filters=filtered)
+            counts[source["id"]].update(excluded_filter=rows_read - kept, filters=filtered)
     rows = pd.concat(frames, ignore_index=True)
     rows.attrs["reviews"] = [frame.attrs.get("review", []) for frame in frames]
     return rows, counts, problems, row_fates
+
+
+def _read_source(config: CityConfig, source: dict) -> tuple:
+    """One directory file read, filtered, mapped and validated: what depends only on its bytes and its
+    ``[[directory]]`` section (cached by both in a nightly run)."""
+    path = config.source_path(source["path"])
+    table = ingest.read_table(path, source)
+    rows_read = len(table)
+    filtered_rows: list = []
+    table, filtered = rowfilters.apply_filters(table, source["where"], source["path"], filtered_rows)
+    if table.empty:
+        raise DataError(Problem("FAIL", "NO_ROWS", source["path"], None, "", "the file has a header but no schools"))
+    unmapped = ingest.unmapped_columns(table, source)
+    mapped = ingest.map_directory(table, source, source["path"])
+    checked, found = validate.validate_directory(mapped, source, source["path"])
+    return rows_read, len(table), filtered_rows, filtered, unmapped, checked, found, checked.attrs.get("review", [])
 
 
 def _fail_if_mostly_projected(found: list[Problem], rows: int, file: str) -> None:

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
-import gtfs_kit as gk
+from typing import TYPE_CHECKING
+
 import pandas as pd
 
 from . import gtfs_times
 from ..problems import Problem
 
+if TYPE_CHECKING:
+    import gtfs_kit as gk
+
 
 def expand(feed: gk.Feed, source: str) -> tuple[gk.Feed, list[Problem]]:
     """The feed with every usable frequencies.txt row turned into trips departing ``start_time + k * headway_secs``
     (``k = 0, 1, ...`` while before ``end_time``), for both ``exact_times`` values; other rows are reported."""
+    import gtfs_kit as gk  # loaded only when a feed is read (a cached transit stage never needs it)
+
     table = getattr(feed, "frequencies", None)
     if table is None or table.empty:
         return feed, []

@@ -5,13 +5,16 @@ from __future__ import annotations
 import datetime as dt
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import gtfs_kit as gk
 import numpy as np
 import pandas as pd
 
 from . import frequencies, gtfs_service, gtfs_times, gtfszip
 from ..problems import DataError, Problem
+
+if TYPE_CHECKING:
+    import gtfs_kit as gk
 
 MAX_UNCOMPRESSED = 1 << 30  # default of [[gtfs]] max_unzipped_bytes: a real city's feed is well under 1 GiB unzipped
 DATE_COLUMNS = {"calendar": ("start_date", "end_date"), "calendar_dates": ("date",), "feed_info": ("feed_start_date", "feed_end_date")}
@@ -38,6 +41,8 @@ def load_feed(path: Path, max_bytes: int = MAX_UNCOMPRESSED) -> gk.Feed:
 
 
 def _read_feed(path: Path, name: str) -> gk.Feed:
+    import gtfs_kit as gk  # here, not at the top: a run whose transit stage is cached never loads gtfs-kit (nor folium)
+
     try:
         feed = gk.read_feed(path, dist_units="km")
     except UnicodeDecodeError as exc:
@@ -80,6 +85,8 @@ def feed_dates(feed: gk.Feed) -> tuple[str, str]:
 
 def school_day(feed: gk.Feed, configured: str = "") -> str:
     """The representative school day (YYYYMMDD): the configured date, else the busiest weekday of the feed."""
+    import gtfs_kit as gk
+
     if configured:
         return configured.replace("-", "")
     weekdays = [d for d in feed.get_dates() if dt.datetime.strptime(d, "%Y%m%d").weekday() < 5]
@@ -92,6 +99,8 @@ def school_day(feed: gk.Feed, configured: str = "") -> str:
 
 def calendar_gaps(feed: gk.Feed, max_days: int = 13) -> list[tuple[str, str]]:
     """Runs of more than ``max_days`` days without service inside the feed's validity (GTFS-03)."""
+    import gtfs_kit as gk
+
     dates = [dt.datetime.strptime(d, "%Y%m%d").date() for d in feed.get_dates()]
     active = [d for d in dates if gk.get_active_services(feed, d.strftime("%Y%m%d"))]
     return [(a.isoformat(), b.isoformat()) for a, b in zip(active, active[1:]) if (b - a).days > max_days]
@@ -109,6 +118,8 @@ def day_stop_times(feed: gk.Feed, date: str, source: str) -> tuple[pd.DataFrame,
     trips whose times go backwards or that have a single stop are left out and reported (GTFS-05), as are services
     that never run.
     """
+    import gtfs_kit as gk
+
     feed, problems = frequencies.expand(feed, source)
     problems += gtfs_service.never_running(feed, source)
     services = set(gk.get_active_services(feed, date))

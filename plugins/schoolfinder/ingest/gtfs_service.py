@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-import gtfs_kit as gk
+from typing import TYPE_CHECKING
+
 
 from ..problems import Problem
+
+if TYPE_CHECKING:
+    import gtfs_kit as gk
 
 
 def never_running(feed: gk.Feed, source: str) -> list[Problem]:
     """One warning per service that trips use but that is active on no date of the feed (GTFS_SERVICE_NEVER_RUNS)."""
+    import gtfs_kit as gk  # loaded only when a feed is read (a cached transit stage never needs it)
+
     active: set[str] = set()
     for date in feed.get_dates():
         active.update(gk.get_active_services(feed, date))

@@ -8,6 +8,7 @@ import functools
 import gzip
 import http.server
 import os
+import queue
 import re
 import threading
 from pathlib import Path
@@ -111,22 +112,70 @@ def fixed_sample(site: Path, extra: int) -> list[str]:
 
 def axe_problems(site: Path, paths: list[str]) -> list[str]:
     """WCAG 2.2 AA violations that axe-core finds on ``paths`` in headless Chromium, other origins blocked."""
-    from playwright.sync_api import sync_playwright
-
-    problems = []
-    with sync_playwright() as p, serve(site) as base:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 390, "height": 844})
-        page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(base) else r.abort())
-        bar = Progress("axe", len(paths))
-        for path in paths:
-            page.goto(base + path, wait_until="load")
-            page.add_script_tag(path=str(AXE))
-            result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS)
-            problems += [f"{path}: {v['id']} ({v['help']}) on {len(v['nodes'])} element(s)" for v in result["violations"]]
-            bar.advance()
-        bar.done()
+    browser = AxeBrowser(site)
+    try:
+        return browser.problems(paths)
+    finally:
         browser.close()
+
+
+class AxeBrowser:
+    """Headless Chromium serving ``site``, ready for axe: it starts at once in a thread of its own (the sync
+    Playwright objects stay in that thread), so a nightly run can boot it while the site is still being built.
+    A failure to start is raised by the first :meth:`problems` call."""
+
+    def __init__(self, site: Path):
+        self._jobs: queue.Queue = queue.Queue()
+        self._results: queue.Queue = queue.Queue()
+        self._thread = threading.Thread(target=self._run, args=(site,), name="axe-browser", daemon=True)
+        self._thread.start()
+
+    def problems(self, paths: list[str]) -> list[str]:
+        """axe's violations on ``paths`` (URL paths of the site), one line per rule and page."""
+        if not self._thread.is_alive() and self._results.empty():
+            raise RuntimeError("the axe browser has stopped")
+        self._jobs.put(list(paths))
+        outcome, value = self._results.get()
+        if outcome == "error":
+            raise value
+        return value
+
+    def close(self) -> None:
+        """Stop the browser and its server (waits for the thread)."""
+        self._jobs.put(None)
+        self._thread.join(timeout=60)
+
+    def _run(self, site: Path) -> None:
+        try:
+            from playwright.sync_api import sync_playwright
+
+            with sync_playwright() as p, serve(site) as base:
+                browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+                page = browser.new_page(viewport={"width": 390, "height": 844})
+                page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(base) else r.abort())
+                while (paths := self._jobs.get()) is not None:
+                    try:
+                        self._results.put(("ok", _axe_pages(page, base, paths)))
+                    except Exception as exc:  # noqa: BLE001 (handed to the caller, raised there)
+                        self._results.put(("error", exc))
+                browser.close()
+        except Exception as exc:  # noqa: BLE001 (could not start: the caller's problems() raises it)
+            self._results.put(("error", exc))
+
+
+def _axe_pages(page, base: str, paths: list[str]) -> list[str]:
+    problems = []
+    bar = Progress("axe", len(paths))
+    for path in paths:
+        page.goto(base + path, wait_until="load")
+        page.add_script_tag(path=str(AXE))
+        # only the violations come back: the passes and inapplicable rules are most of axe's result, and
+        # Playwright would carry and check every one of them
+        violations = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})"
+                                   ".then(result => result.violations)", AXE_TAGS)
+        problems += [f"{path}: {v['id']} ({v['help']}) on {len(v['nodes'])} element(s)" for v in violations]
+        bar.advance()
+    bar.done()
     return problems
 
 

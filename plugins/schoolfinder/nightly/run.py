@@ -33,17 +33,25 @@ class Run:
     """The state of one nightly run: where it writes, what it has measured, what it says."""
 
     def __init__(self, root: Path):
-        self.root, self.timings, self.started = root, {}, time.monotonic()
+        self.root, self.timings, self.cpu, self.started = root, {}, {}, time.monotonic()
 
     def step(self, name: str, action):
-        """Run one step, log its time, and return its result."""
-        began = time.monotonic()
+        """Run one step, log its wall time and CPU time (this process and the children it waited for: the wall
+        time of a busy shared machine says little), and return its result."""
+        began, cpu = time.monotonic(), _cpu_seconds()
         print(f"[{name}] ...", flush=True)
         try:
             return action()
         finally:
             self.timings[name] = round(time.monotonic() - began, 2)
-            print(f"[{name}] {self.timings[name]:.2f} s", flush=True)
+            self.cpu[name] = round(_cpu_seconds() - cpu, 2)
+            print(f"[{name}] {self.timings[name]:.2f} s ({self.cpu[name]:.2f} s CPU)", flush=True)
+
+
+def _cpu_seconds() -> float:
+    """User + system CPU seconds of this process and of its children that have ended."""
+    times = os.times()
+    return times.user + times.system + times.children_user + times.children_system
 
 
 def nightly(city: Path, root: Path, allow_delta: bool = False, force: bool = False) -> int:
@@ -77,6 +85,18 @@ def _steps(run: Run, city: Path, allow_delta: bool, force: bool) -> dict:
         shutil.rmtree(staging, ignore_errors=True)
         print(f"unchanged: inputs and code as in the published build {info['id']}; nothing rebuilt")
         return {"status": "unchanged", "build_id": info["id"]}
+    # axe's browser boots in a thread of its own while the data is validated and the site built (the other core)
+    browser = checks.AxeBrowser(staging / "site") if rules["axe_pages"] else None
+    try:
+        return _build_and_publish(run, config, rules, staging, info, live, allow_delta, fetched, browser)
+    finally:
+        if browser:
+            browser.close()
+
+
+def _build_and_publish(run: Run, config, rules: dict, staging: Path, info: dict, live: Path | None, allow_delta: bool,
+                       fetched: dict, browser) -> dict:
+    snapshot = staging / "inputs"
     cache = StageCache(run.root / "cache", {name: facts["sha256"] for name, facts in fetched.items()})
     result = run.step("validate", lambda: _gate("validate", lambda: pipeline.run(config, cache)))
     print(cache.summary())
@@ -91,7 +111,8 @@ def _steps(run: Run, city: Path, allow_delta: bool, force: bool) -> dict:
             raise GateFailed("delta", problems + ["(run again with --allow-delta once a person has checked the data)"])
     pages = run.root / "cache" / "pages"
     run.step("build", lambda: _pelican(staging / "processed", staging / "site", pages))
-    run.step("check", lambda: _checks(staging / "site", rules, scope.rendered_pages(pages), run.root / "cache" / "axe.json"))
+    run.step("check", lambda: _checks(staging / "site", rules, scope.rendered_pages(pages), run.root / "cache" / "axe.json",
+                                      browser))
     manifest = {**json.loads((staging / "site" / "build-manifest.json").read_text(encoding="utf-8")),
                 "timings": run.timings, "delta_overridden": bool(report and allow_delta)}
     (staging / "build-manifest.json").write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
@@ -131,7 +152,7 @@ def _pelican(processed: Path, out: Path, page_cache: Path) -> None:
         raise GateFailed("build", (proc.stdout + proc.stderr).strip().splitlines()[-20:])
 
 
-def _checks(site: Path, rules: dict, rendered: list[str] | None, axe_memo: Path) -> None:
+def _checks(site: Path, rules: dict, rendered: list[str] | None, axe_memo: Path, browser=None) -> None:
     """Links, origins and budgets on the re-rendered pages plus the fixed sample (the whole site without a list of
     re-rendered pages); axe on the fixed sample, skipping pages it passed with the same bytes, styles and scripts."""
     pages = scope.pages_to_check(site, rendered, rules["axe_pages"])
@@ -142,7 +163,7 @@ def _checks(site: Path, rules: dict, rendered: list[str] | None, axe_memo: Path)
             raise GateFailed(f"check:{name}", problems)
     if rules["axe_pages"]:
         sample = checks.sample_pages(site, rules["axe_pages"])
-        problems, opened = scope.axe_problems(site, sample, axe_memo)
+        problems, opened = scope.axe_problems(site, sample, axe_memo, browser)
         print(f"axe: {opened} of {len(sample)} sample pages opened (the rest passed before with the same bytes)")
         if problems:
             raise GateFailed("check:axe", problems)
@@ -150,5 +171,6 @@ def _checks(site: Path, rules: dict, rendered: list[str] | None, axe_memo: Path)
 
 def _record(run: Run, status: dict) -> None:
     """``last-run.json`` beside the builds: what happened, for staff and for alerting."""
-    status = {**status, "timings": run.timings, "seconds": round(time.monotonic() - run.started, 2)}
+    status = {**status, "timings": run.timings, "cpu": {**run.cpu, "total": round(_cpu_seconds(), 2)},
+              "seconds": round(time.monotonic() - run.started, 2)}
     (run.root / "last-run.json").write_text(json.dumps(status, indent=1, sort_keys=True) + "\n", encoding="utf-8")

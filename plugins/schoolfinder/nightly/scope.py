@@ -33,8 +33,9 @@ def pages_to_check(site: Path, rendered: list[str] | None, extra: int) -> list[s
     return sorted(set(changed) | set(checks.fixed_sample(site, extra)))
 
 
-def axe_problems(site: Path, paths: list[str], memo_file: Path) -> tuple[list[str], int]:
-    """axe on ``paths`` (URL paths), skipping pages whose bytes, and the site's styles and scripts, passed before.
+def axe_problems(site: Path, paths: list[str], memo_file: Path, browser=None) -> tuple[list[str], int]:
+    """axe on ``paths`` (URL paths), skipping pages whose bytes, and the site's styles and scripts, passed before;
+    in ``browser`` (a started :class:`checks.AxeBrowser`) when given, else in one started for the pages to check.
 
     Returns (violations, pages axe actually opened). Only clean verdicts are kept, so a page that failed is always
     checked again.
@@ -43,7 +44,7 @@ def axe_problems(site: Path, paths: list[str], memo_file: Path) -> tuple[list[st
     assets = _assets_digest(site)
     keys = {path: _page_key(site, path, assets) for path in paths}
     todo = [path for path in paths if keys[path] not in memo]
-    problems = checks.axe_problems(site, todo) if todo else []
+    problems = (browser.problems(todo) if browser else checks.axe_problems(site, todo)) if todo else []
     failed = {p.split(":", 1)[0] for p in problems}
     passed = {keys[path]: True for path in todo if path not in failed}
     memo_file.parent.mkdir(parents=True, exist_ok=True)

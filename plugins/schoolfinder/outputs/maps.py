@@ -17,7 +17,6 @@ import pandas as pd
 import shapely
 
 from ..problems import SchoolfinderError
-from .foliummap import leaflet_map
 from .safety import json_for_html
 
 TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
@@ -46,6 +45,14 @@ _LEGEND_CSS = (
     ".sf-key-dot,.sf-key-stop{border-radius:50%}.sf-key-stop{width:.45rem;height:.45rem}</style>")
 
 
+def leaflet_map(*args, **kwargs) -> dict[str, str]:
+    """``foliummap.leaflet_map``, loaded when first called: a build whose shell comes from the map cache never
+    loads folium."""
+    from .foliummap import leaflet_map as build
+
+    return build(*args, **kwargs)
+
+
 def _missing(s) -> bool:
     return s is None or (not isinstance(s, str) and pd.isna(s))
 
@@ -71,8 +78,13 @@ def tier_index(rank) -> int:
 def _school_rows(schools: pd.DataFrame) -> list:
     """One compact row per located school: [lat, lon, tier index (0-4, 5 unrated), name, link from the language
     root]; the page names the tiers in its language."""
-    return [[round(float(s.lat), 5), round(float(s.lon), 5), tier_index(s.tier_rank), _text(s.name), _relative_url(s.url)]
-            for s in schools.dropna(subset=["lat", "lon"]).itertuples(index=False)]
+    located = schools.dropna(subset=["lat", "lon"])
+    return [school_row(s.lat, s.lon, s.tier_rank, s.name, s.url) for s in located.itertuples(index=False)]
+
+
+def school_row(lat, lon, rank, name, url) -> list:
+    """One school of the map's data: [lat, lon, tier index (0-4, 5 unrated), name as plain text, relative link]."""
+    return [round(float(lat), 5), round(float(lon), 5), tier_index(rank), _text(name), _relative_url(url)]
 
 
 def _stop_rows(stops) -> list:

@@ -9,7 +9,6 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from . import router
 from ..contract import UNREACHABLE, WGS84
 from ..transit import nearby as transit
 
@@ -27,6 +26,8 @@ def h3_origins(neighborhoods: gpd.GeoDataFrame, resolution: int) -> pd.DataFrame
 
 def connections(day_times: dict[str, pd.DataFrame], stop_index: dict[tuple[str, str], int]) -> dict[str, np.ndarray]:
     """Vehicle hops between consecutive stops of each trip, from every feed's stop times of the day."""
+    from . import router  # here: numba loads only when a matrix is computed, not when one comes from the cache
+
     parts = []
     for feed_id, times in sorted(day_times.items()):
         times = times.sort_values(["trip_id", "stop_sequence"], kind="stable")
@@ -61,6 +62,8 @@ def direct_walk(origins_xy: np.ndarray, schools_xy: np.ndarray, detour: float, s
 def matrix_by_bell(network, origin_links, school_links, walk_seconds: np.ndarray, bells: np.ndarray,
                    max_minutes: float) -> tuple[np.ndarray, np.ndarray]:
     """Run the router once per distinct bell time and assemble origin x school minutes (walk + transit, walk)."""
+    from . import router
+
     both = np.full(walk_seconds.shape, np.nan, dtype=np.float32)
     walk = np.full(walk_seconds.shape, np.nan, dtype=np.float32)
     rows, stops, secs = school_links

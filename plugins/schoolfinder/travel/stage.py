@@ -8,7 +8,6 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from . import router
 from ..transit import catchments
 from ..transit import nearby as transit
 from . import matrix as travel
@@ -24,6 +23,9 @@ def travel_times(config: CityConfig, schools: pd.DataFrame, neighborhoods: gpd.G
 
     Schools without coordinates have no column: they are left out of every travel figure and counted.
     """
+    from . import router  # here: numba loads only when a matrix is computed, not when one comes from the cache
+
+
     th = config.thresholds
     located = schools[schools["lat"].notna() & schools["lon"].notna()]
     origins = travel.h3_origins(neighborhoods, th["h3_resolution"])
@@ -49,6 +51,8 @@ def travel_times(config: CityConfig, schools: pd.DataFrame, neighborhoods: gpd.G
 
 
 def _compute(inputs: dict, n_stops: int, bells: np.ndarray, max_minutes: float) -> dict[str, np.ndarray]:
+    from . import router
+
     network = router.build_network(inputs["connections"], inputs["footpaths"], n_stops)
     both, walk = travel.matrix_by_bell(network, inputs["origin_links"], inputs["school_links"], inputs["walk"], bells, max_minutes)
     return {"transit": travel.to_uint8(both), "walk": travel.to_uint8(walk)}
