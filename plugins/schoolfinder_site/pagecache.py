@@ -24,7 +24,7 @@ _PACKAGES = ("jinja2", "markupsafe", "pelican")
 # Where the build reads and writes, not what a page shows (templates and translations are hashed by content):
 # a build into another folder, or from another copy of the processed data, reuses the same pages.
 _PLACES = {"OUTPUT_PATH", "PATH", "PLUGIN_PATHS", "THEME", "CACHE_PATH"}
-_OPTION_PLACES = {"processed_dir", "page_cache", "workers"}
+_OPTION_PLACES = {"processed_dir", "page_cache", "map_cache", "workers"}
 
 
 class Uncacheable(TypeError):

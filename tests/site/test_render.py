@@ -56,11 +56,13 @@ def rendered(cache: Path) -> dict:
 
 def test_page_cache_renders_only_what_changed(small_processed, tmp_path):
     cache = tmp_path / "cache"
-    first = bench.run_pelican(small_processed, tmp_path / "first", page_cache=str(cache), workers=2)
+    first = bench.run_pelican(small_processed, tmp_path / "first", page_cache=str(cache), workers=2,
+                              map_cache=str(tmp_path / "maps-1"))
     pages = sorted(str(p.relative_to(tmp_path / "first")) for p in (tmp_path / "first").rglob("*.html"))
     assert rendered(cache) == {"rendered": pages, "reused": 0} and first["rendered"] == len(pages) > 250
 
-    bench.run_pelican(small_processed, tmp_path / "again", page_cache=str(cache), workers=2)  # another folder too
+    bench.run_pelican(small_processed, tmp_path / "again", page_cache=str(cache), workers=2,
+                      map_cache=str(tmp_path / "maps-2"))  # other output and map-cache folders too
     assert rendered(cache) == {"rendered": [], "reused": len(pages)}
     assert different(tmp_path / "first", tmp_path / "again") == []
 
