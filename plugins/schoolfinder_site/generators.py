@@ -11,6 +11,7 @@ from pelican.generators import Generator
 
 from schoolfinder import contract
 from schoolfinder.outputs import safety
+from schoolfinder.outputs.views import school_view
 
 from . import browse, i18n, pagecache, render
 from .render import page_build
@@ -36,6 +37,9 @@ class SchoolPagesGenerator(Generator):
         self.access = contract.read_optional(self.processed, contract.ACCESS)
         manifest = self.manifest = data["manifest"]
         self.schools = sorted(data["schools"], key=lambda s: (s["name"].casefold(), s["slug"]))
+        for school in self.schools:  # the pipeline writes it (outputs/views.py); processed data from before it did not
+            if "view" not in school:
+                school["view"] = school_view(school)
         self.neighborhoods = data["neighborhoods"]
         for nbhd in self.neighborhoods:
             nbhd["access"] = self.access["areas"].get(nbhd["nbhd_id"]) if self.access else None
