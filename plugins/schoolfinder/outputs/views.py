@@ -4,7 +4,6 @@ here (the pipeline, when it writes schools.json) instead of on each of a school'
 Every value is plain data (ids, digits, text): the templates still escape what they show. Nothing here is HTML.
 
 - ``as_of``: for each block of the school page, the ids of the sources of its facts (first-seen order, no repeats);
-- ``fact_sources``: ``[field, source id]`` pairs, ordered as the page lists them;
 - ``leave_by``: per row of ``reach.within``, the time to leave to arrive by the first line's bell (``HH:MM``);
 - ``phone_tel``: the phone number for a ``tel:`` link; ``enrollment``: the count with thousands separators;
 - ``entry_grades``, ``transit_bus``, ``transit_rail``, ``languages_taught``: the lists joined for reading.
@@ -30,8 +29,7 @@ JOINED = ("entry_grades", "transit_bus", "transit_rail", "languages_taught")
 def school_view(record: dict) -> dict:
     """The view data of one school record (see the module docstring)."""
     sources = record.get("field_sources") or {}
-    view = {"as_of": {block: _source_ids(sources, fields) for block, fields in AS_OF_BLOCKS.items()},
-            "fact_sources": [[field, source] for field, source in sorted(sources.items(), key=lambda kv: kv[0].lower())]}
+    view = {"as_of": {block: _source_ids(sources, fields) for block, fields in AS_OF_BLOCKS.items()}}
     transit, reach = record.get("transit"), record.get("reach")
     if transit and reach and reach.get("within"):
         bell = transit[0]["bell"]
