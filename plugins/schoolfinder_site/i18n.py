@@ -130,6 +130,8 @@ class Site:
             self._envs[lang] = language_env(self._base_env, self.settings, self.translations(lang))
             self._envs[lang].globals["tl"] = self.tier_text(lang)
             self._envs[lang].globals["labels"] = macro_labels(self._envs[lang])
+            for name in self._envs[lang].list_templates(extensions=["html"]):  # here, not once in each page worker
+                self._envs[lang].get_template(name)
         env = self._envs[lang]
         return lambda name: env.get_template(f"{name}.html")
 
