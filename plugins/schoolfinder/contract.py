@@ -70,15 +70,15 @@ def build_date() -> dt.date:
     return dt.date.fromisoformat(text) if text else dt.datetime.now(dt.timezone.utc).date()
 
 
-def read_processed(folder: Path) -> dict:
+def read_processed(folder: Path, object_hook=None) -> dict:
     """Read the files every build writes (keys: manifest, schools, neighborhoods, reconciliation); fail naming a
-    missing one."""
+    missing one (``object_hook``: as for ``json.loads``, called on every object read)."""
     data = {}
     for name in REQUIRED:
         path = Path(folder) / name
         if not path.is_file():
             raise SchoolfinderError(f"{path} is missing: run `make data` first")
-        data[name.removesuffix(".json")] = json.loads(path.read_text(encoding="utf-8"))
+        data[name.removesuffix(".json")] = json.loads(path.read_text(encoding="utf-8"), object_hook=object_hook)
     return data
 
 

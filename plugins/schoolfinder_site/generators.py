@@ -11,6 +11,7 @@ from pelican.generators import Generator
 
 from schoolfinder import contract
 from schoolfinder.outputs import safety
+from schoolfinder.outputs.views import school_view
 
 from . import browse, i18n, pagecache, render
 from .render import page_build
@@ -32,10 +33,13 @@ class SchoolPagesGenerator(Generator):
         """Load the processed data and expose it to every template as ``sf``."""
         options = self.settings.get("SCHOOLFINDER", {})
         self.processed = Path(options.get("processed_dir", "data/processed"))
-        data = contract.read_processed(self.processed)
+        data = contract.read_processed(self.processed, object_hook=shared_strings())
         self.access = contract.read_optional(self.processed, contract.ACCESS)
         manifest = self.manifest = data["manifest"]
         self.schools = sorted(data["schools"], key=lambda s: (s["name"].casefold(), s["slug"]))
+        for school in self.schools:  # the pipeline writes it (outputs/views.py); processed data from before it did not
+            if "view" not in school:
+                school["view"] = school_view(school)
         self.neighborhoods = data["neighborhoods"]
         for nbhd in self.neighborhoods:
             nbhd["access"] = self.access["areas"].get(nbhd["nbhd_id"]) if self.access else None
@@ -218,6 +222,29 @@ class SchoolPagesGenerator(Generator):
             shutil.copyfile(self.processed / contract.OPEN_DATA / "deserts.csv", target / "deserts.csv")
         if self.search_index is not None:  # one copy at the site root, for every language
             shutil.copytree(self.processed / contract.SEARCH, Path(self.output_path) / "search", dirs_exist_ok=True)
+
+
+def shared_strings():
+    """A ``json.loads`` object hook that keeps one copy of each string value (sector, dates, source ids, labels,
+    neighborhood names... repeat across schools): about half the memory of the school records, so less to copy into
+    each page worker too. Only strings: the values read are the same."""
+    seen: dict[str, str] = {}
+
+    def same(items: list) -> None:
+        for i, item in enumerate(items):
+            if type(item) is str:
+                items[i] = seen.setdefault(item, item)
+            elif type(item) is list:
+                same(item)
+
+    def hook(obj: dict) -> dict:
+        for key, value in obj.items():
+            if type(value) is str:
+                obj[key] = seen.setdefault(value, value)
+            elif type(value) is list:
+                same(value)
+        return obj
+    return hook
 
 
 def _trip_columns(search_index: dict | None, places: dict | None) -> dict[str, dict]:

@@ -54,6 +54,27 @@ def language_env(base: Environment, settings: dict, translations) -> Environment
     return env
 
 
+class Labels(dict):
+    """``key -> what macro(key) renders``, each key rendered once per process and language: the same Markup as the
+    macro call, without the call on every page (``labels.sector[school.sector]`` for ``m.sector_label(...)``)."""
+
+    def __init__(self, env: Environment, macro: str):
+        super().__init__()
+        self.env, self.macro = env, macro
+
+    def __missing__(self, key):
+        value = self[key] = getattr(self.env.get_template("macros.html").module, self.macro)(key)
+        return value
+
+
+LABEL_MACROS = {"sector": "sector_label", "subgroup": "subgroup_label", "admission": "admission_label", "icon": "icon"}
+
+
+def macro_labels(env: Environment) -> dict[str, Labels]:
+    """The ``labels`` global of a language's templates: macros of one plain key (macros.html), memoised."""
+    return {name: Labels(env, macro) for name, macro in LABEL_MACROS.items()}
+
+
 def tier_texts(tiers: list[dict], lang: str) -> dict[str, str]:
     """Tier label and description as the city config writes them -> their ``lang`` version (from ``translations``)."""
     out = {}
@@ -82,6 +103,7 @@ class Site:
         if base_env is not None:  # ``tl(text)``: a tier (or configured sector) label or description in the page's language
             base_env.globals["tl"] = self.tier_text(settings["DEFAULT_LANG"])
             base_env.globals["sector_names"] = {t["id"]: t["label"] for t in self.tiers if t.get("kind") == "sector"}
+            base_env.globals["labels"] = macro_labels(base_env)
         self.default = settings["DEFAULT_LANG"]
         self.names = settings.get("SCHOOLFINDER", {}).get("languages") or {self.default: self.default}
         self.languages = list(self.names)
@@ -107,6 +129,9 @@ class Site:
         if lang not in self._envs:
             self._envs[lang] = language_env(self._base_env, self.settings, self.translations(lang))
             self._envs[lang].globals["tl"] = self.tier_text(lang)
+            self._envs[lang].globals["labels"] = macro_labels(self._envs[lang])
+            for name in self._envs[lang].list_templates(extensions=["html"]):  # here, not once in each page worker
+                self._envs[lang].get_template(name)
         env = self._envs[lang]
         return lambda name: env.get_template(f"{name}.html")
 

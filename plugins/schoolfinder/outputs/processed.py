@@ -13,6 +13,7 @@ from ..search import index as search
 from .opendata import OPEN_DATA_COLUMNS, compare_records, dumps, open_data_files  # noqa: F401 (dumps: one serialiser)
 from ..pipeline import BuildResult
 from .safety import csv_text
+from .views import school_view
 
 
 
@@ -181,7 +182,7 @@ def write_processed(result: BuildResult, out_dir: Path, build: dict | None = Non
         **{f"{files.OPEN_DATA}/{name}": text for name, text in open_data_files(records).items()},
         files.COMPARE: compare_records(records) + "\n",
         files.MANIFEST: dumps(manifest(result, build)),
-        files.SCHOOLS: dumps(records, compact=True),
+        files.SCHOOLS: dumps([{**record, "view": school_view(record)} for record in records], compact=True),
         files.NEIGHBORHOODS: dumps([{k: _plain(v) for k, v in r.items()} for r in nbhd.drop(columns="geometry").to_dict("records")]),
         files.NEIGHBORHOOD_SHAPES: _precise(nbhd.drop(columns="svg_path"), 1e-6).to_json(sort_keys=True, drop_id=True) + "\n",
         files.PROBLEMS: dumps([p.as_dict() for p in result.problems]),
