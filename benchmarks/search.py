@@ -44,6 +44,9 @@ def synthetic_search(demo_dir: Path, out: Path) -> None:
                                              compact=True), encoding="utf-8")
     demo_keys = [s["key"] for s in demo["schools"]]
     base = [demo_keys.index(s["key"].rsplit("-", 1)[0]) for s in data["schools"]]
+    demo_bells = json.loads((demo_dir / "search" / "places.json").read_text(encoding="utf-8"))["bell"]  # index order
+    places = search.places(data["schools"], None) | {"bell": [demo_bells[b] for b in base]}
+    (folder / "places.json").write_text(dumps(places, compact=True), encoding="utf-8")
     meta = json.loads((demo_dir / "travel.json").read_text(encoding="utf-8"))
     meta["transit"] = np.fromfile(demo_dir / "travel-transit.u8", dtype=np.uint8).reshape(meta["shape"])
     rows = search.minutes_from_neighborhoods(meta, demo_keys, [n["nbhd_id"] for n in data["neighborhoods"]])
