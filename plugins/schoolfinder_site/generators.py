@@ -230,19 +230,16 @@ def shared_strings():
     each page worker too. Only strings: the values read are the same."""
     seen: dict[str, str] = {}
 
-    def same(items: list) -> None:
-        for i, item in enumerate(items):
-            if type(item) is str:
-                items[i] = seen.setdefault(item, item)
-            elif type(item) is list:
-                same(item)
+    def shared(value):  # objects inside lists were shared by the hook already (json calls it on each, innermost first)
+        if type(value) is str:
+            return seen.setdefault(value, value)
+        if type(value) is list:
+            value[:] = map(shared, value)
+        return value
 
     def hook(obj: dict) -> dict:
         for key, value in obj.items():
-            if type(value) is str:
-                obj[key] = seen.setdefault(value, value)
-            elif type(value) is list:
-                same(value)
+            obj[key] = shared(value)
         return obj
     return hook
 

@@ -43,11 +43,6 @@ def _shown(schools: list[dict]) -> list[list]:
     return [[s["name"], s["lat"], s["lon"], s["neighborhood_slug"], s["tier"].get("rank"), s["slug"]] for s in schools]
 
 
-def views_key(processed: Path, schools: list[dict], neighborhoods: list[dict]) -> str:
-    """The key of every map of a build (see the module docstring)."""
-    return _keys(base_key(processed, neighborhoods), schools, neighborhoods)[0]
-
-
 def _keys(base: str, schools: list[dict], neighborhoods: list[dict]) -> tuple[str, dict[str, str], dict[str, str]]:
     """The whole key, each view's key and each view's picture key (what its image shows of its schools: places and
     tiers, not names); the city's under ``CITY``."""
@@ -75,7 +70,7 @@ def _view_key(base: str, view: str, shown: list) -> str:
 def cached_views(prepare, processed: Path, schools: list[dict], neighborhoods: list[dict], output: Path, cache: Path):
     """``prepare(processed, schools, neighborhoods, output, cache)``'s views: from the cache when it has them all,
     else made again only for the views whose schools changed when the cache has a build of the same shapes."""
-    from .maps import MapViews
+    from .maps import MapViews, write_shell
 
     base = base_key(processed, neighborhoods)
     whole, keys, pictures = _keys(base, schools, neighborhoods)
@@ -83,7 +78,7 @@ def cached_views(prepare, processed: Path, schools: list[dict], neighborhoods: l
     entry = folder / whole
     if (entry / "views.json").is_file():
         kept = json.loads((entry / "views.json").read_text(encoding="utf-8"))
-        _write_shell(output, kept["shell"])
+        write_shell(output, kept["shell"])
         for number, image in enumerate(kept["images"]):
             _copy(entry / f"{number}.png", output / image)
         entry.touch()
@@ -112,11 +107,11 @@ def _remake_changed(earlier: tuple[Path, dict], keys: tuple[dict, dict], process
     """The views of an earlier entry of the same shapes: kept when their key is unchanged; when only names or links
     changed (the same picture key), the same view and image with the schools of its data made again; else made
     again whole (``maps.make_view``)."""
-    from .maps import DesertMaps, MapViews, make_view
+    from .maps import DesertMaps, MapViews, make_view, write_shell
 
     (entry, kept), (view_keys, picture_keys) = earlier, keys
     shell = kept["shell"]
-    _write_shell(output, shell)
+    write_shell(output, shell)
     images = {png: number for number, png in enumerate(kept["images"])}
     drawer, shown = None, _view_schools(schools, neighborhoods)
     views = MapViews(shell, {})
@@ -153,13 +148,6 @@ def _with_schools(element: str, schools: list[dict], name: str) -> str:
     data["schools"] = [maps.school_row(s["lat"], s["lon"], s["tier"].get("rank"), s["name"], f"schools/{s['slug']}/")
                        for s in schools if s["lat"] is not None and s["lon"] is not None]
     return maps.data_element(data, name)
-
-
-def _write_shell(output: Path, shell: dict) -> None:
-    from .maps import SHELL_SCRIPT
-
-    (output / SHELL_SCRIPT).parent.mkdir(parents=True, exist_ok=True)
-    (output / SHELL_SCRIPT).write_text(shell["script"] + "\n", encoding="utf-8")
 
 
 def _copy(source: Path, target: Path) -> None:

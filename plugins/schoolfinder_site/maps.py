@@ -100,8 +100,7 @@ def prepare_maps(processed: Path, schools: list[dict], neighborhoods: list[dict]
     city_cells, city_outline = drawer.cells, drawer.areas
     minx, miny, maxx, maxy = (city_outline if len(city_outline) else city_cells).total_bounds
     shell = maps.map_shell([(miny + maxy) / 2, (minx + maxx) / 2])
-    (output / SHELL_SCRIPT).parent.mkdir(parents=True, exist_ok=True)
-    (output / SHELL_SCRIPT).write_text(shell["script"] + "\n", encoding="utf-8")
+    write_shell(output, shell)
     city, drawn = make_view(drawer, shell, None, "deserts/map.png", output, cache)
     views = MapViews(shell, city, drawn=int(drawn), copied=int(not drawn))
     for nbhd in neighborhoods:
@@ -111,3 +110,9 @@ def prepare_maps(processed: Path, schools: list[dict], neighborhoods: list[dict]
     logger.info("maps: %d images drawn, %d from the cache (%s), in %.1f s", views.drawn, views.copied, cache,
                 time.perf_counter() - started)
     return views
+
+
+def write_shell(output: Path, shell: dict) -> None:
+    """The folium shell's script, one file for every map (``maps/map.js`` at the site root)."""
+    (output / SHELL_SCRIPT).parent.mkdir(parents=True, exist_ok=True)
+    (output / SHELL_SCRIPT).write_text(shell["script"] + "\n", encoding="utf-8")

@@ -76,6 +76,18 @@ def test_old_results_are_pruned(tmp_path):
     assert len(list((tmp_path / "stages").glob("transit-*.pickle"))) == store.KEEP
 
 
+def test_pruning_a_stage_keeps_a_stage_whose_name_it_begins(tmp_path):
+    """Directory files are cached per source id: pruning ``directory.a`` leaves ``directory.a-b``'s results."""
+    cache = StageCache(tmp_path)
+    for n in range(store.KEEP):
+        cache.run("directory.a-b", {"n": n}, lambda: n)
+    for n in range(store.KEEP + 2):
+        cache.run("directory.a", {"n": n}, lambda: n)
+    names = [p.name for p in (tmp_path / "stages").glob("*.pickle")]
+    assert sum(name.startswith("directory.a-b-") for name in names) == store.KEEP
+    assert len(names) == 2 * store.KEEP
+
+
 def test_files_are_hashed_once_and_known_hashes_reused(tmp_path):
     class Config:
         def source_path(self, name):

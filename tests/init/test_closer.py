@@ -158,3 +158,14 @@ def test_an_older_file_measuring_otherwise_under_the_same_name_is_left_out(tmp_p
     assert on == [("summary_2021.csv", "2019 % Proficient"), ("summary_2022.csv", "2021 % Proficient"),
                   ("summary_2022.csv", "2022 % Proficient")]
     assert any("`summary_2019.csv` gives other values than `summary_2021.csv`" in question for question in draft.questions)
+
+
+def test_a_yes_no_column_is_read_with_the_words_the_build_reads():
+    """A participant column of X and N: the build reads X as yes (directory/familyfields.py), so the draft does too."""
+    import pandas as pd
+
+    from schoolfinder.directory.familyfields import NO, YES
+    from schoolfinder.init.family import CHECKS
+
+    assert CHECKS["yesno"](pd.Series(["X", "x", "N", "Y"])) == 1.0
+    assert {"x", "1", "0"} <= YES | NO

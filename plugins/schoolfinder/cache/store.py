@@ -5,6 +5,7 @@ A result is stored whole (its problems and quarantine records too), so a hit rep
 
 from __future__ import annotations
 
+import glob
 import os
 import pickle
 import time
@@ -13,6 +14,8 @@ from pathlib import Path
 from ..config import CityConfig
 from ..outputs.buildinfo import sha256_file
 from .digest import code_version, digest
+
+DIGEST_CHARS = 40  # of a stored result's name: <stage>-<digest>.pickle
 
 KEEP = 4  # results kept per stage: tonight's and a few before it (a rollback, a reverted change)
 
@@ -52,7 +55,7 @@ class StageCache:
             result = compute()
             self.log.append((stage, "off", time.perf_counter() - began))
             return result
-        path = self.folder / "stages" / f"{stage}-{digest({'code': code_version(), 'stage': stage, 'reads': reads})[:40]}.pickle"
+        path = self.folder / "stages" / f"{stage}-{digest({'code': code_version(), 'stage': stage, 'reads': reads})[:DIGEST_CHARS]}.pickle"
         result = _load(path)
         outcome = "hit" if result is not None else "miss"
         if result is None:
@@ -92,7 +95,7 @@ def _store(path: Path, result) -> None:
 
 def _prune(folder: Path, stage: str) -> None:
     """Keep the ``KEEP`` most recently used results of ``stage``."""
-    mine = [p for p in folder.glob(f"{stage}-*.pickle") if len(p.name) == len(stage) + 48]  # not "<stage>-x-<digest>"
+    mine = folder.glob(f"{glob.escape(stage)}-{'[0-9a-f]' * DIGEST_CHARS}.pickle")  # not another's "<stage>-x-<digest>"
     entries = sorted(mine, key=lambda p: p.stat().st_mtime, reverse=True)
     for old in entries[KEEP:]:
         old.unlink(missing_ok=True)

@@ -13,8 +13,8 @@ DESCRIPTION_MAX = 600  # characters of a school's own description shown on its p
 OUTCOMES = ("graduation_rate", "college_enrollment_rate", "average_test_score")
 _PERCENT = {"graduation_rate", "college_enrollment_rate"}
 _TIME = re.compile(r"(\d{1,2})(?:[:.;] ?(\d{2}))?\s*([ap])\.?\s*m\.?|(\d{1,2})[:.;] ?(\d{2})(?!\s*[ap]\.?m)", re.IGNORECASE)
-_YES = {"y", "yes", "true", "1", "x"}
-_NO = {"n", "no", "false", "0"}
+YES = {"y", "yes", "true", "1", "x"}  # a yes/no cell as the build reads it (init drafts by it too)
+NO = {"n", "no", "false", "0"}
 
 
 def family_fields(row: dict, source: dict, problem) -> dict:
@@ -49,9 +49,9 @@ def _admission(row: dict, source: dict, problem) -> list[str]:
 
 def _common_application(value: str, problem) -> bool | None:
     text = value.strip().casefold()
-    if text in _YES:
+    if text in YES:
         return True
-    if text in _NO:
+    if text in NO:
         return False
     if text:
         problem("WARN", "NOT_YES_NO", "common_application", "expected yes or no; shown as not reported", value)

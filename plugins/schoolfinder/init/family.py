@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from ..directory.familyfields import NO, YES
 from .columns import norm, numbers, share
 from .sniff import Table
 
@@ -26,7 +27,7 @@ LIST_FAMILY = {"transit_rail", "transit_bus", "languages_taught"}
 MEASURES = {"graduation_rate": r"graduation rate", "college_enrollment_rate": r"college enrollment rate",
             "average_test_score": r"\b(act|sat)\b"}
 COMPARE_WORDS = re.compile(r"\b(mean|avg|average|district|state|city|network|peer)\b")
-YES_NO = {"y", "n", "yes", "no", "true", "false", "1", "0"}
+YES_NO = YES | NO  # the words the build reads as yes or no
 CHECKS = {"yesno": lambda v: share(v.str.lower().isin(YES_NO)),
           "time": lambda v: share(v.str.contains(TIME, case=False, regex=True)),
           "text": lambda v: share(v.str.len() > 40),

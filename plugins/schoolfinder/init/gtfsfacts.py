@@ -22,10 +22,11 @@ def _read(path: Path, name: str) -> list[dict]:
 
 
 def feed_facts(path: Path) -> dict:
-    agencies = [row.get("agency_name", "") for row in _read(path, "agency.txt")]
+    agency = _read(path, "agency.txt")
+    agencies = [row.get("agency_name", "") for row in agency]
     dates = [row[k] for row in _read(path, "calendar.txt") for k in ("start_date", "end_date") if row.get(k)]
     dates += [row["date"] for row in _read(path, "calendar_dates.txt") if row.get("date")]
-    ids = [row.get("agency_id", "").strip() for row in _read(path, "agency.txt")]
+    ids = [row.get("agency_id", "").strip() for row in agency]
     return {"agency": " / ".join(a for a in agencies if a), "agency_id": ids[0] if len(ids) == 1 else "", "start": min(dates, default="?"), "end": max(dates, default="?"),
             "routes": len(_read(path, "routes.txt"))}
 
