@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import gc
 import json
 import logging
 import shutil
@@ -16,7 +18,7 @@ from schoolfinder.outputs.views import school_view
 from . import browse, i18n, pagecache, render
 from .render import page_build
 from .mapcache import cached_views
-from .maps import MapViews, cache_dir, prepare_maps
+from .maps import Background, MapViews, cache_dir, prepare_maps
 
 PER_PAGE = 500
 NEARBY_MAX = 24  # schools listed as "nearby" on a neighborhood page, quickest first
@@ -33,7 +35,11 @@ class SchoolPagesGenerator(Generator):
         """Load the processed data and expose it to every template as ``sf``."""
         options = self.settings.get("SCHOOLFINDER", {})
         self.processed = Path(options.get("processed_dir", "data/processed"))
-        data = contract.read_processed(self.processed, object_hook=shared_strings())
+        gc.disable()  # a few hundred thousand new objects, none garbage: collections would only walk them again
+        try:
+            data = contract.read_processed(self.processed, object_hook=shared_strings())
+        finally:
+            gc.enable()
         self.access = contract.read_optional(self.processed, contract.ACCESS)
         manifest = self.manifest = data["manifest"]
         self.schools = sorted(data["schools"], key=lambda s: (s["name"].casefold(), s["slug"]))
@@ -73,7 +79,9 @@ class SchoolPagesGenerator(Generator):
         sectors = [{**sector, "kind": "sector"} for sector in self.manifest.get("sectors", [])]
         self.site = i18n.Site(self.settings, getattr(self, "env", None), self.translations, self.context["sf"]["tiers"] + sectors)
         self.pages: list[render.Page] = []
-        self._maps()  # the map pre-pass: once for every language, before any page is listed or a worker forked
+        self._start_maps()  # the map pre-pass, once for every language (beside this process when it may fork)...
+        for lang in self.site.languages:  # ...while the templates compile (here: the workers inherit them)
+            self.site.template_getter(lang)
         for lang in self.site.languages:
             self._write_language(writer, lang)
         self.render_summary = self._renderer().render(self.pages)
@@ -185,15 +193,18 @@ class SchoolPagesGenerator(Generator):
             return
         write("search/index.html", "search", page_name="search", index=self.search_index)
 
+    def _start_maps(self):
+        """Start the map pre-pass (:class:`maps.Background`: a forked process unless the build renders in one)."""
+        self.map_job = None
+        if self.access:
+            make = functools.partial(cached_views, prepare_maps, self.processed, self.schools, self.neighborhoods,
+                                     Path(self.output_path), cache_dir(self.settings))
+            self.map_job = Background(make, render.worker_count(self.settings.get("SCHOOLFINDER", {})))
+
     def _maps(self) -> MapViews | None:
         """Every desert map of the site (None when the pipeline computed no access figures), made once for all
-        languages in this process the first time it is asked for: call it before pages go to worker processes."""
-        if not self.access:
-            return None
-        if getattr(self, "_map_views", None) is None:
-            self._map_views = cached_views(prepare_maps, self.processed, self.schools, self.neighborhoods,
-                                           Path(self.output_path), cache_dir(self.settings))
-        return self._map_views
+        languages by the pre-pass ``_start_maps`` began."""
+        return self.map_job.result() if self.map_job is not None else None
 
     def _reachable_from(self) -> dict[str, list[tuple[int, dict]]]:
         """Neighborhood slug -> schools a typical trip from there reaches within the reach limit, quickest first."""
@@ -228,18 +239,15 @@ def shared_strings():
     """A ``json.loads`` object hook that keeps one copy of each string value (sector, dates, source ids, labels,
     neighborhood names... repeat across schools): about half the memory of the school records, so less to copy into
     each page worker too. Only strings: the values read are the same."""
-    seen: dict[str, str] = {}
+    share = {}.setdefault
 
-    def shared(value):  # objects inside lists were shared by the hook already (json calls it on each, innermost first)
-        if type(value) is str:
-            return seen.setdefault(value, value)
-        if type(value) is list:
-            value[:] = map(shared, value)
-        return value
-
-    def hook(obj: dict) -> dict:
+    def hook(obj: dict) -> dict:  # objects inside lists were shared by the hook already (json calls it innermost first)
         for key, value in obj.items():
-            obj[key] = shared(value)
+            kind = type(value)
+            if kind is str:
+                obj[key] = share(value, value)
+            elif kind is list:
+                value[:] = [share(item, item) if type(item) is str else item for item in value]
         return obj
     return hook
 

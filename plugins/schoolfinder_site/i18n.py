@@ -21,6 +21,7 @@ from pathlib import Path
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from jinja2 import Environment
+from markupsafe import Markup, escape
 
 from .folding import FoldedBytecodeCache, FoldingEnvironment
 from .render import cache_dir
@@ -42,7 +43,8 @@ def load_catalog(theme: str | Path, lang: str) -> gettext.GNUTranslations:
 def language_env(base: Environment, settings: dict, translations) -> Environment:
     """A Jinja environment like ``base`` (loader, filters, tests, globals) speaking ``translations``, with the
     templates' literal ``_()`` strings resolved when they compile (folding.py)."""
-    env = FoldingEnvironment(loader=base.loader, **settings["JINJA_ENVIRONMENT"])
+    # auto_reload off: a build does not edit its templates, and the check stats each file on every page
+    env = FoldingEnvironment(loader=base.loader, **{"auto_reload": False, **settings["JINJA_ENVIRONMENT"]})
     env.folded_translations = translations
     folder = cache_dir(settings.get("SCHOOLFINDER", {}))
     if folder is not None:  # with a page cache, compiled templates are kept too (a nightly run compiles none)
@@ -67,12 +69,43 @@ class Labels(dict):
         return value
 
 
+class Cards(dict):
+    """``cards(school, root)``: the school's card (``macros.school_card``) in a list page, rendered once per process
+    and language and reused on every list that shows the school (the school list, browse lists, neighborhoods).
+
+    A card is kept with a token where its link's root goes (the only place the card uses ``root``): the token holds
+    a quote, which escaping turns into ``&#34;`` in any field, so only the token itself is replaced by the escaped
+    root. At most ``KEPT`` cards are kept (then the memo starts again), so a very large city stays within memory.
+    """
+
+    KEPT = 25_000
+    TOKEN = Markup('"sf-card-root"')
+
+    def __init__(self, env: Environment):
+        super().__init__()
+        self.env = env
+
+    def __call__(self, school: dict, root: str) -> Markup:
+        card = self.get(school["key"])
+        if card is None:
+            if len(self) >= self.KEPT:
+                self.clear()
+            card = self[school["key"]] = str(self.env.get_template("macros.html").module.school_card(school, self.TOKEN))
+        return Markup(card.replace(self.TOKEN, str(escape(root))))
+
+
 LABEL_MACROS = {"sector": "sector_label", "subgroup": "subgroup_label", "admission": "admission_label", "icon": "icon"}
 
 
 def macro_labels(env: Environment) -> dict[str, Labels]:
     """The ``labels`` global of a language's templates: macros of one plain key (macros.html), memoised."""
     return {name: Labels(env, macro) for name, macro in LABEL_MACROS.items()}
+
+
+def memo_globals(env: Environment) -> None:
+    """Set the memoised globals of a language's templates: ``labels`` (macros of one key) and ``cards``."""
+    env.globals["labels"] = macro_labels(env)
+    env.globals["cards"] = Cards(env)
 
 
 def tier_texts(tiers: list[dict], lang: str) -> dict[str, str]:
@@ -103,7 +136,7 @@ class Site:
         if base_env is not None:  # ``tl(text)``: a tier (or configured sector) label or description in the page's language
             base_env.globals["tl"] = self.tier_text(settings["DEFAULT_LANG"])
             base_env.globals["sector_names"] = {t["id"]: t["label"] for t in self.tiers if t.get("kind") == "sector"}
-            base_env.globals["labels"] = macro_labels(base_env)
+            memo_globals(base_env)
         self.default = settings["DEFAULT_LANG"]
         self.names = settings.get("SCHOOLFINDER", {}).get("languages") or {self.default: self.default}
         self.languages = list(self.names)
@@ -129,7 +162,7 @@ class Site:
         if lang not in self._envs:
             self._envs[lang] = language_env(self._base_env, self.settings, self.translations(lang))
             self._envs[lang].globals["tl"] = self.tier_text(lang)
-            self._envs[lang].globals["labels"] = macro_labels(self._envs[lang])
+            memo_globals(self._envs[lang])
             for name in self._envs[lang].list_templates(extensions=["html"]):  # here, not once in each page worker
                 self._envs[lang].get_template(name)
         env = self._envs[lang]

@@ -1,7 +1,8 @@
 """Glue: quality-desert maps (interactive and static PNG) for the deserts and neighborhood pages.
 
-The map work is a pre-pass, done once in the main process before any page is written: one folium shell for the
-build, one data block and one image per neighborhood and for the city, the same in every language. Pages then only
+The map work is a pre-pass, done once before any page is written: one folium shell for the build, one data block
+and one image per neighborhood and for the city, the same in every language. When the build may use more than one
+process it runs in a forked process while the main one compiles the templates (:class:`Background`). Pages then only
 receive template variables (:meth:`MapViews.page`); the map's label, legend and tier names are HTML in the page's
 language (``theme/templates/map.html``).
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+import multiprocessing
 import os
 import time
 from dataclasses import dataclass, field
@@ -116,3 +118,47 @@ def write_shell(output: Path, shell: dict) -> None:
     """The folium shell's script, one file for every map (``maps/map.js`` at the site root)."""
     (output / SHELL_SCRIPT).parent.mkdir(parents=True, exist_ok=True)
     (output / SHELL_SCRIPT).write_text(shell["script"] + "\n", encoding="utf-8")
+
+
+_JOB = None  # what a forked background process runs (it inherits this)
+
+
+def _run_job():
+    return _run_job_of(_JOB)
+
+
+class Background:
+    """``make()`` run in a forked process when ``processes`` > 1 (this one goes on meanwhile), else here at once.
+
+    :meth:`result` waits for it; ``seconds`` is how long ``make`` took, ``waited`` how long :meth:`result` waited.
+    Only the result comes back: whatever ``make`` writes to disk is there, whatever else it changes is not."""
+
+    def __init__(self, make, processes: int):
+        global _JOB
+        self.waited, self._pool = 0.0, None
+        if processes <= 1:
+            self._value, self.seconds = _run_job_of(make)
+            return
+        _JOB = make
+        try:
+            self._pool = multiprocessing.get_context("fork").Pool(1)
+        finally:
+            _JOB = None
+        self._pending = self._pool.apply_async(_run_job)
+
+    def result(self):
+        if self._pool is not None:
+            started = time.perf_counter()
+            try:
+                self._value, self.seconds = self._pending.get()
+            finally:
+                self._pool.close()
+                self._pool.join()
+                self._pool = None
+            self.waited = time.perf_counter() - started
+        return self._value
+
+
+def _run_job_of(make):
+    started = time.perf_counter()
+    return make(), time.perf_counter() - started

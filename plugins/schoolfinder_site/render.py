@@ -100,18 +100,20 @@ class PageRenderer:
         """Write every page (rendered, or copied from the cache); returns what was done."""
         started = perf_counter()
         _check_unique(pages)
-        for folder in sorted({(self.output / page.name).parent for page in pages}):
-            folder.mkdir(parents=True, exist_ok=True)
         hits = self._copy_cached(pages)
         self.pages = [page for page in pages if page.name not in hits["names"]]
         for page in self.pages:  # compile the templates still needed before forking: the workers inherit them
             self.templates(page.lang, page.template)
         slices = _slices(len(self.pages), self.workers)
         workers = min(self.workers, len(slices))
-        if workers <= 1:
-            results = [_render_slice_of(self, bounds) for bounds in slices]
-        else:
-            results = _in_workers(self, slices, workers)
+        gc.freeze()  # what exists now lives through the build: collections while rendering (here or in a forked
+        try:         # worker, which then never copies those pages) walk only the objects a page makes
+            if workers <= 1:
+                results = [_render_slice_of(self, bounds) for bounds in slices]
+            else:
+                results = _in_workers(self, slices, workers)
+        finally:
+            gc.unfreeze()
         results.append(hits)
         rendered = sorted(name for part in results for name in part["rendered"])
         keys = [key for part in results for key in part["keys"]]
@@ -133,7 +135,7 @@ class PageRenderer:
             key = self.cache.key(page)
             cached = self.cache.get(key) if key else None
             if cached is not None:
-                (self.output / page.name).write_bytes(cached.replace(*self.build_id))
+                _write(self.output, page.name, cached.replace(*self.build_id))
                 names.add(page.name)
                 keys.append(key)
             else:
@@ -153,8 +155,21 @@ class PageRenderer:
             if key:
                 self.cache.put(key, data)
                 keys.append(key)
-            (self.output / page.name).write_bytes(data.replace(*self.build_id))
+            _write(self.output, page.name, data.replace(*self.build_id))
         return {"rendered": rendered, "reused": 0, "keys": keys, "cpu": process_time() - started}
+
+
+def _write(output: Path, name: str, data: bytes) -> None:
+    """Write ``data`` to ``output/name``, making its folder when it is missing (in the worker that writes the page:
+    most pages have a folder of their own)."""
+    path = os.path.join(output, name)
+    try:
+        handle = open(path, "wb")
+    except FileNotFoundError:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        handle = open(path, "wb")
+    with handle:
+        handle.write(data)
 
 
 _ACTIVE: PageRenderer | None = None  # the renderer a forked worker inherits
@@ -172,13 +187,11 @@ def _in_workers(renderer: PageRenderer, slices: list[tuple[int, int]], workers: 
     """Render the slices in ``workers`` forked processes (they inherit ``renderer``); results in slice order."""
     global _ACTIVE
     _ACTIVE = renderer
-    gc.freeze()  # the inherited objects leave the collector's reach: a worker's collections never copy their pages
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
             return pool.map(_render_active, slices, chunksize=1)
     finally:
         _ACTIVE = None
-        gc.unfreeze()
 
 
 def _slices(count: int, workers: int) -> list[tuple[int, int]]:

@@ -5,10 +5,14 @@ from __future__ import annotations
 import gettext
 import sys
 
+from hypothesis import given
+from hypothesis import strategies as st
 from jinja2 import DictLoader, Environment
+from markupsafe import Markup, escape
 
 from schoolfinder.outputs.safety import html_finalize, strip_control
-from schoolfinder_site.folding import FoldingEnvironment
+from schoolfinder_site.folding import FoldingEnvironment, value_writer
+from schoolfinder_site.i18n import Cards
 
 
 class Catalog(gettext.NullTranslations):
@@ -17,7 +21,9 @@ class Catalog(gettext.NullTranslations):
 
 
 SOURCE = """{% set nr = _("Rating") %}{{ _("Rating") }}|{{ nr }}|{{ _("%(n)s of %(m)s", n=a, m=_("Rating")) }}|{{ _("100%%") }}
-{{ _("%(n)s of %(m)s", n="<i>", m=b) }}|{{ {"x": _("%(n)s of %(m)s", n="{n}", m="<")}|tojson }}|{{ _(dynamic) }}|{{ a }}"""
+{{ _("%(n)s of %(m)s", n="<i>", m=b) }}|{{ {"x": _("%(n)s of %(m)s", n="{n}", m="<")}|tojson }}|{{ _(dynamic) }}|{{ a }}
+{{ _("%(n)s%% done", n=a) }}|{{ _("%(n)d items", n=3) }}|{{ _("%(n)s and %(n)s", n=a) }}|{{ _("%(n)s only", n=a, m=b) }}
+{{ _("%(n)s of %(m)s", n=_("Rating"), m=_("%(n)s of %(m)s", n=a, m=2)) }}|{{ _("%(n)s of %(m)s", n=1.5, m=none) }}"""
 
 
 def render(cls) -> str:
@@ -41,6 +47,39 @@ def test_folded_calls_are_gone_from_the_compiled_template():
     env.folded_translations = Catalog()
     code = env.compile('{{ _("Rating") }} {{ _("%(n)s of %(m)s", n=1, m=2) }}', raw=True)
     assert "gettext" not in code and "Calificación" in code
+
+
+def test_a_printed_translation_becomes_text_and_values_and_others_stay_formatted():
+    env = FoldingEnvironment(autoescape=True, extensions=["jinja2.ext.i18n"])
+    env.install_gettext_translations(Catalog(), newstyle=True)
+    env.folded_translations = Catalog()
+    split = env.compile('{{ _("%(n)s of %(m)s", n=a, m=b) }}', raw=True)
+    assert " % {" not in split and "write_value" in split and "' de '" in split
+    for kept in ('{{ _("%(n)d items", n=a) }}', '{{ _("%(n)s and %(n)s", n=a) }}', '{% set x = _("%(n)s of %(m)s", n=a, m=b) %}'):
+        assert " % {" in env.compile(kept, raw=True), kept
+
+
+@given(st.one_of(st.text(), st.text().map(Markup), st.integers(), st.floats(), st.none(), st.booleans()))
+def test_the_value_writer_prints_what_jinja_prints(value):
+    assert value_writer(html_finalize)(value) == str(escape(html_finalize(value)))
+    assert value_writer(None)(value) == escape(value)
+
+
+CARD = '{% macro school_card(school, root) %}<a href="{{ root }}/s/{{ school.slug }}/">{{ school.name }}</a>{% endmacro %}'
+
+
+def test_a_card_is_rendered_once_and_shows_each_page_its_own_root():
+    env = FoldingEnvironment(loader=DictLoader({"macros.html": CARD}), autoescape=True, finalize=html_finalize)
+    macro, cards = env.get_template("macros.html").module.school_card, Cards(env)
+    hostile = {"key": "k1", "slug": "a&b", "name": '"sf-card-root" <b>'}
+    plain = {"key": "k2", "slug": "c", "name": "C"}
+    for root in ("../..", '"sf-card-root"', "https://x.org/a&b"):
+        for school in (hostile, plain):
+            assert cards(school, root) == macro(school, root)
+    assert set(cards) == {"k1", "k2"}
+    cards.clear()
+    cards.KEPT = 1  # a full memo starts again
+    assert cards(hostile, "..") == macro(hostile, "..") and cards(plain, "..") == macro(plain, "..") and len(cards) == 1
 
 
 def test_dict_fields_resolve_as_jinja_does():
