@@ -130,12 +130,23 @@ def chicago(chicago_dir):
 SITE_FIXTURES = {"demo_site", "published_site", "hostile_site", "chicago_site"}
 
 
+# `make test` runs in two processes (pytest-xdist, ``--dist loadgroup``): the tests of one built site share a group,
+# so each site is built by one process only; every other test stays with the tests of its file (module fixtures).
+SHARED_BUILDS = {"demo_site": "demo-site", "published_site": "demo-site", "hostile_site": "hostile-site",
+                 "chicago_site": "chicago-site", "chicago": "chicago-pipeline"}
+if os.environ.get("PYTEST_XDIST_WORKER"):  # the processes never prune each other's map cache
+    os.environ.setdefault("SCHOOLFINDER_MAP_CACHE", str(ROOT / "build" / f"map-cache-{os.environ['PYTEST_XDIST_WORKER']}"))
+
+
 def pytest_collection_modifyitems(config, items):
     """Mark the slow tiers so `make check` can leave them to `make test`: ``site_build`` (the test needs a built
-    site) and ``demo_build`` (it runs the whole demo pipeline itself; tests/golden runs it once for every stage)."""
+    site) and ``demo_build`` (it runs the whole demo pipeline itself; tests/golden runs it once for every stage);
+    and give each test its process group (``SHARED_BUILDS``, else its file)."""
     for item in items:
         fixtures = set(getattr(item, "fixturenames", ()))
         if fixtures & SITE_FIXTURES:
             item.add_marker(pytest.mark.site_build)
         elif "demo_city" in fixtures and "golden" not in item.path.parts:
             item.add_marker(pytest.mark.demo_build)
+        shared = sorted(SHARED_BUILDS[name] for name in fixtures & SHARED_BUILDS.keys())
+        item.add_marker(pytest.mark.xdist_group(shared[0] if shared else str(item.path.relative_to(ROOT))))
