@@ -64,7 +64,7 @@ def merge_sources(rows: pd.DataFrame, rules: MergeRules) -> MergeResult:
     if rules.fuzzy_accept:
         for i, j, _score, _dist in found:
             groups.union(i, j)
-    records = rows.to_dict("records")
+    records = rows.astype(object).to_dict("records")  # object first: Arrow-backed strings box one by one
     schools, fates, conflicts, excluded = [], [], [], []
     for group in groups.lists():
         members = [records[i] for i in group]

@@ -37,7 +37,7 @@ def validate_directory(mapped: pd.DataFrame, source: dict, file: str) -> tuple[p
     for problem in check_cells(mapped, source["columns"], file):
         by_row.setdefault(problem.row, []).append(problem)
     records = []
-    for row in mapped.to_dict("records"):
+    for row in mapped.astype(object).to_dict("records"):  # object first: Arrow-backed strings box one by one
         found: list[Problem] = by_row.get(row[ROW], [])
         if row[SHAPE]:  # cells are shifted, so other checks on this row would only add noise
             found = [Problem("QUARANTINE", row[SHAPE], file, row[ROW], "",

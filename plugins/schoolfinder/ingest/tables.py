@@ -8,6 +8,7 @@ import re
 import unicodedata
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from ..problems import DataError, Problem
@@ -182,9 +183,10 @@ def map_directory(frame: pd.DataFrame, source: dict, file: str) -> pd.DataFrame:
         else:
             values = frame[column].astype(str)
         # Ids keep invisible characters so the checks can quarantine them; names are normalised.
-        values = values.map(lambda v: canonical_id(v, source.get("id_width", 0))) \
-            if field in ("school_id", "state_id", "nces_id") else values.map(clean_text)
-        mapped[field] = values.to_numpy()
+        convert = (lambda v: canonical_id(v, source.get("id_width", 0))) \
+            if field in ("school_id", "state_id", "nces_id") else clean_text
+        mapped[field] = np.array([convert(v) for v in values.tolist()], dtype=object)  # a list: Arrow-backed
+        # strings are slow to walk one value at a time (Series.map does)
     for column, target in source.get("flag_columns", {}).items():
         field, label = (part.strip() for part in target.split(":", 1))
         flagged = frame[column].astype(str).str.strip().str.lower().isin(TRUE_VALUES).to_numpy()
