@@ -47,8 +47,9 @@ html: $(VENV)/.installed  ## render pages from data/processed into output/
 serve:  ## serve output/ on http://127.0.0.1:8000
 	$(PY) -m http.server 8000 --bind 127.0.0.1 -d output
 
-test: setup  ## the whole test suite (unit, stages, golden, site build, real browser, nightly, Lighthouse), in two processes
-	$(PY) -m pytest -n 2 --dist loadgroup
+test: setup  ## the whole test suite (unit, stages, golden, site build, real browser, nightly), in two processes; then Lighthouse by itself
+	$(PY) -m pytest -n 2 --dist loadgroup -m "not alone"
+	$(PY) -m pytest -m alone
 
 CHECK_TESTS := tests/test_config.py tests/test_problems.py tests/test_layout.py tests/ingest tests/directory tests/ratings tests/geo \
 	tests/transit tests/travel tests/access tests/search tests/outputs tests/golden tests/cache tests/nightly/test_scope.py
