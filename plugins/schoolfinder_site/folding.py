@@ -175,7 +175,7 @@ def _split(mod: nodes.Mod) -> list[nodes.Node] | None:
             pieces.append(values[match.group(1)])
         at = match.end()
     pieces.append(nodes.TemplateData(text[at:]))
-    if sorted(used) != sorted(values) or len(set(used)) != len(used):
+    if sorted(used) != sorted(values):  # the names are unique, so this is "each one exactly once"
         return None
     return [piece for piece in pieces if not (isinstance(piece, nodes.TemplateData) and piece.data == "")]
 

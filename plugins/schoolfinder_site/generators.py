@@ -241,13 +241,21 @@ def shared_strings():
     each page worker too. Only strings: the values read are the same."""
     share = {}.setdefault
 
-    def hook(obj: dict) -> dict:  # objects inside lists were shared by the hook already (json calls it innermost first)
+    def share_items(items: list) -> None:  # objects inside lists were shared by the hook already (innermost first)
+        for i, item in enumerate(items):
+            kind = type(item)
+            if kind is str:
+                items[i] = share(item, item)
+            elif kind is list:  # rows such as reach.within: [name, slug, minutes]
+                share_items(item)
+
+    def hook(obj: dict) -> dict:
         for key, value in obj.items():
             kind = type(value)
             if kind is str:
                 obj[key] = share(value, value)
             elif kind is list:
-                value[:] = [share(item, item) if type(item) is str else item for item in value]
+                share_items(value)
         return obj
     return hook
 

@@ -56,6 +56,11 @@ def language_env(base: Environment, settings: dict, translations) -> Environment
     return env
 
 
+def macro(env: Environment, name: str):
+    """Macro ``name`` of ``macros.html`` in ``env`` (called without a page's context)."""
+    return getattr(env.get_template("macros.html").module, name)
+
+
 class Labels(dict):
     """``key -> what macro(key) renders``, each key rendered once per process and language: the same Markup as the
     macro call, without the call on every page (``labels.sector[school.sector]`` for ``m.sector_label(...)``)."""
@@ -65,7 +70,7 @@ class Labels(dict):
         self.env, self.macro = env, macro
 
     def __missing__(self, key):
-        value = self[key] = getattr(self.env.get_template("macros.html").module, self.macro)(key)
+        value = self[key] = macro(self.env, self.macro)(key)
         return value
 
 
@@ -90,7 +95,7 @@ class Cards(dict):
         if card is None:
             if len(self) >= self.KEPT:
                 self.clear()
-            card = self[school["key"]] = str(self.env.get_template("macros.html").module.school_card(school, self.TOKEN))
+            card = self[school["key"]] = str(macro(self.env, "school_card")(school, self.TOKEN))
         return Markup(card.replace(self.TOKEN, str(escape(root))))
 
 

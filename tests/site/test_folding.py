@@ -26,8 +26,8 @@ SOURCE = """{% set nr = _("Rating") %}{{ _("Rating") }}|{{ nr }}|{{ _("%(n)s of 
 {{ _("%(n)s of %(m)s", n=_("Rating"), m=_("%(n)s of %(m)s", n=a, m=2)) }}|{{ _("%(n)s of %(m)s", n=1.5, m=none) }}"""
 
 
-def render(cls) -> str:
-    options = {"autoescape": True, "finalize": html_finalize, "extensions": ["jinja2.ext.i18n"]}
+def render(cls, finalize=html_finalize) -> str:
+    options = {"autoescape": True, "finalize": finalize, "extensions": ["jinja2.ext.i18n"]}
     env = cls(loader=DictLoader({"t.html": SOURCE}), **options)
     env.install_gettext_translations(Catalog(), newstyle=True)
     if cls is FoldingEnvironment:
@@ -38,6 +38,7 @@ def render(cls) -> str:
 def test_folded_templates_render_the_same_bytes():
     folded, plain = render(FoldingEnvironment), render(Environment)
     assert folded == plain
+    assert render(FoldingEnvironment, None) == render(Environment, None)  # no finalize hook: escape only
     assert "&lt;x&gt;" in folded and "\x00" not in folded and "Calificación <b>" in folded and "100 %" in folded
 
 
@@ -62,7 +63,6 @@ def test_a_printed_translation_becomes_text_and_values_and_others_stay_formatted
 @given(st.one_of(st.text(), st.text().map(Markup), st.integers(), st.floats(), st.none(), st.booleans()))
 def test_the_value_writer_prints_what_jinja_prints(value):
     assert value_writer(html_finalize)(value) == str(escape(html_finalize(value)))
-    assert value_writer(None)(value) == escape(value)
 
 
 CARD = '{% macro school_card(school, root) %}<a href="{{ root }}/s/{{ school.slug }}/">{{ school.name }}</a>{% endmacro %}'

@@ -96,3 +96,12 @@ def test_template_change_renders_every_page(small_processed, tmp_path):
     assert rendered(cache) == {"rendered": rendered(cache)["rendered"], "reused": 0}
     assert len(rendered(cache)["rendered"]) == total
     assert "<!-- changed -->" in (tmp_path / "second" / "es" / "index.html").read_text(encoding="utf-8")
+
+
+def test_the_string_sharing_hook_keeps_one_copy_in_values_lists_and_rows():
+    from schoolfinder_site.generators import shared_strings
+
+    text = '[{"n": "Oak Park", "tags": ["Oak Park"], "within": [["Oak Park", "oak", 5]]}, {"n": "Oak Park"}]'
+    first, second = json.loads(text, object_hook=shared_strings())
+    assert first == {"n": "Oak Park", "tags": ["Oak Park"], "within": [["Oak Park", "oak", 5]]}
+    assert first["n"] is second["n"] is first["tags"][0] is first["within"][0][0]
